@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 3
+MANAGE := $(PY) manage.py
+
+.PHONY: run dev test test-browser lint format messages makemessages migrate demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Pilotti needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v0
+
+# Local serving is plain HTTP on the loopback address: secure-only cookies are off there.
+run dev migrate demo: export HTTPS ?= off
+
+migrate: messages
+	$(MANAGE) migrate --noinput -v0
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) collectstatic --noinput -v0
+	@echo "Pilotti is at http://127.0.0.1:$(PORT)/"
+	$(VENV)/bin/gunicorn pilotti.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+dev: export DEBUG ?= 1
+dev: demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(PY) -m pytest
+
+test-browser: messages
+	$(PY) -m pytest -m browser
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	HTTPS=off $(MANAGE) makemigrations --check --dry-run -v0
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+makemessages: $(VENV)/.installed
+	cd pilotti && ../$(MANAGE) makemessages -l fi -l sv -l en --no-obsolete --add-location=file
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,10 @@
+from django.http import HttpRequest
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Staff accounts come only from invitations; nobody signs up on their own."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from pilotti.organisations import demo as organisations_demo
+from pilotti.organisations.demo import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Loads the demo pilots and demo accounts. Idempotent: a second run changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override("en"):
+            sign_ins = organisations_demo.load()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo sign-ins (password: %s):" % DEMO_PASSWORD))
+        for email, role in sign_ins:
+            self.stdout.write(f"  {email:<28} {role}")

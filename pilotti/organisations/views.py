@@ -1,0 +1,172 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from allauth.account.decorators import reauthentication_required
+
+from pilotti.accounts.models import User
+from pilotti.organisations import services
+from pilotti.organisations.forms import AcceptInvitationForm, InviteForm, MembershipForm, SwitchOrganisationForm
+from pilotti.organisations.middleware import SESSION_KEY
+from pilotti.organisations.models import Invitation, Membership, Organisation
+from pilotti.organisations.selectors import invitations_visible_to, memberships_visible_to
+
+
+def _admin_organisation(request: HttpRequest) -> Organisation:
+    """The current organisation if the user administers it; 404 otherwise, as for outsiders."""
+    organisation: Organisation | None = request.organisation  # type: ignore[attr-defined]
+    membership = request.membership  # type: ignore[attr-defined]
+    if organisation is None or membership is None or membership.role != "admin":
+        raise Http404
+    return organisation
+
+
+def _members_page(request: HttpRequest, organisation: Organisation, invite_form: InviteForm, status: int = 200) -> HttpResponse:
+    context = {
+        "memberships": memberships_visible_to(request.user, organisation),  # type: ignore[arg-type]
+        "invitations": invitations_visible_to(request.user, organisation).filter(  # type: ignore[arg-type]
+            accepted_at=None, revoked_at=None
+        ),
+        "invite_form": invite_form,
+        "role_form": MembershipForm(),
+    }
+    return render(request, "organisations/members.html", context, status=status)
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    organisation = _admin_organisation(request)
+    return _members_page(request, organisation, InviteForm())
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest) -> HttpResponse:
+    organisation = _admin_organisation(request)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_invite(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("organisations:invitation_accept", args=[token])
+                ),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect("organisations:members")
+    return _members_page(request, organisation, form, status=400)
+
+
+def _membership(request: HttpRequest, membership_uuid: UUID) -> Membership:
+    organisation = _admin_organisation(request)
+    return get_object_or_404(memberships_visible_to(request.user, organisation), uuid=membership_uuid)  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def member_update(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+    membership = _membership(request, membership_uuid)
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles listed."))
+        return redirect("organisations:members")
+    try:
+        services.membership_change_role(actor=request.user, membership=membership, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("%(user)s is now %(role)s.") % {"user": membership.user, "role": membership.get_role_display()})
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("organisations:members")
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def member_deactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+    membership = _membership(request, membership_uuid)
+    try:
+        services.membership_deactivate(actor=request.user, membership=membership)  # type: ignore[arg-type]
+        messages.success(request, _("%(user)s can no longer sign in to this organisation.") % {"user": membership.user})
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("organisations:members")
+
+
+@login_required
+@require_POST
+def member_reactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+    membership = _membership(request, membership_uuid)
+    services.membership_reactivate(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    messages.success(request, _("%(user)s is active again.") % {"user": membership.user})
+    return redirect("organisations:members")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_uuid: UUID) -> HttpResponse:
+    organisation = _admin_organisation(request)
+    invitation = get_object_or_404(invitations_visible_to(request.user, organisation), uuid=invitation_uuid)  # type: ignore[arg-type]
+    services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("organisations:members")
+
+
+@login_required
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    form = SwitchOrganisationForm(request.POST)
+    memberships = request.memberships  # type: ignore[attr-defined]
+    if not form.is_valid() or not any(m.organisation.uuid == form.cleaned_data["organisation"] for m in memberships):
+        raise Http404
+    request.session[SESSION_KEY] = str(form.cleaned_data["organisation"])
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:home")
+    return redirect(target)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_by_token(token)
+    if invitation is None or not invitation.is_open:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated or existing is not None:
+        return _accept_as_existing_user(request, invitation)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create_from_invitation(
+            invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+        )
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation.name})
+        return redirect("core:home")
+    return render(request, "organisations/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def _accept_as_existing_user(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            request.session[SESSION_KEY] = str(invitation.organisation.uuid)
+            messages.success(request, _("You are now a member of %(organisation)s.") % {"organisation": invitation.organisation.name})
+            return redirect("core:home")
+    return render(request, "organisations/invitation_existing.html", {"invitation": invitation})

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from pilotti.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("pilotti.organisations.urls")),
+    path("", include("pilotti.core.urls")),
+]

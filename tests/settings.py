@@ -1,0 +1,12 @@
+"""Settings for the test suite: the production settings with local HTTP and fast hashing."""
+
+import os
+
+os.environ.setdefault("HTTPS", "off")
+
+from pilotti.settings import *  # noqa: E402, F403
+
+# Argon2 is deliberately slow; tests create many accounts and sign in often.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
