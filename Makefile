@@ -37,8 +37,10 @@ dev: export DEBUG ?= 1
 dev: demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
 test: messages
-	$(PY) -m pytest
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 test-browser: messages
 	$(PY) -m pytest -m browser

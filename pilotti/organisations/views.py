@@ -78,16 +78,22 @@ def _membership(request: HttpRequest, membership_uuid: UUID) -> Membership:
 
 @login_required
 @require_POST
-@reauthentication_required
 def member_update(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
-    membership = _membership(request, membership_uuid)
+    # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
+    return _change_role(request, _membership(request, membership_uuid))
+
+
+@reauthentication_required
+def _change_role(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles listed."))
         return redirect("organisations:members")
     try:
         services.membership_change_role(actor=request.user, membership=membership, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, _("%(user)s is now %(role)s.") % {"user": membership.user, "role": membership.get_role_display()})
+        messages.success(
+            request, _("%(user)s is now %(role)s.") % {"user": membership.user, "role": membership.get_role_display()}
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("organisations:members")
@@ -95,9 +101,12 @@ def member_update(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-@reauthentication_required
 def member_deactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
-    membership = _membership(request, membership_uuid)
+    return _deactivate(request, _membership(request, membership_uuid))
+
+
+@reauthentication_required
+def _deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
     try:
         services.membership_deactivate(actor=request.user, membership=membership)  # type: ignore[arg-type]
         messages.success(request, _("%(user)s can no longer sign in to this organisation.") % {"user": membership.user})

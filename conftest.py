@@ -1,0 +1,110 @@
+"""Fixtures every test can use: a small world of two organisations and the people in them.
+
+Following healthchecks' three-user fixture: an owner (admin of organisation A), a member of
+A in another role, and an outsider (admin of organisation B only). Isolation tests become
+one-liners: sign in as the outsider and expect a 404.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+import pyotp
+from django.core.cache import cache
+
+from allauth.mfa.totp.internal.auth import TOTP
+
+from pilotti.accounts.models import User
+from pilotti.organisations.models import Membership, Organisation, Role
+from pilotti.organisations.services import membership_add, organisation_create
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    owner: User  # admin of org
+    coordinator: User  # coordinator of org
+    facilitator: User  # facilitator of org
+    evaluator: User  # evaluator of org
+    outsider: User  # admin of other_org only
+
+    def membership(self, user: User) -> Membership:
+        return Membership.objects.get(user=user, organisation__in=[self.org, self.other_org])
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(email: str, *, with_mfa: bool = True, **extra: object) -> User:
+    """A staff account with password ``PASSWORD`` and, unless asked not to, a real TOTP
+    authenticator whose secret the test can read from ``user.totp_secret``."""
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)  # type: ignore[arg-type]
+    if with_mfa:
+        user.totp_secret = pyotp.random_base32()  # type: ignore[attr-defined]
+        TOTP.activate(user, user.totp_secret)  # type: ignore[attr-defined]
+    return user
+
+
+def sign_in_for_real(client: Client, user: User) -> None:
+    """Signs in through the sign-in form and the TOTP step, as a person would."""
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    code = pyotp.TOTP(user.totp_secret).now()  # type: ignore[attr-defined]
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302, response.content
+
+
+def reauthenticated(user: User) -> Client:
+    """Signed in for real and then asked for the password again, as before sensitive changes."""
+    client = Client()
+    sign_in_for_real(client, user)
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # allauth keeps used TOTP codes and rate-limit counters in the cache; tests start clean.
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org = organisation_create(name="Alfa hyvinvointialue", slug="alfa", kind="wellbeing_county", business_id="0245437-2")
+    other = organisation_create(name="Beeta ry", slug="beeta", kind="ngo", business_id="1572860-0")
+    people = {}
+    for role in (Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.EVALUATOR):
+        user = make_user(f"{role}@alfa.example", full_name=f"Alfa {role}")
+        membership_add(organisation=org, user=user, role=role)
+        people[role] = user
+    outsider = make_user("admin@beeta.example", full_name="Beeta admin")
+    membership_add(organisation=other, user=outsider, role=Role.ADMIN)
+    return World(
+        org=org,
+        other_org=other,
+        owner=people[Role.ADMIN],
+        coordinator=people[Role.COORDINATOR],
+        facilitator=people[Role.FACILITATOR],
+        evaluator=people[Role.EVALUATOR],
+        outsider=outsider,
+    )
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as the user, as if they had passed the sign-in and MFA steps."""
+    client = Client()
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return client
+
+
+@pytest.fixture
+def owner_client(world: World) -> Client:
+    return signed_in(world.owner)
+
+
+@pytest.fixture
+def outsider_client(world: World) -> Client:
+    return signed_in(world.outsider)
