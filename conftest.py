@@ -7,13 +7,11 @@ one-liners: sign in as the outsider and expect a 404.
 
 from dataclasses import dataclass
 
-import pytest
-from django.test import Client
-
 import pyotp
-from django.core.cache import cache
-
+import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
+from django.test import Client
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Membership, Organisation, Role
@@ -73,7 +71,9 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
-    org = organisation_create(name="Alfa hyvinvointialue", slug="alfa", kind="wellbeing_county", business_id="0245437-2")
+    org = organisation_create(
+        name="Alfa hyvinvointialue", slug="alfa", kind="wellbeing_county", business_id="0245437-2"
+    )
     other = organisation_create(name="Beeta ry", slug="beeta", kind="ngo", business_id="1572860-0")
     people = {}
     for role in (Role.ADMIN, Role.COORDINATOR, Role.FACILITATOR, Role.EVALUATOR):

@@ -4,10 +4,10 @@ import os
 
 os.environ.setdefault("HTTPS", "off")
 
-from pilotti.settings import *  # noqa: E402, F403
+from pilotti.settings import *  # noqa: F403
 
 # Argon2 is deliberately slow; tests create many accounts and sign in often.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Assertions read English; the Finnish default is tested explicitly (pilotti/core/tests).

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World, reauthenticated, signed_in

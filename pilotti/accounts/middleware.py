@@ -1,6 +1,7 @@
 import time
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,8 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-
-from allauth.mfa.models import Authenticator
 
 from pilotti.accounts.signals import SIGNED_IN_AT
 

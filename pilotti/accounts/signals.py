@@ -1,12 +1,11 @@
 import time
 from typing import Any
 
+from allauth.account.internal.flows.reauthentication import reauthenticate_by_password
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
-
-from allauth.account.internal.flows.reauthentication import reauthenticate_by_password
-from allauth.mfa.models import Authenticator
 
 SIGNED_IN_AT = "pilotti_signed_in_at"
 

@@ -1,11 +1,10 @@
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from pilotti.organisations.validators import validate_business_id
@@ -70,7 +69,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
 
-def invitation_expiry() -> "timezone.datetime":
+def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=7)
 
 
@@ -86,7 +85,10 @@ class Invitation(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     title = models.CharField(_("job title"), max_length=120, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the first admin of an organisation, invited from the command line.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -91,7 +91,7 @@ def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
 
 
 def member_invite(
-    *, actor: User, organisation: Organisation, email: str, role: str, title: str, link_for: Callable[[str], str]
+    *, actor: User | None, organisation: Organisation, email: str, role: str, title: str, link_for: Callable[[str], str]
 ) -> Invitation:
     """Creates an invitation and e-mails its link; ``link_for(token)`` gives the absolute URL."""
     email = email.strip().lower()

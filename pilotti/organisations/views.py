@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from allauth.account.decorators import reauthentication_required
 
 from pilotti.accounts.models import User
 from pilotti.organisations import services
@@ -30,7 +29,9 @@ def _admin_organisation(request: HttpRequest) -> Organisation:
     return organisation
 
 
-def _members_page(request: HttpRequest, organisation: Organisation, invite_form: InviteForm, status: int = 200) -> HttpResponse:
+def _members_page(
+    request: HttpRequest, organisation: Organisation, invite_form: InviteForm, status: int = 200
+) -> HttpResponse:
     context = {
         "memberships": memberships_visible_to(request.user, organisation),  # type: ignore[arg-type]
         "invitations": invitations_visible_to(request.user, organisation).filter(  # type: ignore[arg-type]
@@ -80,7 +81,8 @@ def _membership(request: HttpRequest, membership_uuid: UUID) -> Membership:
 @require_POST
 def member_update(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
     # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
-    return _change_role(request, _membership(request, membership_uuid))
+    response: HttpResponse = _change_role(request, _membership(request, membership_uuid))
+    return response
 
 
 @reauthentication_required
@@ -102,7 +104,8 @@ def _change_role(request: HttpRequest, membership: Membership) -> HttpResponse:
 @login_required
 @require_POST
 def member_deactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
-    return _deactivate(request, _membership(request, membership_uuid))
+    response: HttpResponse = _deactivate(request, _membership(request, membership_uuid))
+    return response
 
 
 @reauthentication_required
@@ -171,11 +174,13 @@ def _accept_as_existing_user(request: HttpRequest, invitation: Invitation) -> Ht
         return redirect(f"{reverse('account_login')}?next={request.path}")
     if request.method == "POST":
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+            services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
             request.session[SESSION_KEY] = str(invitation.organisation.uuid)
-            messages.success(request, _("You are now a member of %(organisation)s.") % {"organisation": invitation.organisation.name})
+            messages.success(
+                request, _("You are now a member of %(organisation)s.") % {"organisation": invitation.organisation.name}
+            )
             return redirect("core:home")
     return render(request, "organisations/invitation_existing.html", {"invitation": invitation})

@@ -9,7 +9,11 @@ from pilotti.organisations.models import Invitation
 
 def url_kwargs(world: World) -> dict[str, dict[str, object]]:
     invitation = Invitation.objects.create(
-        organisation=world.org, email="invited@alfa.example", role="coordinator", token_hash="0" * 64, invited_by=world.owner
+        organisation=world.org,
+        email="invited@alfa.example",
+        role="coordinator",
+        token_hash="0" * 64,
+        invited_by=world.owner,
     )
     return {
         "organisations:member_update": {"membership_uuid": world.membership(world.facilitator).uuid},

@@ -41,10 +41,17 @@ def test_it_sends_an_invitation_email_with_a_working_link(
     page = visitor.get(path)
     assert page.status_code == 200
     assert "new.worker@alfa.example" in page.text
-    created = visitor.post(path, {"full_name": "Uusi Työntekijä", "password1": "kiva pitkä salasana 42", "password2": "kiva pitkä salasana 42"})
+    created = visitor.post(
+        path,
+        {"full_name": "Uusi Työntekijä", "password1": "kiva pitkä salasana 42", "password2": "kiva pitkä salasana 42"},
+    )
     assert created.status_code == 302
     membership = Membership.objects.get(user__email="new.worker@alfa.example")
-    assert (membership.organisation, membership.role, membership.title) == (world.org, Role.FACILITATOR, "vertaisohjaaja")
+    assert (membership.organisation, membership.role, membership.title) == (
+        world.org,
+        Role.FACILITATOR,
+        "vertaisohjaaja",
+    )
     # Signed in, but nothing but the MFA set-up until a second factor exists.
     assert visitor.get("/")["Location"] == "/accounts/2fa/totp/activate/"
     # The link is single-use.
@@ -52,7 +59,9 @@ def test_it_sends_an_invitation_email_with_a_working_link(
 
 
 def test_it_keeps_what_was_typed_when_the_invitation_is_invalid(world: World, owner_client: Client) -> None:
-    response = owner_client.post("/organisation/members/invite/", {"email": "not-an-address", "role": "coordinator", "title": "Suunnittelija"})
+    response = owner_client.post(
+        "/organisation/members/invite/", {"email": "not-an-address", "role": "coordinator", "title": "Suunnittelija"}
+    )
     assert response.status_code == 400
     assert 'value="not-an-address"' in response.text
     assert 'value="Suunnittelija"' in response.text
@@ -61,7 +70,9 @@ def test_it_keeps_what_was_typed_when_the_invitation_is_invalid(world: World, ow
 
 
 def test_it_refuses_to_invite_an_existing_member(world: World, owner_client: Client) -> None:
-    response = owner_client.post("/organisation/members/invite/", {"email": world.coordinator.email, "role": "evaluator"})
+    response = owner_client.post(
+        "/organisation/members/invite/", {"email": world.coordinator.email, "role": "evaluator"}
+    )
     assert response.status_code == 400
     assert not mail.outbox
 
@@ -132,5 +143,7 @@ def test_it_checks_ownership_of_memberships(world: World, outsider_client: Clien
 def test_it_switches_only_to_the_users_own_organisations(world: World, owner_client: Client) -> None:
     response = owner_client.post("/organisation/switch/", {"organisation": str(world.other_org.uuid), "next": "/"})
     assert response.status_code == 404
-    response = owner_client.post("/organisation/switch/", {"organisation": str(world.org.uuid), "next": "https://evil.example/"})
+    response = owner_client.post(
+        "/organisation/switch/", {"organisation": str(world.org.uuid), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"

@@ -13,6 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
             sign_ins = organisations_demo.load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo sign-ins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")
