@@ -56,7 +56,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 makemessages: $(VENV)/.installed
-	cd pilotti && ../$(MANAGE) makemessages -l fi -l sv -l en --no-obsolete --add-location=file
+	cd pilotti && ../$(PY) ../manage.py makemessages -l fi -l sv -l en --no-obsolete --add-location=file
 
 clean:
 	rm -rf $(VENV) var/static
