@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("pilotti.organisations.urls")),
+    path("", include("pilotti.programmes.urls")),
     path("", include("pilotti.core.urls")),
 ]

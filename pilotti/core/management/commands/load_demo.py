@@ -5,6 +5,7 @@ from django.utils import translation
 
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
+from pilotti.programmes import demo as programmes_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
             sign_ins = organisations_demo.load()
+            programmes_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")

@@ -1,0 +1,28 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_it_runs_the_embedded_database_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "PILOTTI_VAR_DIR": str(tmp_path), "HTTPS": "off"}
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    print(c.execute('PRAGMA journal_mode').fetchone()[0])\n"
+        "    print(c.execute('PRAGMA busy_timeout').fetchone()[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["wal", "20000"]
+    # The secret key was generated beside the database, readable by its owner only.
+    assert (tmp_path / "pilotti.sqlite3").exists()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

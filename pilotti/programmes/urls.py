@@ -1,0 +1,26 @@
+from django.urls import path
+
+from pilotti.programmes import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("programmes/", views.programme_list, name="list"),
+    path("programmes/new/", views.programme_create, name="create"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
+    path("programmes/<slug:slug>/edit/", views.programme_edit, name="edit"),
+    path("programmes/<slug:slug>/partners/", views.partner_add, name="partner_add"),
+    path("programmes/<slug:slug>/adoptions/", views.adoption_add, name="adoption_add"),
+    path("programmes/<slug:slug>/sites/new/", views.site_create, name="site_create"),
+    path("programmes/<slug:slug>/units/new/", views.unit_create, name="unit_create"),
+    path("units/<uuid:unit_uuid>/", views.unit_detail, name="unit_detail"),
+    path("units/<uuid:unit_uuid>/status/", views.unit_status, name="unit_status"),
+    path("units/<uuid:unit_uuid>/facilitators/", views.facilitator_add, name="facilitator_add"),
+    path(
+        "units/<uuid:unit_uuid>/facilitators/<uuid:assignment_uuid>/remove/",
+        views.facilitator_remove,
+        name="facilitator_remove",
+    ),
+    path("units/<uuid:unit_uuid>/meetings/new/", views.meeting_add, name="meeting_add"),
+    path("meetings/<uuid:meeting_uuid>/move/", views.meeting_move, name="meeting_move"),
+    path("meetings/<uuid:meeting_uuid>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+]

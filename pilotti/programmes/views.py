@@ -1,0 +1,378 @@
+"""Thin views: they pick the object through a selector (404 for what the user may not see),
+check the right to change it (403 for a visible object the user may only read), and call a service."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotti.accounts.models import User
+from pilotti.organisations.models import Organisation, Role
+from pilotti.programmes import selectors, services
+from pilotti.programmes.forms import (
+    CancelMeetingForm,
+    FacilitatorForm,
+    MeetingForm,
+    OrganisationForm,
+    ProgrammeForm,
+    SiteForm,
+    StatusForm,
+    UnitForm,
+)
+from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _current_organisation(request: HttpRequest) -> Organisation | None:
+    return request.organisation  # type: ignore[attr-defined, no-any-return]
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _programme(request: HttpRequest, slug: str, *, edit: bool = False) -> Programme:
+    programme = get_object_or_404(
+        selectors.programmes_visible_to(_user(request)).select_related("organisation"), slug=slug
+    )
+    if edit and not selectors.can_edit_programme(_user(request), programme):
+        raise PermissionDenied
+    return programme
+
+
+def _unit(request: HttpRequest, unit_uuid: UUID, *, manage: bool = False) -> DeliveryUnit:
+    units = selectors.units_visible_to(_user(request)).select_related(
+        "programme", "organisation", "site", "replacement"
+    )
+    unit = get_object_or_404(units, uuid=unit_uuid)
+    if manage and not selectors.can_manage_unit(_user(request), unit):
+        raise PermissionDenied
+    return unit
+
+
+def _meeting(request: HttpRequest, meeting_uuid: UUID) -> Meeting:
+    meetings = selectors.meetings_visible_to(_user(request)).select_related("unit", "unit__programme")
+    meeting = get_object_or_404(meetings, uuid=meeting_uuid)
+    if not selectors.can_manage_unit(_user(request), meeting.unit):
+        raise PermissionDenied
+    return meeting
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    context = {
+        "programmes": selectors.programme_list(_user(request)),
+        "my_units": selectors.my_units(_user(request)),
+        "can_create": membership is not None and membership.role in (Role.ADMIN, Role.COORDINATOR),
+    }
+    return render(request, "programmes/programme_list.html", context)
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None or membership.role not in (Role.ADMIN, Role.COORDINATOR):
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, initial={"duration_minutes": 90})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                actor=_user(request), organisation=membership.organisation, fields=form.to_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The programme %(name)s was created.") % {"name": programme.name})
+            return redirect("programmes:detail", slug=programme.slug)
+    return render(request, "programmes/programme_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    user = _user(request)
+    programme = (
+        Programme.objects.filter(pk=programme.pk)
+        .select_related("organisation")
+        .prefetch_related("segments", "topics", Prefetch("partnerships", to_attr="partner_list"))
+        .prefetch_related("partnerships__organisation")
+        .get()
+    )
+    context = {
+        "programme": programme,
+        "units": selectors.with_schedule_summary(
+            selectors.units_visible_to(user).filter(programme=programme).select_related("organisation", "site")
+        ).order_by("organisation__name", "first_meeting", "name"),
+        "sites": selectors.sites_visible_to(user).filter(programme=programme).select_related("organisation"),
+        "adoptions": selectors.adoptions_visible_to(user, programme),
+        "can_edit": selectors.can_edit_programme(user, programme),
+        "can_add_units": selectors.can_add_units(user, programme, getattr(_current_organisation(request), "pk", None)),
+        "switch_to": selectors.other_organisations_running(user, programme, _current_organisation(request)),
+        "partner_form": OrganisationForm(prefix="partner"),
+        "adoption_form": OrganisationForm(prefix="adoption"),
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug, edit=True)
+    form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_for(programme))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(actor=_user(request), programme=programme, fields=form.to_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("programmes:detail", slug=programme.slug)
+    context = {"form": form, "programme": programme}
+    return render(request, "programmes/programme_form.html", context, status=400 if form.errors else 200)
+
+
+def _link_organisation(request: HttpRequest, slug: str, *, adopt: bool) -> HttpResponse:
+    programme = _programme(request, slug, edit=True)
+    form = OrganisationForm(request.POST, prefix="adoption" if adopt else "partner")
+    if form.is_valid():
+        organisation = form.cleaned_data["business_id"]
+        try:
+            if adopt:
+                services.adoption_add(
+                    actor=_user(request),
+                    programme=programme,
+                    organisation=organisation,
+                    adopted_on=form.cleaned_data["adopted_on"],
+                )
+            else:
+                services.partner_add(actor=_user(request), programme=programme, organisation=organisation)
+            messages.success(request, _("%(organisation)s was added.") % {"organisation": organisation.name})
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("programmes:detail", slug=programme.slug)
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+    return _link_organisation(request, slug, adopt=False)
+
+
+@login_required
+@require_POST
+def adoption_add(request: HttpRequest, slug: str) -> HttpResponse:
+    return _link_organisation(request, slug, adopt=True)
+
+
+def _unit_organisation(request: HttpRequest, programme: Programme) -> Organisation:
+    organisation = _current_organisation(request)
+    if organisation is None or not selectors.can_add_units(_user(request), programme, organisation.pk):
+        raise PermissionDenied
+    return organisation
+
+
+@login_required
+def site_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    organisation = _unit_organisation(request, programme)
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_create(
+                actor=_user(request), programme=programme, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The site was added."))
+            return redirect("programmes:detail", slug=programme.slug)
+    context = {"form": form, "programme": programme}
+    return render(request, "programmes/site_form.html", context, status=400 if form.errors else 200)
+
+
+def _unit_initial(programme: Programme) -> dict[str, Any]:
+    return {
+        "duration_minutes": programme.duration_minutes,
+        "rule": programme.frequency,
+        "count": programme.meetings_max or programme.meetings_min,
+        "kind": DeliveryUnit.Kind.GROUP,
+    }
+
+
+@login_required
+def unit_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """One URL for the form, its htmx schedule preview (a partial) and saving."""
+    programme = _programme(request, slug)
+    organisation = _unit_organisation(request, programme)
+    sites = selectors.sites_visible_to(_user(request)).filter(programme=programme, organisation=organisation)
+    form = UnitForm(request.POST or None, sites=sites, initial=_unit_initial(programme))
+    context = {"form": form, "programme": programme}
+    if request.htmx:  # type: ignore[attr-defined]
+        form.is_valid()
+        return render(request, "programmes/_schedule_preview.html", context)
+    if request.method == "POST" and request.POST.get("action") == "save" and form.is_valid():
+        unit = _save_unit(request, programme, organisation, form)
+        if unit is not None:
+            messages.success(request, _("The unit %(name)s and its meetings were saved.") % {"name": unit.name})
+            return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+    return render(request, "programmes/unit_form.html", context, status=400 if form.errors else 200)
+
+
+def _save_unit(
+    request: HttpRequest, programme: Programme, organisation: Organisation, form: UnitForm
+) -> DeliveryUnit | None:
+    assert form.schedule_rule is not None  # noqa: S101  (set by a valid form)
+    data = form.cleaned_data
+    keys = ("name", "kind", "site", "capacity", "minimum_size", "languages", "interpreter_language", "duration_minutes")
+    try:
+        return services.unit_create(
+            actor=_user(request),
+            programme=programme,
+            organisation=organisation,
+            schedule=form.schedule_rule,
+            start_time=data["start_time"],
+            **{key: data[key] for key in keys},
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid)
+    can_manage = selectors.can_manage_unit(_user(request), unit)
+    context = {
+        "unit": unit,
+        "meetings": selectors.unit_meetings(unit),
+        "facilitators": unit.facilitators.select_related("user"),
+        "breaks": unit.breaks.all(),
+        "status_history": unit.history.select_related("history_user").order_by("history_date"),
+        "can_manage": can_manage,
+        "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
+        "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
+    }
+    return render(request, "programmes/unit_detail.html", context)
+
+
+@login_required
+@require_POST
+def unit_status(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    form = StatusForm(request.POST, unit=unit)
+    if form.is_valid():
+        try:
+            services.unit_change_status(actor=_user(request), unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The unit is now %(status)s.") % {"status": unit.get_status_display()})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+
+
+@login_required
+@require_POST
+def facilitator_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    form = FacilitatorForm(request.POST, unit=unit)
+    if form.is_valid():
+        services.facilitator_assign(actor=_user(request), unit=unit, **form.cleaned_data)
+        messages.success(request, _("%(user)s facilitates this unit.") % {"user": form.cleaned_data["user"]})
+    else:
+        messages.error(request, _("Choose a staff member and a role."))
+    return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+
+
+@login_required
+@require_POST
+def facilitator_remove(request: HttpRequest, unit_uuid: UUID, assignment_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    assignment = get_object_or_404(UnitFacilitator, unit=unit, uuid=assignment_uuid)
+    services.facilitator_remove(actor=_user(request), assignment=assignment)
+    messages.success(request, _("%(user)s no longer facilitates this unit.") % {"user": assignment.user})
+    return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+
+
+def _meeting_form_page(
+    request: HttpRequest, unit: DeliveryUnit, form: Any, meeting: Meeting | None = None
+) -> HttpResponse:
+    context = {"unit": unit, "form": form, "meeting": meeting}
+    return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def meeting_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    form = MeetingForm(request.POST or None, initial={"duration_minutes": unit.duration_minutes})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_add(
+                actor=_user(request),
+                unit=unit,
+                starts_at=services.helsinki(data["day"], data["start_time"]),
+                duration_minutes=data["duration_minutes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was added."))
+            return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+    return _meeting_form_page(request, unit, form)
+
+
+@login_required
+def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    meeting = _meeting(request, meeting_uuid)
+    local = meeting.starts_at.astimezone(services.HELSINKI)
+    initial = {"day": local.date(), "start_time": local.time(), "duration_minutes": meeting.duration_minutes}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_move(
+                actor=_user(request),
+                meeting=meeting,
+                starts_at=services.helsinki(data["day"], data["start_time"]),
+                duration_minutes=data["duration_minutes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was moved."))
+            return redirect("programmes:unit_detail", unit_uuid=meeting.unit.uuid)
+    return _meeting_form_page(request, meeting.unit, form, meeting)
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    meeting = _meeting(request, meeting_uuid)
+    form = CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(actor=_user(request), meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+            return redirect("programmes:unit_detail", unit_uuid=meeting.unit.uuid)
+    context = {"unit": meeting.unit, "form": form, "meeting": meeting, "cancelling": True}
+    return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)
