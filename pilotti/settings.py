@@ -238,6 +238,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "pilotti" / "locale"]
+FORMAT_MODULE_PATH = ["pilotti.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Helsinki"

@@ -82,3 +82,18 @@ def test_it_names_production_cookies_with_the_host_prefix(tmp_path: Path) -> Non
         check=True,
     )
     assert result.stdout.split() == ["__Host-pilotti-session", "__Host-pilotti-csrf", "True", "31536000"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("fi", "30.10.2019 · 1,5"), ("sv", "30.10.2019 · 1,5"), ("en", "30 Oct 2019 · 1.5")]
+)
+def test_it_writes_dates_and_decimals_as_the_language_does_in_finland(language: str, expected: str) -> None:
+    from datetime import date
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ day|date:"SHORT_DATE_FORMAT" }} · {{ hours }}')
+    with translation.override(language):
+        rendered = template.render(Context({"day": date(2019, 10, 30), "hours": 1.5}))
+    assert rendered == expected
