@@ -72,20 +72,13 @@ def membership_change_role(*, actor: User, membership: Membership, role: str, ti
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
-    _refuse_losing_last_admin(membership)
-    membership.is_active = False
+def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
+    """Deactivates (or reactivates) a membership; it is never deleted, so history stays."""
+    if not active:
+        _refuse_losing_last_admin(membership)
+    membership.is_active = active
     membership._history_user = actor  # type: ignore[attr-defined]
-    membership._change_reason = "deactivated"  # type: ignore[attr-defined]
-    membership.save()
-    return membership
-
-
-@transaction.atomic
-def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
-    membership.is_active = True
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership._change_reason = "reactivated"  # type: ignore[attr-defined]
+    membership._change_reason = "reactivated" if active else "deactivated"  # type: ignore[attr-defined]
     membership.save()
     return membership
 

@@ -111,7 +111,7 @@ def member_deactivate(request: HttpRequest, membership_uuid: UUID) -> HttpRespon
 @reauthentication_required
 def _deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
     try:
-        services.membership_deactivate(actor=request.user, membership=membership)  # type: ignore[arg-type]
+        services.membership_set_active(actor=request.user, membership=membership, active=False)  # type: ignore[arg-type]
         messages.success(request, _("%(user)s can no longer sign in to this organisation.") % {"user": membership.user})
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -122,7 +122,7 @@ def _deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_POST
 def member_reactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
     membership = _membership(request, membership_uuid)
-    services.membership_reactivate(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    services.membership_set_active(actor=request.user, membership=membership, active=True)  # type: ignore[arg-type]
     messages.success(request, _("%(user)s is active again.") % {"user": membership.user})
     return redirect("organisations:members")
 
