@@ -95,3 +95,22 @@ def test_it_keeps_the_admin_pages_from_other_roles(world: World, role: str) -> N
     membership = world.membership(world.facilitator)
     assert client.get(reverse("organisations:members")).status_code == 404
     assert client.post(reverse("organisations:member_reactivate", args=[membership.uuid])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["owner", "coordinator", "facilitator", "evaluator"])
+def test_it_answers_every_url_for_every_role_without_a_server_error(world: World, role: str) -> None:
+    """The URL × role matrix: whatever a member may or may not do, no page breaks for them."""
+    registry = registered_kwargs(world)
+    client = signed_in(getattr(world, role))
+    broken = []
+    for name, takes_arguments in all_patterns():
+        if name in OWN_ACCOUNT_ONLY or (takes_arguments and name not in registry):
+            continue
+        url = reverse(name, kwargs=registry[name]) if takes_arguments else reverse(name)
+        # Signing out would turn every later page into a redirect to the sign-in page.
+        for method in ("get",) if name == "account_logout" else ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if status >= 500:
+                broken.append(f"{method.upper()} {url} ({name}) answered {status}")
+    assert not broken, "\n".join(broken)
+    assert client.get(reverse("core:home")).status_code == 200, "the walk signed the member out"
