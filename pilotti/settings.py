@@ -40,6 +40,12 @@ def secret_key_from_var() -> str:
     return path.read_text().strip()
 
 
+# Contact details are encrypted with their own keys, never SECRET_KEY, and never stored in the
+# database. Comma-separated Fernet keys: the first encrypts, all decrypt (rotation, docs/people.md).
+# Unset: a key is created in var/field_encryption_key (0600) the first time one is needed.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_ENCRYPTION_KEY_FILE = VAR_DIR / "field_encryption_key"
+
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("HTTPS", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key_from_var()
@@ -51,6 +57,10 @@ INSTALLED_APPS = [
     "pilotti.core",
     "pilotti.organisations",
     "pilotti.programmes",
+    "pilotti.meetings",
+    "pilotti.people",
+    "pilotti.recruitment",
+    "pilotti.audit",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -272,6 +282,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pilotti <pilotti@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Meeting reminders ----------------------------------------------------------------
+# Text messages go through a pluggable backend (pilotti.meetings.sms); the console backend
+# prints them. `manage.py send_meeting_reminders` (cron) reminds this many hours ahead.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "pilotti.meetings.sms.ConsoleBackend")
+MEETING_REMINDER_HOURS = int(os.environ.get("MEETING_REMINDER_HOURS", "24"))
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("pilotti.organisations.urls")),
     path("", include("pilotti.programmes.urls")),
+    path("", include("pilotti.meetings.urls")),
+    path("", include("pilotti.people.urls")),
+    path("", include("pilotti.recruitment.urls")),
     path("", include("pilotti.core.urls")),
 ]

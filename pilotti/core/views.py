@@ -2,8 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from pilotti.programmes.selectors import my_week
 
 
 @require_GET
@@ -21,4 +24,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    # A facilitator's meetings today and this week come first after sign-in.
+    return render(request, "core/home.html", {"week": my_week(request.user, timezone.now())})  # type: ignore[arg-type]

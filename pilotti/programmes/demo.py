@@ -3,23 +3,29 @@
 Where a seed does not say (a weekday, a start time, the length of a family track), the
 demo picks a plausible value and the description says it is made up. Idempotent: a
 programme whose slug exists is left alone, so a second run changes nothing.
+
+Meetings before the day the demo is loaded are held (unless cancelled), with themes from the
+curriculum; one Oulu family track starts on that day, so "My meetings" shows something.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Organisation
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Mode, Programme, Site
+from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
 from pilotti.programmes.schedule import DateRange, Rule, ScheduleRule
-from pilotti.programmes.services import ProgrammeFields
+from pilotti.programmes.services import HELSINKI, ProgrammeFields
 
 S = DeliveryUnit.Status
 R = FacilitatorRole
 DEMO_FACILITATOR = "facilitator@example.org"
+VIDEO_SERVICE = "https://video.example.org/pilotti/"
 
 
 @dataclass
@@ -39,11 +45,13 @@ class DemoUnit:
     capacity: int | None = None
     minimum_size: int | None = None
     languages: str = "suomi"
+    interpreter_language: str = ""
     breaks: tuple[DateRange, ...] = ()
     # (status, on, reason): the status changes after creation, in order.
     statuses: list[tuple[str, date, str]] = field(default_factory=list)
     facilitator_role: str | None = None  # the demo facilitator's role in the unit
     replaced_by: str | None = None
+    starts_on_load: bool = False  # first meeting (and status dates) on the day the demo is loaded
 
 
 @dataclass
@@ -232,6 +240,7 @@ PROGRAMMES = [
                 interval_weeks=2,
                 kind=DeliveryUnit.Kind.HOUSEHOLD_TRACK,
                 languages="arabia, suomi",
+                interpreter_language="arabia",
                 statuses=[(S.RUNNING, first, "")],
             )
             for code, org, first in [
@@ -241,7 +250,24 @@ PROGRAMMES = [
                 ("KA-01", "kajaanin-kaupunki", date(2021, 3, 9)),
                 ("PU-01", "pudasjarven-kaupunki", date(2021, 3, 16)),
             ]
+        ]
+        + [
+            DemoUnit(
+                "Perhepolku OU-03",
+                "oulun-kaupunki",
+                date(2019, 9, 10),  # replaced by the day the demo is loaded
+                time(16, 0),
+                count=8,
+                site="Perhekeskus",
+                kind=DeliveryUnit.Kind.HOUSEHOLD_TRACK,
+                languages="arabia, suomi",
+                interpreter_language="arabia",
+                statuses=[(S.RUNNING, date(2019, 9, 10), "")],
+                facilitator_role=R.SOCIAL_CARE,
+                starts_on_load=True,
+            )
         ],
+        sites=[DemoSite("Perhekeskus", "oulun-kaupunki", municipality="Oulu")],
     ),
     DemoProgramme(
         slug="ohjatut-vertaistukiryhmat",
@@ -403,9 +429,10 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
             accessibility_notes=site.accessibility_notes,
         )
     units: dict[str, DeliveryUnit] = {}
+    today = timezone.now().astimezone(HELSINKI).date()
     for u in spec.units:
         rule = ScheduleRule(
-            first=u.first,
+            first=today if u.starts_on_load else u.first,
             rule=u.rule,
             count=u.count,
             until=u.until,
@@ -425,6 +452,7 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
             capacity=u.capacity,
             minimum_size=u.minimum_size,
             languages=u.languages,
+            interpreter_language=u.interpreter_language,
             duration_minutes=u.duration,
         )
         if facilitator is not None and u.facilitator_role:
@@ -433,8 +461,36 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
         for status, on, reason in u.statuses:
             replacement = units.get(u.replaced_by or "") if status == S.DISCONTINUED else None
             services.unit_change_status(
-                actor=None, unit=units[u.name], status=status, on=on, reason=reason, replacement=replacement
+                actor=None,
+                unit=units[u.name],
+                status=status,
+                on=today if u.starts_on_load else on,
+                reason=reason,
+                replacement=replacement,
             )
+    for unit in units.values():
+        _record_meetings(unit, spec.fields.topics)
+
+
+def _record_meetings(unit: DeliveryUnit, topics: list[str]) -> None:
+    """Past meetings held, with a theme from the curriculum and the facilitators; remote units' links."""
+    today = timezone.now().astimezone(HELSINKI).date()
+    link = f"{VIDEO_SERVICE}{slugify(unit.name)}" if unit.site is not None and unit.site.is_remote else ""
+    present = [assignment.user for assignment in unit.facilitators.select_related("user")]
+    for number, meeting in enumerate(unit.meetings.order_by("starts_at")):
+        past = meeting.starts_at.astimezone(HELSINKI).date() < today
+        if meeting.status == Meeting.Status.CANCELLED or not (past or link):
+            continue
+        services.meeting_update(
+            actor=None,
+            meeting=meeting,
+            theme=topics[number % len(topics)] if topics and past else "",
+            remote_link=link,
+            interpreter_language=meeting.interpreter_language,
+            facilitators_present=present if past else [],
+        )
+        if past:
+            services.meeting_mark_held(actor=None, meeting=meeting)
 
 
 @transaction.atomic

@@ -9,6 +9,10 @@ organisations):
 - a facilitator sees only the units they are assigned to, and those units' programmes.
 """
 
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -24,6 +28,7 @@ from pilotti.programmes.models import (
     UnitFacilitator,
 )
 
+HELSINKI = ZoneInfo("Europe/Helsinki")
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
@@ -123,6 +128,11 @@ def can_manage_unit(user: User, unit: DeliveryUnit) -> bool:
     return _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=unit.organisation_id).exists()
 
 
+def can_change_meetings(user: User, unit: DeliveryUnit) -> bool:
+    """Those who manage the unit, and its own facilitators: move, cancel, record what happened."""
+    return can_manage_unit(user, unit) or _assigned_unit_ids(user).filter(unit_id=unit.pk).exists()
+
+
 def other_organisations_running(
     user: User, programme: Programme, current: Organisation | None
 ) -> QuerySet[Organisation]:
@@ -149,7 +159,7 @@ def my_units(user: User) -> QuerySet[DeliveryUnit]:
 
 
 def with_schedule_summary(units: QuerySet[DeliveryUnit]) -> QuerySet[DeliveryUnit]:
-    scheduled = Q(meetings__status=Meeting.Status.SCHEDULED)
+    scheduled = Q(meetings__status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
     return units.annotate(
         meeting_count=Count("meetings", filter=scheduled, distinct=True),
         first_meeting=Min("meetings__starts_at", filter=scheduled),
@@ -184,3 +194,40 @@ def adoptions_with_unit_counts(programme: Programme) -> QuerySet[Adoption]:
 
 def unit_meetings(unit: DeliveryUnit) -> QuerySet[Meeting]:
     return unit.meetings.order_by("starts_at")
+
+
+@dataclass
+class MyWeek:
+    """A facilitator's meetings today and later this week, across all their units."""
+
+    today: list[Meeting]
+    later: list[Meeting]
+    next_meetings: list[Meeting]  # the next one after this week, looked up only when the week is empty
+    facilitates: bool
+
+
+def my_meetings(user: User) -> QuerySet[Meeting]:
+    """Meetings of the units the user facilitates, with what a list of them shows."""
+    return (
+        Meeting.objects.filter(unit__in=_assigned_unit_ids(user))
+        .select_related("unit", "unit__site", "unit__programme")
+        .order_by("starts_at")
+    )
+
+
+def my_week(user: User, now: datetime) -> MyWeek:
+    """Today and the rest of this week (Monday to Sunday, Helsinki time), in two or three queries."""
+    local = now.astimezone(HELSINKI)
+    today = datetime.combine(local.date(), time.min, tzinfo=HELSINKI)
+    tomorrow = today + timedelta(days=1)
+    week_end = today + timedelta(days=7 - local.weekday())
+    meetings = list(my_meetings(user).filter(starts_at__gte=today, starts_at__lt=week_end))
+    upcoming: list[Meeting] = []
+    if not meetings:
+        upcoming = list(my_meetings(user).filter(starts_at__gte=week_end, status=Meeting.Status.SCHEDULED)[:1])
+    return MyWeek(
+        today=[m for m in meetings if m.starts_at < tomorrow],
+        later=[m for m in meetings if m.starts_at >= tomorrow],
+        next_meetings=upcoming,
+        facilitates=bool(meetings or upcoming) or _assigned_unit_ids(user).exists(),
+    )

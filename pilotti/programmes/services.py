@@ -1,5 +1,6 @@
 """Writes to programmes, sites, units and meetings. Each is one atomic action recording who did it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -207,7 +209,12 @@ def unit_create(
     UnitBreak.objects.bulk_create(UnitBreak(unit=unit, first=b.first, last=b.last) for b in schedule.breaks)
     bulk_create_with_history(
         [
-            Meeting(unit=unit, starts_at=helsinki(day, start_time), duration_minutes=duration_minutes)
+            Meeting(
+                unit=unit,
+                starts_at=helsinki(day, start_time),
+                duration_minutes=duration_minutes,
+                interpreter_language=interpreter_language,
+            )
             for day in planned.dates
         ],
         Meeting,
@@ -302,7 +309,12 @@ def meeting_add(
     *, actor: User | None, unit: DeliveryUnit, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     _refuse_if_ended(unit)
-    meeting = Meeting(unit=unit, starts_at=starts_at, duration_minutes=duration_minutes or unit.duration_minutes)
+    meeting = Meeting(
+        unit=unit,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes or unit.duration_minutes,
+        interpreter_language=unit.interpreter_language,
+    )
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting._change_reason = "added"  # type: ignore[attr-defined]
     meeting.save()
@@ -316,11 +328,14 @@ def meeting_move(
     _refuse_if_ended(meeting.unit)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be moved. Add a new meeting instead."))
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("This meeting has been held; it cannot be moved."))
     if meeting.moved_from is None:
         meeting.moved_from = meeting.starts_at  # keep the original time, however often it moves
     meeting.starts_at = starts_at
     if duration_minutes:
         meeting.duration_minutes = duration_minutes
+    meeting.sequence += 1
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting._change_reason = "moved"  # type: ignore[attr-defined]
     meeting.save()
@@ -330,6 +345,7 @@ def meeting_move(
 def _cancel(actor: User | None, meeting: Meeting, reason: str) -> Meeting:
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancel_reason = reason[:300]
+    meeting.sequence += 1
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting._change_reason = "cancelled"  # type: ignore[attr-defined]
     meeting.save()
@@ -343,4 +359,73 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
         raise ValidationError({"reason": _("Say why the meeting is cancelled; participants and facilitators see it.")})
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is already cancelled."))
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("This meeting has been held; it cannot be cancelled."))
     return _cancel(actor, meeting, reason.strip())
+
+
+# Recording what happened at a meeting (theme, notes, who was there, held) stays open after
+# the unit has ended: it is usually written up after the last meeting. Moving and cancelling do not.
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    theme: str = "",
+    remote_link: str = "",
+    interpreter_language: str = "",
+    notes: str = "",
+    facilitators_present: Iterable[User] = (),
+) -> Meeting:
+    """Saves the meeting's details; those present must be among the unit's facilitators."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled; its details can no longer be changed."))
+    present = list(facilitators_present)
+    allowed = set(meeting.unit.facilitators.values_list("user_id", flat=True))
+    if any(user.pk not in allowed for user in present):
+        raise ValidationError({"facilitators_present": _("Choose among the unit's facilitators.")})
+    meeting.theme = theme.strip()[:200]
+    meeting.remote_link = remote_link.strip()
+    meeting.interpreter_language = interpreter_language.strip()[:100]
+    meeting.notes = notes.strip()
+    meeting.full_clean(exclude=["unit"])
+    meeting._history_user = actor  # type: ignore[attr-defined]
+    meeting._change_reason = "details"  # type: ignore[attr-defined]
+    meeting.save()
+    meeting.facilitators_present.set(present)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
+    """Marks a scheduled meeting held, on or after its day (never ahead of time)."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError(
+            _("Only a scheduled meeting can be marked held; this one is %(status)s.")
+            % {"status": meeting.get_status_display()}
+        )
+    day = meeting.starts_at.astimezone(HELSINKI).date()
+    if day > timezone.now().astimezone(HELSINKI).date():
+        raise ValidationError(
+            _("This meeting is on %(date)s. You can mark it held on the day.")
+            % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+        )
+    meeting.status = Meeting.Status.HELD
+    meeting._history_user = actor  # type: ignore[attr-defined]
+    meeting._change_reason = "held"  # type: ignore[attr-defined]
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_unmark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
+    """Undoes a mistaken "held": the meeting is scheduled again."""
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("This meeting is not marked held."))
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting._history_user = actor  # type: ignore[attr-defined]
+    meeting._change_reason = "held undone"  # type: ignore[attr-defined]
+    meeting.save()
+    return meeting

@@ -67,7 +67,7 @@ def _unit(request: HttpRequest, unit_uuid: UUID, *, manage: bool = False) -> Del
 def _meeting(request: HttpRequest, meeting_uuid: UUID) -> Meeting:
     meetings = selectors.meetings_visible_to(_user(request)).select_related("unit", "unit__programme")
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
-    if not selectors.can_manage_unit(_user(request), meeting.unit):
+    if not selectors.can_change_meetings(_user(request), meeting.unit):
         raise PermissionDenied
     return meeting
 
@@ -265,6 +265,7 @@ def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
         "breaks": unit.breaks.all(),
         "status_history": unit.history.select_related("history_user").order_by("history_date"),
         "can_manage": can_manage,
+        "can_change_meetings": can_manage or selectors.can_change_meetings(_user(request), unit),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }
@@ -358,7 +359,7 @@ def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The meeting was moved."))
-            return redirect("programmes:unit_detail", unit_uuid=meeting.unit.uuid)
+            return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     return _meeting_form_page(request, meeting.unit, form, meeting)
 
 
@@ -373,6 +374,6 @@ def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The meeting was cancelled."))
-            return redirect("programmes:unit_detail", unit_uuid=meeting.unit.uuid)
+            return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     context = {"unit": meeting.unit, "form": form, "meeting": meeting, "cancelling": True}
     return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)

@@ -71,3 +71,25 @@ def test_it_has_oulus_adopters_and_the_other_pilots(db: None) -> None:
     assert list(essote.partners.values_list("slug", flat=True)) == ["vaalijalan-kuntayhtyma"]
     assert sorted(essote.units.values_list("organisation__slug", flat=True)) == ["essote", "vaalijalan-kuntayhtyma"]
     assert DeliveryUnit.objects.filter(facilitators__user__email="facilitator@example.org").count() >= 3
+
+
+def test_it_records_the_past_demo_meetings_as_held_with_themes(db: None) -> None:
+    organisations_demo.load()
+    demo.load()
+    tesoma = DeliveryUnit.objects.get(name="Tesoma: Westeri")
+    assert list(tesoma.meetings.values_list("status", flat=True)) == ["held"] * 4 + ["cancelled"] * 3
+    assert list(tesoma.meetings.values_list("theme", flat=True))[:4] == [
+        "Raskausaika",
+        "Odottavan äidin terveys",
+        "Synnytys",
+        "Vauvan hoito",
+    ]
+    assert not Meeting.objects.filter(starts_at__year__lt=2024, status=Meeting.Status.SCHEDULED).exists()
+    remote = Meeting.objects.filter(unit__programme__slug="valoa-arkeen")
+    assert all(m.remote_link.startswith("https://video.example.org/") for m in remote)
+    naistari = DeliveryUnit.objects.get(name="Hervanta: Naistari").meetings.first()
+    assert [u.email for u in naistari.facilitators_present.all()] == ["facilitator@example.org"]  # type: ignore[union-attr]
+    # One family track starts on the day the demo is loaded, so "My meetings" has something.
+    today = DeliveryUnit.objects.get(name="Perhepolku OU-03").meetings.filter(status=Meeting.Status.SCHEDULED)
+    assert today.count() == 8
+    assert today.first().interpreter_language == "arabia"  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
+from pilotti.people import demo as people_demo
 from pilotti.programmes import demo as programmes_demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         with translation.override("en"):
             sign_ins = organisations_demo.load()
             programmes_demo.load()
+            people_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")

@@ -1,0 +1,93 @@
+from typing import Any
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pilotti.accounts.models import User
+from pilotti.programmes.models import Meeting, validate_https
+
+
+def _validate_remote_link(link: str) -> None:
+    """One message, the one that helps: first the scheme, then whether it is an address at all."""
+    validate_https(link)
+    URLValidator(
+        schemes=["https"],
+        message=gettext_lazy("This is not a web address. Copy the whole link, starting with https://."),
+    )(link)
+
+
+class MeetingDetailsForm(forms.Form):
+    """What a facilitator records about a meeting. The theme is a curriculum topic or free text."""
+
+    topic = forms.ChoiceField(label=gettext_lazy("Theme from the curriculum"), required=False)
+    theme = forms.CharField(
+        label=gettext_lazy("Or another theme"),
+        help_text=gettext_lazy("Leave empty if you chose a topic above."),
+        max_length=200,
+        required=False,
+    )
+    remote_link = forms.CharField(
+        label=gettext_lazy("Remote link"),
+        help_text=gettext_lazy("The video meeting's address, starting with https://. Sent in reminders."),
+        max_length=500,
+        required=False,
+        validators=[_validate_remote_link],
+    )
+    interpreter_language = forms.CharField(label=gettext_lazy("Interpreter language"), max_length=100, required=False)
+    facilitators_present = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Facilitators present"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes for staff"),
+        help_text=gettext_lazy(
+            "Seen by the unit's facilitators and coordinators only, never by participants or evaluators."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, topics: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "—"), *((title, title) for title in topics)]  # type: ignore[attr-defined]
+        self.fields["facilitators_present"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            facilitated_units__unit_id=meeting.unit_id
+        ).order_by("full_name", "email")
+        self.fields["facilitators_present"].label_from_instance = User.get_full_name  # type: ignore[attr-defined]
+        if not topics:
+            del self.fields["topic"]
+            self.fields["theme"].label = _("Theme")
+            self.fields["theme"].help_text = ""
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting, topics: list[str]) -> dict[str, Any]:
+        in_curriculum = meeting.theme in topics
+        return {
+            "topic": meeting.theme if in_curriculum else "",
+            "theme": "" if in_curriculum else meeting.theme,
+            "remote_link": meeting.remote_link,
+            "interpreter_language": meeting.interpreter_language,
+            "facilitators_present": list(meeting.facilitators_present.all()),
+            "notes": meeting.notes,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("topic") and cleaned.get("theme"):
+            self.add_error("theme", _("Choose a topic from the curriculum or write another theme, not both."))
+        return cleaned
+
+    def details(self) -> dict[str, Any]:
+        """The keyword arguments of ``meeting_update``."""
+        data = self.cleaned_data
+        return {
+            "theme": data.get("topic") or data["theme"],
+            "remote_link": data["remote_link"],
+            "interpreter_language": data["interpreter_language"],
+            "notes": data["notes"],
+            "facilitators_present": data["facilitators_present"],
+        }

@@ -1,0 +1,143 @@
+"""Meeting reminders: who gets one, what it says, and sending each at most once.
+
+``send_due_reminders`` is run by ``manage.py send_meeting_reminders`` from cron. For every
+scheduled meeting that starts within the lead time it asks each *recipient source* for the
+people to remind, and sends each person one message, by e-mail or text message.
+
+A recipient source is a function ``(meeting) -> Iterable[Recipient]``. Part A has one: the
+unit's facilitators, by e-mail. Participants who chose e-mail or text-message reminders
+(issue 5's people and enrolments) come as a second source appended to ``RECIPIENT_SOURCES``;
+nothing else here changes. Their messages must carry no staff notes.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import translation
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+
+from pilotti.meetings.models import MeetingReminder
+from pilotti.meetings.sms import send_sms
+from pilotti.programmes.models import DeliveryUnit, Meeting, UnitFacilitator
+from pilotti.programmes.services import HELSINKI
+
+logger = logging.getLogger("pilotti.reminders")
+Channel = MeetingReminder.Channel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # the same person gets the same key on every run, e.g. "user:42"
+    channel: str  # MeetingReminder.Channel
+    address: str  # an e-mail address or a phone number
+    language: str = ""  # the message's language; the site's default when empty
+
+
+RecipientSource = Callable[[Meeting], Iterable[Recipient]]
+
+
+def facilitator_recipients(meeting: Meeting) -> Iterator[Recipient]:
+    """The unit's facilitators who are still active members of its organisation, by e-mail."""
+    for assignment in meeting.unit.facilitators.all():  # prefetched by due_meetings
+        if assignment.user.email:
+            yield Recipient(key=f"user:{assignment.user_id}", channel=Channel.EMAIL, address=assignment.user.email)
+
+
+# Issue 5 appends the participants' source here.
+RECIPIENT_SOURCES: list[RecipientSource] = [facilitator_recipients]
+
+
+def due_meetings(now: datetime, hours: int) -> QuerySet[Meeting]:
+    """Scheduled meetings starting within ``hours`` from now, of units that have not ended."""
+    facilitators = UnitFacilitator.objects.filter(
+        user__is_active=True,
+        user__memberships__organisation=F("unit__organisation"),
+        user__memberships__is_active=True,
+    ).select_related("user")
+    ended = [DeliveryUnit.Status.COMPLETED, DeliveryUnit.Status.DISCONTINUED, DeliveryUnit.Status.CANCELLED]
+    return (
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=hours)
+        )
+        .exclude(unit__status__in=ended)
+        .select_related("unit", "unit__site")
+        .prefetch_related(Prefetch("unit__facilitators", queryset=facilitators), "reminders")
+        .order_by("starts_at")
+    )
+
+
+def compose(meeting: Meeting, recipient: Recipient) -> tuple[str, str]:
+    """The subject and body of one reminder, in the recipient's language and Helsinki time."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        local = meeting.starts_at.astimezone(HELSINKI)
+        when = {
+            "unit": meeting.unit.name,
+            "day": date_format(local, "l"),
+            "date": date_format(local, "SHORT_DATE_FORMAT"),
+            "time": time_format(local, "TIME_FORMAT"),
+        }
+        subject = _("Reminder: %(unit)s on %(day)s %(date)s at %(time)s") % when
+        lines = [_("%(unit)s meets on %(day)s %(date)s at %(time)s.") % when]
+        if meeting.theme:
+            lines.append(_("Theme: %(theme)s") % {"theme": meeting.theme})
+        if meeting.remote_link:
+            lines.append(_("Join the meeting: %(link)s") % {"link": meeting.remote_link})
+        elif meeting.venue:
+            lines.append(_("Place: %(venue)s") % {"venue": meeting.venue})
+        if meeting.interpreter_language:
+            lines.append(_("Interpreter: %(language)s") % {"language": meeting.interpreter_language})
+        return subject, "\n".join(lines) + "\n"
+
+
+def _deliver(meeting: Meeting, recipient: Recipient) -> None:
+    subject, body = compose(meeting, recipient)
+    if recipient.channel == Channel.SMS:
+        send_sms(recipient.address, body)
+    else:
+        send_mail(subject, body, None, [recipient.address])
+
+
+def _claim(meeting: Meeting, recipient: Recipient) -> MeetingReminder | None:
+    """Writes the reminder row before sending: a second run, or a parallel one, finds it and skips."""
+    try:
+        with transaction.atomic():
+            return MeetingReminder.objects.create(
+                meeting=meeting, recipient_key=recipient.key, channel=recipient.channel
+            )
+    except IntegrityError:
+        return None
+
+
+def send_due_reminders(*, now: datetime, hours: int) -> int:
+    """Sends every reminder that is due and not yet sent; returns how many were sent.
+
+    At most once: the row is committed before sending. If sending fails the row is removed,
+    so the next run tries again; a crash between the two loses a reminder rather than
+    sending it twice.
+    """
+    sent = 0
+    for meeting in due_meetings(now, hours):
+        done = {reminder.recipient_key for reminder in meeting.reminders.all()}
+        for source in RECIPIENT_SOURCES:
+            for recipient in source(meeting):
+                if recipient.key in done:
+                    continue
+                done.add(recipient.key)
+                claim = _claim(meeting, recipient)
+                if claim is None:
+                    continue
+                try:
+                    _deliver(meeting, recipient)
+                except Exception:
+                    logger.exception("Could not send a %s reminder of meeting %s.", recipient.channel, meeting.uuid)
+                    claim.delete()
+                else:
+                    sent += 1
+    return sent

@@ -1,0 +1,27 @@
+"""The isolation contract of the meetings URLs (see tests/test_isolation.py).
+
+The feed URL is registered with a guessed token: without the real one, everyone gets 404.
+"""
+
+from typing import Any
+
+from pilotti.meetings import services
+from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
+
+
+def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
+    programme = make_programme(world.org, name="Alfan tapaamisohjelma")
+    unit = make_unit(programme, site=make_site(programme), facilitator=world.facilitator)
+    meeting = unit.meetings.first()
+    assert meeting is not None
+    feed, _token = services.feed_create(actor=world.facilitator, unit=unit)
+    by_meeting = {"meeting_uuid": meeting.uuid}
+    return {
+        "meetings:detail": by_meeting,
+        "meetings:edit": by_meeting,
+        "meetings:mark_held": by_meeting,
+        "meetings:unmark_held": by_meeting,
+        "meetings:feed_create_unit": {"unit_uuid": unit.uuid},
+        "meetings:feed_revoke": {"feed_uuid": feed.uuid},
+        "meetings:feed": {"token": "GuessedTokenGuessedTokenGuessedTokenGuesse"},
+    }

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from pilotti.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("meetings/mine/", views.my_meetings, name="mine"),
+    path("meetings/<uuid:meeting_uuid>/", views.meeting_detail, name="detail"),
+    path("meetings/<uuid:meeting_uuid>/edit/", views.meeting_edit, name="edit"),
+    path("meetings/<uuid:meeting_uuid>/held/", views.meeting_mark_held, name="mark_held"),
+    path("meetings/<uuid:meeting_uuid>/not-held/", views.meeting_unmark_held, name="unmark_held"),
+    path("calendar/", views.feed_list, name="feed_list"),
+    path("calendar/new/", views.feed_create, name="feed_create"),
+    path("calendar/units/<uuid:unit_uuid>/new/", views.feed_create_unit, name="feed_create_unit"),
+    path("calendar/<uuid:feed_uuid>/revoke/", views.feed_revoke, name="feed_revoke"),
+    # token_urlsafe(32): 43 characters of A–Z, a–z, 0–9, - and _.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", views.feed, name="feed"),
+]

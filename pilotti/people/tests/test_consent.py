@@ -1,0 +1,64 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef
+
+from conftest import World
+from pilotti.people import selectors, services
+from pilotti.people.tests.helpers import enrol, make_participant
+from pilotti.programmes.tests.helpers import make_programme, make_unit
+from pilotti.recruitment.models import Enrolment
+
+
+def test_it_holds_evaluation_consent_from_giving_until_the_day_before_withdrawal(world: World) -> None:
+    participant = make_participant(world.org)
+    consent = services.consent_give(
+        actor=None, participant=participant, purpose="evaluation", given_on=date(2024, 3, 1), method="verbal"
+    )
+    services.consent_withdraw(actor=world.coordinator, consent=consent, on=date(2024, 6, 1))
+    assert not selectors.consent_holds(participant, date(2024, 2, 29))
+    assert selectors.consent_holds(participant, date(2024, 3, 1))
+    assert selectors.consent_holds(participant, date(2024, 5, 31))
+    assert not selectors.consent_holds(participant, date(2024, 6, 1))
+    assert not selectors.consent_holds(participant, date(2024, 4, 1), purpose="follow_up")
+
+
+def test_it_filters_participants_by_consent_in_one_query(world: World, django_assert_num_queries: object) -> None:
+    agreed, refused, withdrawn = (make_participant(world.org, name=f"Testi {n}") for n in range(3))
+    for participant in (agreed, withdrawn):
+        services.consent_give(
+            actor=None, participant=participant, purpose="evaluation", given_on=date(2024, 1, 1), method="written"
+        )
+    services.consent_withdraw(actor=world.coordinator, consent=withdrawn.consents.get(), on=date(2024, 2, 1))
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        codes = set(selectors.participants_with_evaluation_consent_on(date(2024, 3, 1)).values_list("code", flat=True))
+    assert codes == {agreed.code}
+    assert refused.code not in codes
+
+
+def test_it_judges_each_row_on_its_own_day(world: World) -> None:
+    """What issue 8 does with answers: the consent must hold on the answer's own date."""
+    unit = make_unit(make_programme(world.org))
+    participant = make_participant(world.org)
+    services.consent_give(
+        actor=None, participant=participant, purpose="evaluation", given_on=date(2019, 10, 15), method="written"
+    )
+    early = enrol(participant, unit, on=date(2019, 10, 1))
+    Enrolment.objects.filter(pk=early.pk).update(stage="completed")
+    late = enrol(participant, unit, on=date(2019, 11, 1))
+    held = Enrolment.objects.filter(
+        selectors.consent_holds_on(OuterRef("contacted_on"), participant="participant")
+    ).values_list("pk", flat=True)
+    assert list(held) == [late.pk]
+
+
+def test_it_refuses_a_second_consent_while_the_first_holds(world: World) -> None:
+    participant = make_participant(world.org)
+    services.consent_give(
+        actor=None, participant=participant, purpose="participation", given_on=date(2024, 1, 1), method="written"
+    )
+    with pytest.raises(ValidationError, match="already given"):
+        services.consent_give(
+            actor=None, participant=participant, purpose="participation", given_on=date(2024, 2, 1), method="verbal"
+        )

@@ -1,0 +1,318 @@
+"""Thin views over participants and households. Each page that shows identifying data logs it.
+
+Objects are found through the selectors (404 for what the user may not see); a visible
+object the user may only read answers 403 to changes.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotti.accounts.models import User
+from pilotti.audit import selectors as audit_selectors
+from pilotti.audit.models import Action, Category, Purpose, Result
+from pilotti.audit.services import log_access
+from pilotti.organisations.models import Organisation
+from pilotti.people import crypto, selectors, services
+from pilotti.people.forms import (
+    ConsentForm,
+    ContactForm,
+    HouseholdForm,
+    MemberFormSet,
+    ParticipantForm,
+    ProfileForm,
+    SearchForm,
+    WithdrawForm,
+)
+from pilotti.people.models import Consent, ContactDetails, Household, Participant
+from pilotti.recruitment import selectors as recruitment_selectors
+
+SHOWN_AT_MOST = 200
+PROFILE_FIELDS = tuple(ProfileForm.base_fields)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _organisation(request: HttpRequest) -> Organisation | None:
+    return request.organisation  # type: ignore[attr-defined, no-any-return]
+
+
+def _participant(request: HttpRequest, participant_uuid: UUID, *, manage: bool = False) -> Participant:
+    participants = selectors.participants_visible_to(_user(request)).select_related("organisation")
+    participant = get_object_or_404(participants, uuid=participant_uuid)
+    if manage and not selectors.can_manage_participants(_user(request), participant.organisation_id):
+        raise PermissionDenied
+    return participant
+
+
+def _household(request: HttpRequest, household_uuid: UUID, *, manage: bool = False) -> Household:
+    households = selectors.households_visible_to(_user(request)).select_related("organisation")
+    household = get_object_or_404(households, uuid=household_uuid)
+    if manage and not selectors.can_manage_participants(_user(request), household.organisation_id):
+        raise PermissionDenied
+    return household
+
+
+def _add_errors(form: ParticipantForm | ContactForm | ProfileForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _search(request: HttpRequest, query: str) -> list[Participant]:
+    """By participant code for everyone; coordinators also by exact name (a blind-index match).
+
+    Every participant found is an access-log search entry; a search that finds nobody is one too.
+    """
+    user, current = _user(request), _organisation(request)
+    visible = selectors.participants_visible_to(user).filter(organisation=current)
+    coordinated = selectors.organisations_coordinated_by(user).filter(pk=current.pk) if current else []
+    names = [
+        index
+        for organisation in coordinated
+        for index in crypto.blind_index_candidates(
+            services.NAME_INDEX, str(organisation.uuid), services.normalise_name(query)
+        )
+    ]
+    by_name = set(visible.filter(contact__name_index__in=names).values_list("pk", flat=True)) if names else set()
+    matches = visible.filter(Q(code__icontains=query) | Q(pk__in=by_name))
+    found = list(
+        selectors.with_latest_enrolment(matches).select_related("organisation").order_by("code")[:SHOWN_AT_MOST]
+    )
+    for participant in found:
+        log_access(
+            request,
+            participant=participant,
+            action=Action.SEARCH,
+            category=Category.CONTACT_DETAILS if participant.pk in by_name else Category.PROFILE,
+            purpose=Purpose.SEARCH,
+            item=_("by name") if participant.pk in by_name else _("by participant code"),
+            result=Result.FOUND,
+        )
+    if not found:
+        log_access(
+            request, action=Action.SEARCH, category=Category.PROFILE, purpose=Purpose.SEARCH, result=Result.NOT_FOUND
+        )
+    return found
+
+
+@login_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    organisation = _organisation(request)
+    participants = _search(request, query) if query else selectors.participant_list(user, organisation)[:SHOWN_AT_MOST]
+    households = selectors.households_visible_to(user).filter(organisation=organisation).order_by("code")
+    context = {
+        "form": form,
+        "query": query,
+        "participants": participants,
+        "shown_at_most": SHOWN_AT_MOST,
+        "households": [] if query else households[:SHOWN_AT_MOST],
+        "can_manage": selectors.can_manage_participants(user, getattr(_organisation(request), "pk", None)),
+    }
+    template = "people/_participant_rows.html" if request.htmx else "people/participant_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def participant_create(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    if organisation is None or not selectors.can_manage_participants(_user(request), organisation.pk):
+        raise PermissionDenied
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_create(
+                actor=_user(request), organisation=organisation, profile=form.to_profile(), contact=form.to_contact()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s was added.") % {"code": participant.code})
+            return redirect("people:detail", participant_uuid=participant.uuid)
+    context = {"form": form, "profile_fields": PROFILE_FIELDS}
+    return render(request, "people/participant_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def participant_detail(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    user = _user(request)
+    show_contact = selectors.can_see_contact_details(user, participant)
+    log_access(
+        request,
+        participant=participant,
+        action=Action.VIEW,
+        category=Category.CONTACT_DETAILS if show_contact else Category.PROFILE,
+        purpose=Purpose.CLIENT_WORK,
+    )
+    context = {
+        "participant": participant,
+        "contact": ContactDetails.objects.filter(participant=participant).first() if show_contact else None,
+        "show_contact": show_contact,
+        "consents": selectors.consents_of(participant),
+        "enrolments": recruitment_selectors.enrolments_of(user, participant),
+        "households": selectors.households_of(user, participant),
+        "access_log": audit_selectors.access_log_of(user, participant)[:100],
+        "can_see_access_log": audit_selectors.can_see_access_log(user, participant),
+        "can_manage": selectors.can_manage_participants(user, participant.organisation_id),
+        "can_record_consent": selectors.can_record_consent(user, participant),
+    }
+    return render(request, "people/participant_detail.html", context)
+
+
+@login_required
+def participant_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid, manage=True)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(participant))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(actor=_user(request), participant=participant, profile=form.to_profile())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("people:detail", participant_uuid=participant.uuid)
+    context = {"form": form, "participant": participant, "profile_fields": PROFILE_FIELDS}
+    return render(request, "people/participant_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def contact_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid, manage=True)
+    if not selectors.can_see_contact_details(_user(request), participant):
+        raise PermissionDenied
+    contact = ContactDetails.objects.filter(participant=participant).first()
+    initial = {f: getattr(contact, f) for f in ContactForm.base_fields} if contact else {}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.contact_details_update(
+            actor=_user(request), participant=participant, values=form.to_contact(), request=request
+        )
+        messages.success(request, _("The contact details were saved."))
+        return redirect("people:detail", participant_uuid=participant.uuid)
+    if request.method == "GET":
+        log_access(
+            request,
+            participant=participant,
+            action=Action.VIEW,
+            category=Category.CONTACT_DETAILS,
+            purpose=Purpose.CLIENT_WORK,
+            item="edit form",
+        )
+    context = {"form": form, "participant": participant}
+    return render(request, "people/contact_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def consent_add(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    if not selectors.can_record_consent(_user(request), participant):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_give(actor=_user(request), participant=participant, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("people:detail", participant_uuid=participant.uuid)
+    context = {"form": form, "participant": participant}
+    return render(request, "people/consent_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, consent_uuid: UUID) -> HttpResponse:
+    consents = Consent.objects.filter(participant__in=selectors.participants_visible_to(_user(request)))
+    consent = get_object_or_404(consents.select_related("participant"), uuid=consent_uuid)
+    if not selectors.can_record_consent(_user(request), consent.participant):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(actor=_user(request), consent=consent, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The withdrawal was recorded."))
+    else:
+        messages.error(request, _("Give the day the consent was withdrawn."))
+    return redirect("people:detail", participant_uuid=consent.participant.uuid)
+
+
+def _household_form_page(request: HttpRequest, organisation: Organisation, household: Household | None) -> HttpResponse:
+    participants = Participant.objects.filter(organisation=organisation)
+    initial = {"segment": household.segment, "municipality": household.municipality} if household else {}
+    members = [
+        {
+            "relation": m.relation,
+            "participant_code": m.participant.code if m.participant else "",
+            "birth_year": m.birth_year,
+            "due_date": m.due_date,
+        }
+        for m in (selectors.household_members(household) if household else [])
+    ]
+    form = HouseholdForm(request.POST or None, initial=initial)
+    formset = MemberFormSet(request.POST or None, initial=members, participants=participants, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            household = services.household_save(
+                actor=_user(request),
+                organisation=organisation,
+                household=household,
+                members=formset.members(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The household %(code)s was saved.") % {"code": household.code})
+            return redirect("people:household_detail", household_uuid=household.uuid)
+    context = {"form": form, "formset": formset, "household": household}
+    status = 400 if form.errors or any(formset.errors) else 200
+    return render(request, "people/household_form.html", context, status=status)
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    if organisation is None or not selectors.can_manage_participants(_user(request), organisation.pk):
+        raise PermissionDenied
+    return _household_form_page(request, organisation, None)
+
+
+@login_required
+def household_edit(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
+    household = _household(request, household_uuid, manage=True)
+    return _household_form_page(request, household.organisation, household)
+
+
+@login_required
+def household_detail(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
+    household = _household(request, household_uuid)
+    user = _user(request)
+    log_access(request, household=household, action=Action.VIEW, category=Category.HOUSEHOLD, purpose=Purpose.HOUSEHOLD)
+    context = {
+        "household": household,
+        "members": selectors.household_members(household),
+        "enrolments": recruitment_selectors.enrolments_visible_to(user)
+        .filter(household=household)
+        .select_related("programme", "unit"),
+        "can_manage": selectors.can_manage_participants(user, household.organisation_id),
+    }
+    return render(request, "people/household_detail.html", context)

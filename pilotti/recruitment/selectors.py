@@ -1,0 +1,133 @@
+"""Reads of enrolments and the recruitment funnel: the only door to enrolments.
+
+Enrolments follow their participant's rule (people.selectors): the organisation's
+coordinators, admins and evaluators see them all, pseudonymously; a facilitator sees those
+in the units they facilitate. The funnel is a single GROUP BY with conditional counts.
+"""
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from pilotti.accounts.models import User
+from pilotti.organisations.models import Role
+from pilotti.people.models import Participant
+from pilotti.people.selectors import VIEWER_ROLES, _organisation_ids
+from pilotti.programmes.models import DeliveryUnit, Programme
+from pilotti.programmes.selectors import _assigned_unit_ids
+from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, Stage, StageChange
+
+FUNNEL_STAGES = ("contacted", "interested", "enrolled", "started", "completed")
+NOW_STAGES = ("waiting", "declined", "not_reached", "dropped_out")
+
+
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        Q(organisation__in=_organisation_ids(user, VIEWER_ROLES)) | Q(unit__in=_assigned_unit_ids(user))
+    )
+
+
+def enrolments_of(user: User, participant: Participant) -> QuerySet[Enrolment]:
+    """The participant's own enrolments and their households', with the stage history prefetched."""
+    households = participant.memberships.values("household_id")
+    return (
+        enrolments_visible_to(user)
+        .filter(Q(participant=participant) | Q(household__in=households))
+        .select_related("programme", "unit", "household")
+        .prefetch_related(Prefetch("changes", queryset=StageChange.objects.select_related("changed_by", "unit")))
+        .order_by("-contacted_on", "-id")
+    )
+
+
+def can_move_enrolment(user: User, enrolment: Enrolment) -> bool:
+    """Coordinators of the organisation, and the facilitators of the enrolment's unit."""
+    coordinator = _organisation_ids(user, (Role.COORDINATOR,)).filter(organisation_id=enrolment.organisation_id)
+    if coordinator.exists():
+        return True
+    return enrolment.unit_id is not None and _assigned_unit_ids(user).filter(unit_id=enrolment.unit_id).exists()
+
+
+def stage_changes(enrolment: Enrolment) -> QuerySet[StageChange]:
+    return enrolment.changes.select_related("changed_by", "unit").order_by("changed_at", "id")
+
+
+def waiting_list(user: User, unit: DeliveryUnit) -> QuerySet[Enrolment]:
+    return (
+        enrolments_visible_to(user)
+        .filter(unit=unit, stage=Stage.WAITING)
+        .select_related("participant", "household")
+        .order_by("waitlisted_on", "id")
+    )
+
+
+def places_taken(unit: DeliveryUnit) -> int:
+    return Enrolment.objects.filter(unit=unit, stage__in=HOLDS_PLACE).count()
+
+
+@dataclass
+class FunnelRow:
+    segment: str
+    target: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def progress(self) -> int | None:
+        """Per cent of the target that has enrolled (a place taken)."""
+        if not self.target:
+            return None
+        return round(100 * self.counts.get("enrolled", 0) / self.target)
+
+    def stage_counts(self) -> list[int]:
+        return [self.counts.get(stage, 0) for stage in FUNNEL_STAGES]
+
+    def now_counts(self) -> list[int]:
+        return [self.counts.get(stage, 0) for stage in NOW_STAGES]
+
+
+@dataclass
+class Funnel:
+    rows: list[FunnelRow]
+    total: FunnelRow
+
+    def conversions(self) -> list[tuple[str, str, int | None]]:
+        """(from, to, per cent) between consecutive stages of the main path, over all segments."""
+        result = []
+        for before, after in pairwise(FUNNEL_STAGES):
+            reached = self.total.counts.get(before, 0)
+            share = round(100 * self.total.counts.get(after, 0) / reached) if reached else None
+            result.append((str(Stage(before).label), str(Stage(after).label), share))
+        return result
+
+
+def _counts() -> dict[str, Count]:
+    reached = {stage: Q(**{f"{stage}_on__isnull": False}) for stage in FUNNEL_STAGES[1:]}
+    counts = {"contacted": Count("pk")}
+    counts |= {stage: Count("pk", filter=condition) for stage, condition in reached.items()}
+    counts |= {stage: Count("pk", filter=Q(stage=stage)) for stage in NOW_STAGES}
+    return counts
+
+
+def funnel(enrolments: QuerySet[Enrolment], programme: Programme) -> Funnel:
+    """Counts per segment and stage in one query, and the programme's targets in another."""
+    grouped = {row["segment"]: row for row in enrolments.order_by().values("segment").annotate(**_counts())}
+    targets = list(programme.segments.values_list("name", "target"))
+    rows = [FunnelRow(name, target, _only_counts(grouped.pop(name, {}))) for name, target in targets]
+    rows += [FunnelRow(name, None, _only_counts(row)) for name, row in sorted(grouped.items())]
+    total = FunnelRow("", sum(t for _n, t in targets) or None)
+    for row in rows:
+        for key, value in row.counts.items():
+            total.counts[key] = total.counts.get(key, 0) + value
+    return Funnel(rows=rows, total=total)
+
+
+def _only_counts(row: dict[str, object]) -> dict[str, int]:
+    return {key: int(value) for key, value in row.items() if key != "segment"}  # type: ignore[call-overload]
+
+
+def programme_funnel(user: User, programme: Programme) -> Funnel:
+    return funnel(enrolments_visible_to(user).filter(programme=programme), programme)
+
+
+def unit_funnel(user: User, unit: DeliveryUnit) -> Funnel:
+    return funnel(enrolments_visible_to(user).filter(unit=unit), unit.programme)

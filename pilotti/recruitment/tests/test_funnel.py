@@ -1,0 +1,96 @@
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import World, signed_in
+from pilotti.people.tests.helpers import enrol, make_participant
+from pilotti.programmes.models import DeliveryUnit
+from pilotti.programmes.tests.helpers import make_programme, make_unit, queries_for
+from pilotti.recruitment import services
+from pilotti.recruitment.selectors import programme_funnel
+
+
+def populate(unit: DeliveryUnit, n: int, offset: int = 0) -> None:
+    """n people in each of five stages, alternating two segments."""
+    org = unit.organisation
+    for i in range(offset, offset + n):
+        for stage in ("contacted", "interested", "enrolled", "completed", "declined"):
+            segment = "Suomalaiset perheet" if i % 2 == 0 else "Maahanmuuttajaperheet"
+            enrolment = enrol(
+                make_participant(org, name=f"Testi {stage} {i}"), unit, stage="contacted", segment=segment
+            )
+            if stage == "completed":
+                services.enrolment_transition(actor=None, enrolment=enrolment, to="started", on=date(2019, 10, 2))
+            if stage != "contacted":
+                enrolment.refresh_from_db()
+                services.enrolment_transition(
+                    actor=None, enrolment=enrolment, to=stage, on=date(2019, 10, 3), reason="Ei aikaa"
+                )
+
+
+def test_it_counts_stages_and_segments_and_conversion(world: World) -> None:
+    programme = make_programme(world.org)
+    programme.segments.all().delete()
+    programme.segments.create(name="Suomalaiset perheet", target=4, position=0)
+    programme.segments.create(name="Maahanmuuttajaperheet", target=20, position=1)
+    unit = make_unit(programme)
+    populate(unit, 2)
+    funnel = programme_funnel(world.coordinator, programme)
+    finnish = funnel.rows[0]
+    assert finnish.segment == "Suomalaiset perheet"
+    assert finnish.stage_counts() == [5, 3, 2, 1, 1]  # contacted, interested, enrolled, started, completed
+    assert finnish.now_counts() == [0, 1, 0, 0]  # waiting, declined, not reached, dropped out
+    assert finnish.progress == 50
+    assert funnel.total.stage_counts() == [10, 6, 4, 2, 2]
+    assert funnel.conversions()[0][2] == 60
+    assert funnel.total.target == 24
+
+
+def test_it_shows_the_funnel_in_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    programme = make_programme(world.org)
+    programme.segments.create(name="Maahanmuuttajaperheet", target=20, position=1)
+    unit = make_unit(programme)
+    client = signed_in(world.evaluator)
+    urls = [
+        reverse("recruitment:programme_funnel", args=[programme.slug]),
+        reverse("recruitment:unit_funnel", args=[unit.uuid]),
+    ]
+    populate(unit, 1)
+    small = [queries_for(client, url) for url in urls]
+    populate(unit, 8, offset=1)
+    assert [queries_for(client, url) for url in urls] == small
+    for url, most in zip(urls, small, strict=True):
+        with django_assert_max_num_queries(most):  # type: ignore[operator]
+            page = client.get(url).content.decode()
+        assert "Suomalaiset perheet" in page
+    with CaptureQueriesContext(connection) as queries:
+        programme_funnel(world.evaluator, programme)
+    assert len(queries) == 2  # the grouped counts and the targets
+    print(f"funnel pages: {small} queries")
+
+
+def test_it_shows_a_facilitator_only_their_units_numbers(world: World) -> None:
+    programme = make_programme(world.org)
+    mine = make_unit(programme, name="Minun", facilitator=world.facilitator)
+    other = make_unit(programme, name="Muu")
+    enrol(make_participant(world.org, name="Testi A"), mine)
+    enrol(make_participant(world.org, name="Testi B"), other)
+    funnel = programme_funnel(world.facilitator, programme)
+    assert funnel.total.counts["contacted"] == 1
+    client = signed_in(world.facilitator)
+    assert client.get(reverse("recruitment:unit_funnel", args=[other.uuid])).status_code == 404
+
+
+def test_it_lists_the_waiting_list_on_the_unit_funnel(world: World) -> None:
+    unit = make_unit(make_programme(world.org))
+    unit.capacity = 1
+    unit.save()
+    enrol(make_participant(world.org, name="Testi A"), unit)
+    waiting = enrol(make_participant(world.org, name="Testi B"), unit, stage="waiting")
+    page = signed_in(world.coordinator).get(reverse("recruitment:unit_funnel", args=[unit.uuid])).content.decode()
+    assert "1 of 1 places taken" in page
+    assert waiting.participant.code in page  # type: ignore[union-attr]
