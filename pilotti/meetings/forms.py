@@ -6,6 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
+from pilotti.meetings.models import Attendance, ReminderChoice
+from pilotti.meetings.selectors import RollCallRow
+from pilotti.meetings.services import MAX_VISITORS
 from pilotti.programmes.models import Meeting, validate_https
 
 
@@ -91,3 +94,47 @@ class MeetingDetailsForm(forms.Form):
             "notes": data["notes"],
             "facilitators_present": data["facilitators_present"],
         }
+
+
+class VisitorsForm(forms.Form):
+    unregistered_visitors = forms.IntegerField(
+        label=gettext_lazy("Unregistered visitors"),
+        help_text=gettext_lazy("People who came without being enrolled: counted, not named."),
+        min_value=0,
+        max_value=MAX_VISITORS,
+    )
+
+
+class RollCallForm(VisitorsForm):
+    """The roll call without JavaScript: a radio group per person and one Save button.
+
+    A person left without a choice keeps what was recorded before.
+    """
+
+    def __init__(self, *args: Any, rows: list[RollCallRow], with_visitors: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        if not with_visitors:
+            del self.fields["unregistered_visitors"]
+        else:
+            self.fields["unregistered_visitors"].required = False
+        for row in rows:
+            self.fields[f"attendance-{row.key}"] = forms.ChoiceField(
+                label=row.code, choices=Attendance.Status.choices, required=False
+            )
+
+    def statuses(self) -> list[tuple[RollCallRow, str]]:
+        chosen = [(row, self.cleaned_data.get(f"attendance-{row.key}") or "") for row in self.rows]
+        return [(row, status) for row, status in chosen if status]
+
+
+class ReminderChoiceForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Meeting reminders"),
+        choices=ReminderChoice.Channel.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Sent to the e-mail address or phone number in the participant's contact details, "
+            "before each meeting of their group, with the remote link."
+        ),
+    )

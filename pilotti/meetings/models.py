@@ -1,4 +1,6 @@
-"""Calendar feeds and sent reminders. The meeting itself is ``programmes.Meeting``.
+"""Calendar feeds, sent reminders, attendance and participants' reminder choices.
+
+The meeting itself is ``programmes.Meeting``.
 
 A feed is reached by an unguessable token in its address, without a session, so calendar
 programs can fetch it. Only a hash of the token is stored: the address is shown once, when it
@@ -9,8 +11,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from pilotti.people.models import HouseholdMember, Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
 
 
@@ -69,3 +74,82 @@ class MeetingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} → {self.recipient_key} ({self.channel})"
+
+
+class Attendance(models.Model):
+    """Whether one person came to one meeting, recorded at the roll call.
+
+    The person is a participant (enrolled on their own or as a household's adult), or, in a
+    household track, a household member without a record of their own (a child).
+    """
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        EXCUSED = "excused", _("excused")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    # CASCADE, not PROTECT: people.services.household_save replaces a household's child rows
+    # on every edit, and must not fail on them. (It also loses their attendance: reported.)
+    member = models.ForeignKey(
+        HouseholdMember, on_delete=models.CASCADE, null=True, blank=True, related_name="attendances"
+    )
+    status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False, member__isnull=True)
+                | Q(participant__isnull=True, member__isnull=False),
+                name="attendance_of_a_participant_or_a_member",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "participant"],
+                condition=Q(participant__isnull=False),
+                name="one_attendance_per_meeting_and_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(member__isnull=False),
+                name="one_attendance_per_meeting_and_member",
+            ),
+        ]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.participant_id or self.member_id} · {self.status}"
+
+
+class ReminderChoice(models.Model):
+    """How a participant wants to be reminded of meetings. The address itself is in their contact details."""
+
+    class Channel(models.TextChoices):
+        NONE = "none", _("no reminders")
+        EMAIL = "email", _("by e-mail")
+        SMS = "sms", _("by text message")
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="reminder_choice")
+    channel = models.CharField(_("reminders"), max_length=8, choices=Channel.choices, default=Channel.NONE)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("reminder choice")
+        verbose_name_plural = _("reminder choices")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} · {self.channel}"

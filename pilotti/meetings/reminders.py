@@ -4,10 +4,9 @@
 scheduled meeting that starts within the lead time it asks each *recipient source* for the
 people to remind, and sends each person one message, by e-mail or text message.
 
-A recipient source is a function ``(meeting) -> Iterable[Recipient]``. Part A has one: the
-unit's facilitators, by e-mail. Participants who chose e-mail or text-message reminders
-(issue 5's people and enrolments) come as a second source appended to ``RECIPIENT_SOURCES``;
-nothing else here changes. Their messages must carry no staff notes.
+A recipient source is a function ``(meeting) -> Iterable[Recipient]``. There are two: the
+unit's facilitators, by e-mail, and the participants who chose e-mail or text-message
+reminders (``ReminderChoice``). No message carries staff notes.
 """
 
 import logging
@@ -18,15 +17,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
-from django.utils import translation
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from pilotti.meetings.models import MeetingReminder
 from pilotti.meetings.sms import send_sms
+from pilotti.people.models import ConsentPurpose, HouseholdMember, Participant
+from pilotti.people.selectors import consent_holds_on
 from pilotti.programmes.models import DeliveryUnit, Meeting, UnitFacilitator
 from pilotti.programmes.services import HELSINKI
+from pilotti.recruitment.models import Enrolment, Stage
 
 logger = logging.getLogger("pilotti.reminders")
 Channel = MeetingReminder.Channel
@@ -50,8 +52,58 @@ def facilitator_recipients(meeting: Meeting) -> Iterator[Recipient]:
             yield Recipient(key=f"user:{assignment.user_id}", channel=Channel.EMAIL, address=assignment.user.email)
 
 
-# Issue 5 appends the participants' source here.
-RECIPIENT_SOURCES: list[RecipientSource] = [facilitator_recipients]
+# Reminder texts exist in these languages; everyone else gets Finnish until the participant
+# languages of issue 7 arrive. Preferred languages are free text, so a few spellings are known.
+MESSAGE_LANGUAGES = {
+    "fi": "fi", "suomi": "fi", "finnish": "fi", "finska": "fi",
+    "sv": "sv", "ruotsi": "sv", "svenska": "sv", "swedish": "sv",
+    "en": "en", "englanti": "en", "english": "en", "engelska": "en",
+}  # fmt: skip
+
+
+def message_language(preferred: str) -> str:
+    return MESSAGE_LANGUAGES.get(preferred.strip().lower(), "fi")
+
+
+def participant_recipients(meeting: Meeting) -> Iterator[Recipient]:
+    """Participants of the unit who chose e-mail or text-message reminders.
+
+    Only those whose enrolment is active (enrolled or started; household members through
+    their household's enrolment) and whose consent to take part holds today. The address is
+    read from their encrypted contact details; someone without one is skipped.
+    """
+    today = timezone.now().astimezone(HELSINKI).date()
+    active = Enrolment.objects.filter(unit=meeting.unit, stage__in=[Stage.ENROLLED, Stage.STARTED])
+    households = active.filter(household__isnull=False).values("household_id")
+    adults = HouseholdMember.objects.filter(household__in=households, participant__isnull=False)
+    participants = (
+        Participant.objects.filter(
+            Q(pk__in=active.filter(participant__isnull=False).values("participant_id"))
+            | Q(pk__in=adults.values("participant_id"))
+        )
+        .filter(consent_holds_on(today, purpose=ConsentPurpose.PARTICIPATION))
+        .filter(reminder_choice__channel__in=[Channel.EMAIL, Channel.SMS])
+        .select_related("contact", "reminder_choice")
+        .order_by("code")
+    )
+    for participant in participants:
+        channel = participant.reminder_choice.channel
+        contact = getattr(participant, "contact", None)
+        address = (contact.email if channel == Channel.EMAIL else contact.phone) if contact is not None else ""
+        if not address.strip():
+            logger.warning("Participant %s chose %s reminders but has no address for them.", participant.code, channel)
+            continue
+        # TODO(issue 9): sending uses contact data and belongs in the access log, but
+        # audit.services.log_access needs a user; a system actor must come from the audit app.
+        yield Recipient(
+            key=f"participant:{participant.uuid}",
+            channel=channel,
+            address=address.strip(),
+            language=message_language(participant.preferred_language),
+        )
+
+
+RECIPIENT_SOURCES: list[RecipientSource] = [facilitator_recipients, participant_recipients]
 
 
 def due_meetings(now: datetime, hours: int) -> QuerySet[Meeting]:

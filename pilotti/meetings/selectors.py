@@ -1,13 +1,24 @@
-"""Reads of calendar feeds. Meetings are read through ``pilotti.programmes.selectors``."""
+"""Reads of calendar feeds and of the roll call. Meetings are read through ``pilotti.programmes.selectors``."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
-from pilotti.meetings.models import CalendarFeed
+from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
 from pilotti.meetings.services import hash_token
+from pilotti.people.models import HouseholdMember, Participant, Relation
+from pilotti.people.selectors import participants_visible_to, participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
-from pilotti.programmes.models import Meeting
+from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.services import HELSINKI
+from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, Stage
+from pilotti.recruitment.selectors import enrolments_visible_to
 
 
 def feeds_of(user: User) -> QuerySet[CalendarFeed]:
@@ -44,3 +55,153 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting]:
         .select_related("unit", "unit__site", "unit__programme")
         .order_by("starts_at")
     )
+
+
+# --- Roll call --------------------------------------------------------------------------------
+
+# A tap moves a row along this cycle: not marked → present → absent → excused → present …
+NEXT_STATUS = {
+    "": Attendance.Status.PRESENT,
+    Attendance.Status.PRESENT: Attendance.Status.ABSENT,
+    Attendance.Status.ABSENT: Attendance.Status.EXCUSED,
+    Attendance.Status.EXCUSED: Attendance.Status.PRESENT,
+}
+
+
+@dataclass
+class RollCallRow:
+    """One person in the roll call: a participant, or a child of a household track."""
+
+    key: UUID  # the participant's or household member's uuid, used in the row's URL
+    code: str  # the participant code; a child shows their household's code
+    name: str  # empty unless the user may see the participant's contact details
+    description: str  # e.g. "child, born 2019"
+    status: str  # "" when not marked yet
+    participant: Participant | None = None
+    member: HouseholdMember | None = None
+    reminders: str = ReminderChoice.Channel.NONE
+
+    @property
+    def next_status(self) -> str:
+        return NEXT_STATUS[self.status]
+
+    @property
+    def status_label(self) -> str:
+        return str(Attendance.Status(self.status).label) if self.status else _("not marked")
+
+    @property
+    def reminders_label(self) -> str:
+        return str(ReminderChoice.Channel(self.reminders).label)
+
+
+@dataclass
+class RollCall:
+    rows: list[RollCallRow]
+    names_shown: bool
+
+    def row(self, key: UUID) -> RollCallRow:
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise Http404
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return meeting.starts_at.astimezone(HELSINKI).date()
+
+
+def can_take_roll_call(meeting: Meeting) -> bool:
+    """From the meeting's day on, as with marking it held; never for a cancelled meeting."""
+    today = timezone.now().astimezone(HELSINKI).date()
+    return meeting.status != Meeting.Status.CANCELLED and meeting_day(meeting) <= today
+
+
+def in_roll_call(enrolments: QuerySet[Enrolment], day: date) -> QuerySet[Enrolment]:
+    """Enrolments whose people belong in a meeting's roll call on ``day``.
+
+    Those holding a place (enrolled, started, completed) since that day or earlier, and those
+    who dropped out on that day or later: a person who left in November was still in the
+    October roll calls.
+    """
+    since = Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=day)
+    return enrolments.filter(since).filter(
+        Q(stage__in=HOLDS_PLACE) | Q(stage=Stage.DROPPED_OUT, enrolled_on__isnull=False, ended_on__gte=day)
+    )
+
+
+def _participants(enrolments: QuerySet[Enrolment], meeting: Meeting) -> Q:
+    households = enrolments.filter(household__isnull=False).values("household_id")
+    adults = HouseholdMember.objects.filter(household__in=households, participant__isnull=False)
+    recorded = Attendance.objects.filter(meeting=meeting, participant__isnull=False)
+    return (
+        Q(pk__in=enrolments.filter(participant__isnull=False).values("participant_id"))
+        | Q(pk__in=adults.values("participant_id"))
+        | Q(pk__in=recorded.values("participant_id"))
+    )
+
+
+def _children(enrolments: QuerySet[Enrolment], meeting: Meeting) -> QuerySet[HouseholdMember]:
+    """A household track's children (not the expected ones), and anyone already recorded."""
+    households = enrolments.filter(household__isnull=False).values("household_id")
+    recorded = Attendance.objects.filter(meeting=meeting, member__isnull=False).values("member_id")
+    children = Q(household__in=households, participant__isnull=True, relation=Relation.CHILD)
+    return HouseholdMember.objects.filter(children | Q(pk__in=recorded)).select_related("household")
+
+
+def roll_call(user: User, meeting: Meeting) -> RollCall:
+    """The unit's people with their attendance at the meeting, in four or five queries whatever their number.
+
+    Only for those who record attendance (``programmes.can_change_meetings``); names only of
+    the participants whose contact details the user may see (people.selectors).
+    """
+    enrolments = in_roll_call(enrolments_visible_to(user).filter(unit=meeting.unit), meeting_day(meeting))
+    participants = list(
+        participants_visible_to(user)
+        .filter(_participants(enrolments, meeting))
+        .select_related("contact", "reminder_choice")
+        .order_by("code")
+    )
+    named: set[int] = set()
+    if participants:
+        named = set(
+            participants_with_contact_details_visible_to(user)
+            .filter(pk__in=[p.pk for p in participants])
+            .values_list("pk", flat=True)
+        )
+    children: list[HouseholdMember] = []
+    if meeting.unit.kind == DeliveryUnit.Kind.HOUSEHOLD_TRACK:
+        children = sorted(_children(enrolments, meeting), key=lambda m: (m.household.code, m.birth_year or 0, m.pk))
+    statuses = {
+        (a.participant_id, a.member_id): a.status
+        for a in Attendance.objects.filter(meeting=meeting).only("participant_id", "member_id", "status")
+    }
+    rows = [_participant_row(p, statuses.get((p.pk, None), ""), show_name=p.pk in named) for p in participants]
+    rows += [_child_row(m, statuses.get((None, m.pk), "")) for m in children]
+    return RollCall(rows=rows, names_shown=any(row.name for row in rows))
+
+
+def _participant_row(participant: Participant, status: str, *, show_name: bool) -> RollCallRow:
+    contact = getattr(participant, "contact", None)
+    choice = getattr(participant, "reminder_choice", None)
+    return RollCallRow(
+        key=participant.uuid,
+        code=participant.code,
+        name=contact.name if show_name and contact is not None else "",
+        description="",
+        status=status,
+        participant=participant,
+        reminders=choice.channel if choice is not None else ReminderChoice.Channel.NONE,
+    )
+
+
+def _child_row(member: HouseholdMember, status: str) -> RollCallRow:
+    description = _("child, born %(year)s") % {"year": member.birth_year} if member.birth_year else _("child")
+    return RollCallRow(
+        key=member.uuid, code=member.household.code, name="", description=description, status=status, member=member
+    )
+
+
+def attendance_counts(meeting: Meeting) -> dict[str, int]:
+    """How many were present, absent and excused: what evaluators see of a roll call (no names)."""
+    counts = dict(Attendance.objects.filter(meeting=meeting).order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in Attendance.Status.values}

@@ -1,6 +1,8 @@
-"""Meeting pages, "My meetings" and calendar feeds. Thin views: the object comes through a
-selector (404 for what the user may not see), the right to change it is checked (403 for a
-visible meeting the user may only read), and a service does the write."""
+"""Meeting pages with the roll call, "My meetings", calendar feeds and reminder choices.
+
+Thin views: the object comes through a selector (404 for what the user may not see), the
+right to change it is checked (403 for a visible meeting the user may only read), and a
+service does the write."""
 
 from typing import Any
 from uuid import UUID
@@ -12,16 +14,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
+from pilotti.audit.models import Action, Category, Purpose
+from pilotti.audit.services import log_access
 from pilotti.meetings import ical, selectors, services
-from pilotti.meetings.forms import MeetingDetailsForm
-from pilotti.meetings.models import CalendarFeed
+from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
+from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.people.selectors import participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
 from pilotti.programmes import services as programme_services
-from pilotti.programmes.models import Meeting
+from pilotti.programmes.models import DeliveryUnit, Meeting
 
 
 def _user(request: HttpRequest) -> User:
@@ -41,15 +47,44 @@ def _meeting(request: HttpRequest, meeting_uuid: UUID, *, change: bool = False) 
 def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> dict[str, Any]:
     """The roll call's context, shown above "Mark held" in the ``roll_call`` block.
 
-    Empty until participants exist (issue 6, part B): then the unit's enrolled participants
-    with their attendance, read in a constant number of queries.
+    Those who record attendance get the list (one access-log entry when names are shown);
+    others who may see the meeting, such as evaluators, get the counts only.
     """
-    return {}
+    if meeting.status == Meeting.Status.CANCELLED:
+        return {}
+    with_visitors = meeting.unit.kind == DeliveryUnit.Kind.GROUP
+    if not can_change:
+        return {"attendance_counts": selectors.attendance_counts(meeting), "with_visitors": with_visitors}
+    roll = selectors.roll_call(_user(request), meeting)
+    if roll.names_shown:
+        _log_names_shown(request, meeting, roll)
+    return {
+        "roll_call": roll,
+        "can_record": selectors.can_take_roll_call(meeting),
+        "with_visitors": with_visitors,
+        "statuses": Attendance.Status.choices,
+    }
+
+
+def _log_names_shown(request: HttpRequest, meeting: Meeting, roll: selectors.RollCall) -> None:
+    """One entry per page view: the roll call shows the names of a whole group at once."""
+    codes = ", ".join(row.code for row in roll.rows if row.name)
+    local = meeting.starts_at.astimezone(programme_services.HELSINKI)
+    log_access(
+        request,
+        action=Action.VIEW,
+        category=Category.CONTACT_DETAILS,
+        purpose=Purpose.CLIENT_WORK,
+        item=f"roll call {meeting.unit.name} {local:%Y-%m-%d}: {codes}",
+    )
 
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_uuid)
+    return _meeting_page(request, _meeting(request, meeting_uuid))
+
+
+def _meeting_page(request: HttpRequest, meeting: Meeting, *, status: int = 200) -> HttpResponse:
     can_change = programmes.can_change_meetings(_user(request), meeting.unit)
     today = timezone.now().astimezone(programme_services.HELSINKI).date()
     context = {
@@ -64,7 +99,7 @@ def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         "history": meeting.history.select_related("history_user").order_by("-history_date")[:20],
         **_roll_call(request, meeting, can_change=can_change),
     }
-    return render(request, "meetings/meeting_detail.html", context)
+    return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
 @login_required
@@ -117,6 +152,107 @@ def meeting_unmark_held(request: HttpRequest, meeting_uuid: UUID) -> HttpRespons
     else:
         messages.success(request, _("The meeting is scheduled again, not held."))
     return redirect("meetings:detail", meeting_uuid=meeting.uuid)
+
+
+# --- Roll call ----------------------------------------------------------------------------------
+
+
+def _row_response(
+    request: HttpRequest, meeting: Meeting, row: selectors.RollCallRow, *, saved: bool, error: str = ""
+) -> HttpResponse:
+    context = {"meeting": meeting, "row": row, "saved": saved, "error": error, "can_record": True}
+    context["statuses"] = Attendance.Status.choices
+    response = render(request, "meetings/_roll_call_row.html", context, status=400 if error else 200)
+    response["X-Pilotti-Row"] = "1"  # tells roll_call.js that this is a row, not a sign-in page
+    return response
+
+
+@login_required
+@require_POST
+def attendance_record(request: HttpRequest, meeting_uuid: UUID, person_uuid: UUID) -> HttpResponse:
+    """One tap: the row's person gets the status the tap asked for; answers the row, saved or not."""
+    meeting = _meeting(request, meeting_uuid, change=True)
+    row = selectors.roll_call(_user(request), meeting).row(person_uuid)
+    status = request.POST.get("status", "")
+    try:
+        services.attendance_record(
+            actor=_user(request), meeting=meeting, participant=row.participant, member=row.member, status=status
+        )
+    except ValidationError as error:
+        return _row_response(request, meeting, row, saved=False, error=" ".join(error.messages))
+    row.status = status
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("meetings:detail", meeting_uuid=meeting.uuid)
+    return _row_response(request, meeting, row, saved=True)
+
+
+@login_required
+@require_POST
+def roll_call_save(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    """The roll call as a plain form, for browsers without JavaScript: everyone and the visitors at once."""
+    meeting = _meeting(request, meeting_uuid, change=True)
+    roll = selectors.roll_call(_user(request), meeting)
+    form = RollCallForm(request.POST, rows=roll.rows, with_visitors=meeting.unit.kind == DeliveryUnit.Kind.GROUP)
+    try:
+        if not form.is_valid():
+            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        services.roll_call_record(
+            actor=_user(request),
+            meeting=meeting,
+            statuses=[(row.participant, row.member, status) for row, status in form.statuses()],
+            unregistered_visitors=form.cleaned_data.get("unregistered_visitors"),
+        )
+    except ValidationError as error:
+        messages.error(request, _("The roll call was not saved: %(reason)s") % {"reason": " ".join(error.messages)})
+        return _meeting_page(request, meeting, status=400)
+    messages.success(request, _("The roll call was saved."))
+    return redirect("meetings:detail", meeting_uuid=meeting.uuid)
+
+
+@login_required
+@require_POST
+def unregistered_visitors_record(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    meeting = _meeting(request, meeting_uuid, change=True)
+    form = VisitorsForm(request.POST)
+    error = " ".join(str(message) for errors in form.errors.values() for message in errors)
+    if not error:
+        try:
+            services.unregistered_visitors_record(
+                actor=_user(request), meeting=meeting, count=form.cleaned_data["unregistered_visitors"]
+            )
+        except ValidationError as failure:
+            error = " ".join(failure.messages)
+    if not request.htmx:  # type: ignore[attr-defined]
+        (messages.error if error else messages.success)(request, error or _("The number of visitors was saved."))
+        return redirect("meetings:detail", meeting_uuid=meeting.uuid)
+    context = {"meeting": meeting, "can_record": True, "saved": not error, "error": error, "form": form}
+    response = render(request, "meetings/_visitors.html", context, status=400 if error else 200)
+    response["X-Pilotti-Row"] = "1"
+    return response
+
+
+@login_required
+def reminder_choice_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    """How a participant is reminded: for the coordinators and the facilitators of their units."""
+    people = participants_with_contact_details_visible_to(_user(request))
+    participant = get_object_or_404(people, uuid=participant_uuid)
+    choice = ReminderChoice.objects.filter(participant=participant).first()
+    initial = {"channel": choice.channel if choice else ReminderChoice.Channel.NONE}
+    form = ReminderChoiceForm(request.POST or None, initial=initial)
+    back = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["channel"]
+        services.reminder_choice_set(actor=_user(request), participant=participant, channel=channel)
+        messages.success(request, _("The reminder choice of %(code)s was saved.") % {"code": participant.code})
+        return redirect(back or reverse("people:detail", kwargs={"participant_uuid": participant.uuid}))
+    context = {"participant": participant, "form": form, "next": back}
+    return render(request, "meetings/reminder_choice.html", context, status=400 if form.errors else 200)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False)
+    return wanted if allowed and wanted.startswith("/") else ""
 
 
 @login_required

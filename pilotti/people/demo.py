@@ -58,7 +58,7 @@ class Loader:
     def household(
         self, organisation: str, key: str, members: list[MemberFields], segment: str = "", municipality: str = ""
     ) -> Household:
-        code = _code("PH", f"{organisation}:{key}")
+        code = _code("PH", f"{organisation}:household:{key}")
         existing = Household.objects.filter(code=code).first()
         if existing is not None:
             return existing

@@ -280,6 +280,8 @@ class Meeting(models.Model):
         blank=True,
         verbose_name=_("facilitators present"),
     )
+    # Drop-in activities (e.g. a day activity) also count people who came without enrolling.
+    unregistered_visitors = models.PositiveSmallIntegerField(_("unregistered visitors"), default=0)
     # iCalendar's SEQUENCE: bumped on every move and cancellation so calendars take the change.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[facilitators_present])

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
@@ -250,7 +251,9 @@ def _import(
     if problems:
         context |= {"problems": problems, "row_count": len(rows)}
         return _import_page(request, context, 400)
-    messages.success(request, _("%(n)d rows were imported.") % {"n": created})
+    messages.success(
+        request, ngettext("%(n)d row was imported.", "%(n)d rows were imported.", created) % {"n": created}
+    )
     return redirect("recruitment:programme_funnel", slug=programme.slug)
 
 

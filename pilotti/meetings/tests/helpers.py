@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Organisation
+from pilotti.people.models import Participant
+from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.programmes.services import HELSINKI
@@ -36,3 +38,23 @@ def unit_with_meetings(
         for when in (at if at is not None else [NOW + timedelta(hours=2)])
     ]
     return unit, meetings
+
+
+def enrolled_group(
+    organisation: Organisation, *, facilitator: User | None, size: int, at: datetime | None = None
+) -> tuple[DeliveryUnit, Meeting, list[Participant]]:
+    """A group with ``size`` enrolled participants ("Testi Henkilö 1" …) and a meeting an hour ago."""
+    unit, [meeting] = unit_with_meetings(organisation, facilitator=facilitator, at=[at or NOW - timedelta(hours=1)])
+    people = add_participants(unit, size)
+    return unit, meeting, people
+
+
+def add_participants(unit: DeliveryUnit, size: int, *, start: int = 1) -> list[Participant]:
+    people = []
+    for number in range(start, start + size):
+        participant = make_participant(
+            unit.organisation, name=f"Testi Henkilö {number}", email=f"testi{number}@example.org"
+        )
+        enrol(participant, unit)
+        people.append(participant)
+    return people

@@ -1,20 +1,25 @@
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
-from conftest import World
+from conftest import World, signed_in
 from pilotti.meetings import reminders
-from pilotti.meetings.models import MeetingReminder
+from pilotti.meetings import services as meetings_services
+from pilotti.meetings.models import MeetingReminder, ReminderChoice
 from pilotti.meetings.reminders import Recipient
 from pilotti.meetings.sms import TextMessage
-from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
+from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
 from pilotti.organisations.models import Membership
+from pilotti.people import services as people
+from pilotti.people.models import Participant
 from pilotti.programmes import services
 from pilotti.programmes.models import Meeting
+from pilotti.recruitment import services as recruitment
 
 
 def _remind(**options: object) -> str:
@@ -110,3 +115,87 @@ def test_it_prints_text_messages_with_the_console_backend(
     settings.SMS_BACKEND = "pilotti.meetings.sms.ConsoleBackend"  # type: ignore[attr-defined]
     send_sms("+358401234567", "Muistutus")
     assert "SMS to +358401234567:\nMuistutus" in capsys.readouterr().out
+
+
+# --- Participants ------------------------------------------------------------------------------
+
+
+def _participant_who_chose(
+    world: World, channel: str, *, language: str = "", consent: bool = True
+) -> tuple[Meeting, Participant]:
+    unit, [meeting] = unit_with_meetings(world.org, facilitator=None, at=[NOW + timedelta(hours=20)])
+    services.meeting_update(actor=None, meeting=meeting, remote_link="https://video.example.org/r", notes="Salaista")
+    [person] = add_participants(unit, 1)
+    if language:
+        Participant.objects.filter(pk=person.pk).update(preferred_language=language)
+    if consent:
+        people.consent_give(
+            actor=None, participant=person, purpose="participation", given_on=date(2030, 1, 1), method="written"
+        )
+    meetings_services.reminder_choice_set(actor=None, participant=person, channel=channel)
+    return meeting, person
+
+
+def test_it_reminds_a_participant_who_chose_e_mail_once(world: World, frozen_now: datetime) -> None:
+    _meeting, person = _participant_who_chose(world, "email")
+    _remind()
+    _remind()
+    [message] = mail.outbox
+    assert message.to == ["testi1@example.org"]
+    assert "Join the meeting: https://video.example.org/r" in message.body
+    assert "Salaista" not in message.body
+    assert MeetingReminder.objects.get().recipient_key == f"participant:{person.uuid}"
+
+
+def test_it_writes_in_swedish_or_english_and_otherwise_in_finnish(world: World, frozen_now: datetime) -> None:
+    meeting, _person = _participant_who_chose(world, "email", language="svenska")
+    [recipient] = reminders.participant_recipients(meeting)
+    assert recipient.language == "sv"
+    assert reminders.message_language("English") == "en"
+    assert reminders.message_language("arabia") == "fi"
+
+
+def test_it_sends_a_text_message_to_a_participant_who_chose_one(
+    world: World, frozen_now: datetime, sms_outbox: list[TextMessage]
+) -> None:
+    _participant_who_chose(world, "sms")
+    _remind()
+    _remind()
+    assert [m.to for m in sms_outbox] == ["040 000 0001"]
+    assert "https://video.example.org/r" in sms_outbox[0].body
+    assert mail.outbox == []
+
+
+def test_it_sends_nothing_when_the_consent_to_take_part_is_withdrawn(world: World, frozen_now: datetime) -> None:
+    _meeting, person = _participant_who_chose(world, "email")
+    people.consent_withdraw(actor=world.coordinator, consent=person.consents.get(), on=date(2030, 3, 13))
+    _remind()
+    assert mail.outbox == []
+
+
+def test_it_sends_nothing_without_consent_or_choice_or_after_the_enrolment_ended(
+    world: World, frozen_now: datetime
+) -> None:
+    _participant_who_chose(world, "email", consent=False)
+    _participant_who_chose(world, "none")
+    _meeting, left = _participant_who_chose(world, "email")
+    recruitment.enrolment_transition(
+        actor=None, enrolment=left.enrolments.get(), to="dropped_out", on=date(2030, 3, 13), reason="Muutti"
+    )
+    _remind()
+    assert mail.outbox == []
+
+
+def test_it_lets_the_facilitator_choose_a_participants_reminders(world: World, frozen_now: datetime) -> None:
+    _unit, meeting, [person] = enrolled_group(world.org, facilitator=world.facilitator, size=1)
+    back = reverse("meetings:detail", args=[meeting.uuid])
+    url = reverse("meetings:reminder_choice", args=[person.uuid]) + f"?next={back}"
+    client = signed_in(world.facilitator)
+    assert "Meeting reminders for " + person.code in client.get(url).text
+    response = client.post(url, {"channel": "sms", "next": back})
+    assert response["Location"] == back
+    assert ReminderChoice.objects.get(participant=person).channel == "sms"
+    assert "Meeting reminders to participants" in client.get(back).text
+    for outsider in (world.evaluator, world.outsider):
+        assert signed_in(outsider).get(url).status_code == 404
+    assert client.post(url, {"channel": "pigeon"}).status_code == 400

@@ -2,11 +2,13 @@
 
 import stat
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -95,3 +97,18 @@ def test_it_matches_duplicates_only_within_the_organisation(world: World) -> Non
     assert services.duplicates_of(world.org, identity_code="131052-308t ") == [mine]
     assert services.duplicates_of(world.org, name="  testi  HENKILÖ 1", birth_year=1990) == [mine]
     assert services.duplicates_of(world.org, name=NAME, birth_year=1991) == []
+
+
+def test_it_rewrites_everything_with_the_new_key_so_the_old_one_can_go(world: World, fresh_keys: None) -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
+        crypto.reset_caches()
+        participant = make_participant(world.org, identity_code="131052-308T")
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+        crypto.reset_caches()
+        call_command("reencrypt_contact_details", stdout=StringIO())
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
+        crypto.reset_caches()
+        assert ContactDetails.objects.get(participant=participant).name == NAME
+        assert participant.contact.history.get().name == NAME  # type: ignore[union-attr]
+        assert services.duplicates_of(world.org, identity_code="131052-308T") == [participant]

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
 from pilotti.people import demo as people_demo
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             sign_ins = organisations_demo.load()
             programmes_demo.load()
             people_demo.load()
+            meetings_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")
