@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pilotti.people",
     "pilotti.recruitment",
     "pilotti.audit",
+    "pilotti.instruments",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

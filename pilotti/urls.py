@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("pilotti.meetings.urls")),
     path("", include("pilotti.people.urls")),
     path("", include("pilotti.recruitment.urls")),
+    path("", include("pilotti.instruments.urls")),
     path("", include("pilotti.core.urls")),
 ]

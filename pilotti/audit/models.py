@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     PRINT = "print", _("print")
     EXPORT = "export", _("export")
     CHANGE = "change", _("change")
+    SEND = "send", _("send a message")
 
 
 class Category(models.TextChoices):
@@ -44,6 +45,8 @@ class Purpose(models.TextChoices):
     SEARCH = "search", _("finding a participant")
     IMPORT = "import", _("importing participants")
     HOUSEHOLD = "household", _("working with the household's record")
+    ROLL_CALL = "roll_call", _("taking the roll call")
+    REMINDER = "reminder", _("sending a meeting reminder")
 
 
 class Result(models.TextChoices):

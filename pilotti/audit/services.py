@@ -1,5 +1,7 @@
 """``log_access``: the one way an access-log entry is written. Views and services call it explicitly."""
 
+from collections.abc import Sequence
+
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
@@ -20,27 +22,27 @@ def _membership(user: User, organisation: Organisation | None) -> Membership | N
     return Membership.objects.filter(user=user, organisation=organisation, is_active=True).first()
 
 
-def log_access(
-    by: HttpRequest | User,
+def _entry(
+    request: HttpRequest | None,
+    user: User | None,
+    membership: Membership | None,
     *,
-    participant: Participant | None = None,
-    household: Household | None = None,
+    system: str,
+    participant: Participant | None,
+    household: Household | None,
     action: Action,
     category: Category,
     purpose: Purpose,
-    item: str = "",
-    result: Result = Result.SHOWN,
+    item: str,
+    result: Result,
 ) -> AccessLog:
-    """Records one use of a person's data by a request's user (with its address) or by a user."""
-    request = by if isinstance(by, HttpRequest) else None
-    user: User = request.user if request is not None else by  # type: ignore[assignment]
-    organisation = participant.organisation if participant else household.organisation if household else None
-    membership = _membership(user, organisation)
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user,
-        user_email=user.email,
+        user_email=user.email if user is not None else f"system: {system}",
         role=membership.role if membership else "",
-        organisation=organisation,
+        organisation_id=(
+            participant.organisation_id if participant else household.organisation_id if household else None
+        ),
         participant=participant,
         participant_code=participant.code if participant else household.code if household else "",
         household=household,
@@ -53,3 +55,82 @@ def log_access(
         user_agent=request.headers.get("User-Agent", "")[:300] if request is not None else "",
         path=request.path[:300] if request is not None else "",
     )
+
+
+def _actor(by: HttpRequest | User | None, system: str) -> tuple[HttpRequest | None, User | None]:
+    if by is None and not system:
+        raise ValueError("An access-log entry without a user must name the system task that made it.")
+    request = by if isinstance(by, HttpRequest) else None
+    user: User | None = request.user if request is not None else by  # type: ignore[assignment]
+    return request, user
+
+
+def log_access(
+    by: HttpRequest | User | None,
+    *,
+    participant: Participant | None = None,
+    household: Household | None = None,
+    action: Action,
+    category: Category,
+    purpose: Purpose,
+    item: str = "",
+    result: Result = Result.SHOWN,
+    system: str = "",
+) -> AccessLog:
+    """Records one use of a person's data by a request's user (with its address), by a user,
+    or (``by=None``) by the named system task, e.g. the reminder sender run from cron."""
+    request, user = _actor(by, system)
+    organisation = participant.organisation if participant else household.organisation if household else None
+    membership = _membership(user, organisation) if user is not None else None
+    entry = _entry(
+        request,
+        user,
+        membership,
+        system=system,
+        participant=participant,
+        household=household,
+        action=action,
+        category=category,
+        purpose=purpose,
+        item=item,
+        result=result,
+    )
+    entry.save()
+    return entry
+
+
+def log_access_many(
+    by: HttpRequest | User,
+    *,
+    participants: Sequence[Participant],
+    action: Action,
+    category: Category,
+    purpose: Purpose,
+    item: str = "",
+    result: Result = Result.SHOWN,
+) -> list[AccessLog]:
+    """One entry per person for a page that shows many at once (a roll call), so that each
+    person's own log extract lists it; written in one INSERT whatever the group's size."""
+    request, user = _actor(by, "")
+    organisation_ids = {p.organisation_id for p in participants}
+    memberships = {
+        m.organisation_id: m
+        for m in Membership.objects.filter(user=user, organisation_id__in=organisation_ids, is_active=True)
+    }
+    entries = [
+        _entry(
+            request,
+            user,
+            memberships.get(participant.organisation_id),
+            system="",
+            participant=participant,
+            household=None,
+            action=action,
+            category=category,
+            purpose=purpose,
+            item=item,
+            result=result,
+        )
+        for participant in participants
+    ]
+    return AccessLog.objects.bulk_create(entries)

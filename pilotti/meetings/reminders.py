@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from pilotti.audit.models import Action, Category, Purpose
+from pilotti.audit.services import log_access
 from pilotti.meetings.models import MeetingReminder
 from pilotti.meetings.sms import send_sms
 from pilotti.people.models import ConsentPurpose, HouseholdMember, Participant
@@ -40,6 +42,7 @@ class Recipient:
     channel: str  # MeetingReminder.Channel
     address: str  # an e-mail address or a phone number
     language: str = ""  # the message's language; the site's default when empty
+    participant: Participant | None = None  # set when the address came from a participant's contact details
 
 
 RecipientSource = Callable[[Meeting], Iterable[Recipient]]
@@ -93,13 +96,12 @@ def participant_recipients(meeting: Meeting) -> Iterator[Recipient]:
         if not address.strip():
             logger.warning("Participant %s chose %s reminders but has no address for them.", participant.code, channel)
             continue
-        # TODO(issue 9): sending uses contact data and belongs in the access log, but
-        # audit.services.log_access needs a user; a system actor must come from the audit app.
         yield Recipient(
             key=f"participant:{participant.uuid}",
             channel=channel,
             address=address.strip(),
             language=message_language(participant.preferred_language),
+            participant=participant,
         )
 
 
@@ -156,6 +158,21 @@ def _deliver(meeting: Meeting, recipient: Recipient) -> None:
         send_mail(subject, body, None, [recipient.address])
 
 
+def _log_sent(meeting: Meeting, recipient: Recipient) -> None:
+    if recipient.participant is not None:
+        # Sending used the participant's contact details: the access log says so, by whom
+        # (this cron task) and why, as it does for staff who open them.
+        log_access(
+            None,
+            participant=recipient.participant,
+            action=Action.SEND,
+            category=Category.CONTACT_DETAILS,
+            purpose=Purpose.REMINDER,
+            item=f"{recipient.channel} reminder of the meeting {meeting.uuid}",
+            system="send_meeting_reminders",
+        )
+
+
 def _claim(meeting: Meeting, recipient: Recipient) -> MeetingReminder | None:
     """Writes the reminder row before sending: a second run, or a parallel one, finds it and skips."""
     try:
@@ -192,4 +209,5 @@ def send_due_reminders(*, now: datetime, hours: int) -> int:
                     claim.delete()
                 else:
                     sent += 1
+                    _log_sent(meeting, recipient)
     return sent

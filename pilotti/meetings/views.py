@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
-from pilotti.audit.services import log_access
+from pilotti.audit.services import log_access_many
 from pilotti.meetings import ical, selectors, services
 from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
@@ -67,15 +67,15 @@ def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> d
 
 
 def _log_names_shown(request: HttpRequest, meeting: Meeting, roll: selectors.RollCall) -> None:
-    """One entry per page view: the roll call shows the names of a whole group at once."""
-    codes = ", ".join(row.code for row in roll.rows if row.name)
+    """One entry per person whose name the roll call shows, so each person's log lists it."""
     local = meeting.starts_at.astimezone(programme_services.HELSINKI)
-    log_access(
+    log_access_many(
         request,
+        participants=[row.participant for row in roll.rows if row.name and row.participant is not None],
         action=Action.VIEW,
         category=Category.CONTACT_DETAILS,
-        purpose=Purpose.CLIENT_WORK,
-        item=f"roll call {meeting.unit.name} {local:%Y-%m-%d}: {codes}",
+        purpose=Purpose.ROLL_CALL,
+        item=f"roll call {meeting.unit.name} {local:%Y-%m-%d}",
     )
 
 

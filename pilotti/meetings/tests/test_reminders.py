@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.audit.models import AccessLog
 from pilotti.meetings import reminders
 from pilotti.meetings import services as meetings_services
 from pilotti.meetings.models import MeetingReminder, ReminderChoice
@@ -37,7 +38,8 @@ def test_it_reminds_the_facilitators_once_with_the_remote_link(world: World, fro
     assert sorted(m.to[0] for m in mail.outbox) == [world.coordinator.email, world.facilitator.email]
     message = mail.outbox[0]
     assert message.subject == "Reminder: Hervanta on Thursday 14 Mar 2030 at 08:00"
-    assert "Join the meeting: https://video.example.org/r" in message.body
+    # No preferred language given: Finnish.
+    assert "Liity tapaamiseen: https://video.example.org/r" in message.body
     assert "Theme: Synnytys" in message.body
     assert MeetingReminder.objects.filter(meeting=meeting).count() == 2
 
@@ -142,7 +144,8 @@ def test_it_reminds_a_participant_who_chose_e_mail_once(world: World, frozen_now
     _remind()
     [message] = mail.outbox
     assert message.to == ["testi1@example.org"]
-    assert "Join the meeting: https://video.example.org/r" in message.body
+    # No preferred language given: Finnish.
+    assert "Liity tapaamiseen: https://video.example.org/r" in message.body
     assert "Salaista" not in message.body
     assert MeetingReminder.objects.get().recipient_key == f"participant:{person.uuid}"
 
@@ -199,3 +202,13 @@ def test_it_lets_the_facilitator_choose_a_participants_reminders(world: World, f
     for outsider in (world.evaluator, world.outsider):
         assert signed_in(outsider).get(url).status_code == 404
     assert client.post(url, {"channel": "pigeon"}).status_code == 400
+
+
+def test_it_writes_each_participant_reminder_in_their_access_log(world: World, frozen_now: datetime) -> None:
+    _meeting, person = _participant_who_chose(world, "email")
+    _remind()
+    _remind()
+    [entry] = AccessLog.objects.filter(participant=person)
+    assert (entry.action, entry.purpose, entry.category) == ("send", "reminder", "contact_details")
+    assert entry.user is None
+    assert entry.user_email == "system: send_meeting_reminders"

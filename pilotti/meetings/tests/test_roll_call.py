@@ -41,16 +41,18 @@ def test_it_lists_the_enrolled_participants_by_code_with_names_for_their_facilit
     assert 'hx-post="' + reverse("meetings:attendance", args=[meeting.uuid, people[0].uuid]) in page
 
 
-def test_it_writes_one_access_log_entry_per_page_view_that_shows_names(world: World, frozen_now: datetime) -> None:
+def test_it_writes_an_access_log_entry_for_each_person_whose_name_it_shows(world: World, frozen_now: datetime) -> None:
     _unit, meeting, people = enrolled_group(world.org, facilitator=world.facilitator, size=4)
     _page(signed_in(world.facilitator), meeting)
-    [entry] = AccessLog.objects.all()
-    assert entry.user == world.facilitator
-    assert entry.category == Category.CONTACT_DETAILS
-    assert entry.item.startswith("roll call Hervanta 2030-03-13: ")
-    assert all(p.code in entry.item for p in people)
+    entries = AccessLog.objects.order_by("participant_code")
+    assert [e.participant for e in entries] == sorted(people, key=lambda p: p.code)
+    for entry in entries:
+        assert entry.user == world.facilitator
+        assert entry.role == "facilitator"
+        assert (entry.category, entry.purpose) == (Category.CONTACT_DETAILS, "roll_call")
+        assert entry.item == "roll call Hervanta 2030-03-13"
     _page(signed_in(world.owner), meeting)  # an admin records attendance by code only: nothing to log
-    assert AccessLog.objects.count() == 1
+    assert AccessLog.objects.count() == 4
 
 
 def test_it_shows_an_admin_codes_without_names(world: World, frozen_now: datetime) -> None:
@@ -219,5 +221,5 @@ def test_it_shows_the_roll_call_in_a_constant_number_of_queries(
 
 
 # Sign-in bookkeeping (about ten), the meeting page as it was (about six), and the roll call:
-# participants, whose names may be shown, attendance, and the access-log entry with its membership.
-MAX_QUERIES = 21
+# participants, whose names may be shown, attendance, and the access-log entries (the role, one insert).
+MAX_QUERIES = 22

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from pilotti.instruments.services import library_load
 from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
+            library_load()  # the shipped instruments first: the demo pilots answer them
             sign_ins = organisations_demo.load()
             programmes_demo.load()
             people_demo.load()

@@ -1,0 +1,168 @@
+"""Reads of instruments and responses: one scoping function per model, the only door.
+
+- Every signed-in staff member sees the shipped library (instruments without an organisation).
+- Members of an organisation, in any role, see its own instruments.
+- Admins and coordinators create, edit and import their organisation's instruments.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from pilotti.accounts.models import User
+from pilotti.instruments.models import Band, Instrument, InstrumentVersion, Item, Response, ScoringRule
+from pilotti.instruments.spec import (
+    BandSpec,
+    InstrumentSpec,
+    ItemSpec,
+    OptionSpec,
+    ScoringSpec,
+    SubscaleSpec,
+    VersionSpec,
+)
+from pilotti.organisations.models import Membership, Organisation, Role
+
+MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
+RESPONSE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
+
+
+def _organisation_ids(user: User, roles: tuple[Role, ...] = tuple(Role)) -> "QuerySet[Membership, int]":
+    if not user.is_authenticated:
+        return Membership.objects.none().values_list("organisation_id", flat=True)
+    return Membership.objects.filter(user=user, is_active=True, role__in=roles).values_list(
+        "organisation_id", flat=True
+    )
+
+
+def instruments_visible_to(user: User) -> QuerySet[Instrument]:
+    if not user.is_authenticated:
+        return Instrument.objects.none()
+    return Instrument.objects.filter(organisation__isnull=True) | Instrument.objects.filter(
+        organisation__in=_organisation_ids(user)
+    )
+
+
+def can_manage_instruments(user: User, organisation: Organisation | None) -> bool:
+    """May create and import instruments for this organisation."""
+    return (
+        organisation is not None
+        and _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=organisation.pk).exists()
+    )
+
+
+def can_edit_instrument(user: User, instrument: Instrument) -> bool:
+    """The library changes only through its files; an organisation's own, by its admins and coordinators."""
+    return instrument.organisation is not None and can_manage_instruments(user, instrument.organisation)
+
+
+def instrument_list(user: User) -> QuerySet[Instrument]:
+    return instruments_visible_to(user).select_related("organisation").order_by("organisation_id", "name")
+
+
+def versions_of(instrument: Instrument) -> QuerySet[InstrumentVersion]:
+    return instrument.versions.order_by("-number")
+
+
+def current_version(instrument: Instrument) -> InstrumentVersion:
+    version = versions_of(instrument).first()
+    if version is None:  # never: an instrument is created with its first version
+        raise InstrumentVersion.DoesNotExist(instrument.key)
+    return version
+
+
+def version_with_structure(version: InstrumentVersion) -> InstrumentVersion:
+    """The version with its items, options, subscales, bands and rule, in a fixed number of queries."""
+    return (
+        InstrumentVersion.objects.filter(pk=version.pk)
+        .select_related("instrument", "scoring")
+        .prefetch_related(
+            Prefetch("items", queryset=Item.objects.select_related("subscale").prefetch_related("options")),
+            "subscales",
+            Prefetch("bands", queryset=Band.objects.select_related("subscale")),
+        )
+        .get()
+    )
+
+
+def _bands(bands: list[Band]) -> tuple[BandSpec, ...]:
+    return tuple(BandSpec(key=b.key, low=b.low, high=b.high, label=b.label) for b in bands)
+
+
+def _scoring(rule: ScoringRule | None, bands: list[Band]) -> ScoringSpec:
+    if rule is None:
+        return ScoringSpec()
+    return ScoringSpec(
+        method=rule.method,
+        multiplier=rule.multiplier,
+        conversion_table=tuple((int(raw), float(converted)) for raw, converted in rule.conversion_table),
+        missing_rule=rule.missing_rule,
+        max_missing=rule.max_missing,
+        direction=rule.direction,
+        bands=_bands([b for b in bands if b.subscale_id is None]),
+        clinical_cutoff=rule.clinical_cutoff,
+        reliability=rule.reliability,
+        reliability_kind=rule.reliability_kind,
+        functional_mean=rule.functional_mean,
+        functional_sd=rule.functional_sd,
+        clinical_mean=rule.clinical_mean,
+        clinical_sd=rule.clinical_sd,
+        reliable_change_points=rule.reliable_change_points,
+        notes=rule.notes,
+    )
+
+
+def spec_of(version: InstrumentVersion) -> VersionSpec:
+    """The version as plain data for ``scoring.score`` and export. Pass a version from
+    ``version_with_structure`` to read it without further queries."""
+    bands = list(version.bands.all())
+    items = tuple(
+        ItemSpec(
+            key=item.key,
+            type=item.type,
+            text=item.text,
+            options=tuple(OptionSpec(value=o.value, label=o.label) for o in item.options.all()),
+            min_value=item.min_value,
+            max_value=item.max_value,
+            min_label=item.min_label,
+            max_label=item.max_label,
+            required=item.required,
+            reverse_scored=item.reverse_scored,
+            subscale=item.subscale.key if item.subscale else "",
+            is_safety_item=item.is_safety_item,
+            scored=item.scored,
+        )
+        for item in version.items.all()
+    )
+    subscales = tuple(
+        SubscaleSpec(key=s.key, name=s.name, method=s.method, bands=_bands([b for b in bands if b.subscale_id == s.pk]))
+        for s in version.subscales.all()
+    )
+    try:
+        rule: ScoringRule | None = version.scoring
+    except ScoringRule.DoesNotExist:
+        rule = None
+    return VersionSpec(
+        items=items,
+        scoring=_scoring(rule, bands),
+        subscales=subscales,
+        languages=tuple(version.languages),
+        title=version.title,
+        instructions=version.instructions,
+    )
+
+
+def instrument_spec(instrument: Instrument, version: InstrumentVersion) -> InstrumentSpec:
+    return InstrumentSpec(
+        key=instrument.key,
+        name=instrument.name,
+        version=spec_of(version),
+        description=instrument.description,
+        source=instrument.source,
+        licence=instrument.licence,
+        shows_wording=instrument.shows_wording,
+        is_validated=instrument.is_validated,
+    )
+
+
+def responses_visible_to(user: User) -> QuerySet[Response]:
+    """Admins, coordinators and evaluators see their organisations' responses. Part B (answering)
+    refines this for facilitators (their units' meetings and participants)."""
+    return Response.objects.filter(organisation__in=_organisation_ids(user, RESPONSE_ROLES))

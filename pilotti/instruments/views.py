@@ -1,0 +1,186 @@
+"""Thin views: the instrument comes through a selector (404 for what the user may not see),
+the right to change it is checked (403 for a visible instrument the user may only read), and a
+service writes."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+
+from pilotti.accounts.models import User
+from pilotti.instruments import selectors, services
+from pilotti.instruments.fileformat import FileFormatError
+from pilotti.instruments.forms import (
+    LANGUAGE_CHOICES,
+    LANGUAGE_NAMES,
+    ImportForm,
+    InstrumentForm,
+    ItemFormSet,
+    LanguageForm,
+    ScoringForm,
+    add_spec_errors,
+    build_spec,
+    initial_for,
+)
+from pilotti.instruments.models import Instrument, InstrumentVersion
+from pilotti.instruments.spec import PARTICIPANT_LANGUAGES, InstrumentSpec
+from pilotti.organisations.models import Organisation
+
+OUTCOME_MESSAGES = {
+    "created": gettext_lazy("The instrument %(name)s was created."),
+    "new_version": gettext_lazy(
+        "Answers were given on the earlier version, so your changes became version %(number)d."
+    ),
+    "updated": gettext_lazy("Your changes were saved."),
+    "unchanged": gettext_lazy("Nothing had changed."),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _organisation(request: HttpRequest) -> Organisation | None:
+    return request.organisation  # type: ignore[attr-defined, no-any-return]
+
+
+def _instrument(request: HttpRequest, instrument_uuid: UUID, *, edit: bool = False) -> Instrument:
+    instrument = get_object_or_404(
+        selectors.instruments_visible_to(_user(request)).select_related("organisation"), uuid=instrument_uuid
+    )
+    if edit and not selectors.can_edit_instrument(_user(request), instrument):
+        raise PermissionDenied
+    return instrument
+
+
+def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
+    number = request.GET.get("version", "")
+    if not number:
+        return selectors.current_version(instrument)
+    if not number.isdigit():
+        raise Http404
+    return get_object_or_404(instrument.versions, number=int(number))
+
+
+def _wording_language(request: HttpRequest) -> str:
+    wanted = request.POST.get("language") or request.GET.get("language") or get_language() or "fi"
+    return wanted if wanted in PARTICIPANT_LANGUAGES else "fi"
+
+
+def _saved_message(request: HttpRequest, saved: services.Saved) -> None:
+    text = str(OUTCOME_MESSAGES[saved.outcome]) % {"name": saved.instrument.name, "number": saved.version.number}
+    messages.success(request, text)
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    instruments = list(selectors.instrument_list(_user(request)))
+    context = {
+        "library": [i for i in instruments if i.organisation_id is None],
+        "own": [i for i in instruments if i.organisation_id is not None],
+        "can_create": selectors.can_manage_instruments(_user(request), _organisation(request)),
+    }
+    return render(request, "instruments/instrument_list.html", context)
+
+
+@login_required
+def instrument_detail(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+    instrument = _instrument(request, instrument_uuid)
+    version = selectors.version_with_structure(_version(request, instrument))
+    context = {
+        "instrument": instrument,
+        "version": version,
+        "spec": selectors.spec_of(version),
+        "versions": selectors.versions_of(instrument),
+        "language": _wording_language(request),
+        "language_names": LANGUAGE_NAMES,
+        "can_edit": selectors.can_edit_instrument(_user(request), instrument),
+    }
+    return render(request, "instruments/instrument_detail.html", context)
+
+
+def _editor(request: HttpRequest, instrument: Instrument | None) -> HttpResponse:
+    language = _wording_language(request)
+    base: InstrumentSpec | None = None
+    initial: tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] = (
+        {"language": language, "shows_wording": True, "languages": [language]},
+        {"method": "sum", "missing_rule": "all_required", "direction": "higher_is_better"},
+        [],
+    )
+    if instrument is not None:
+        version = selectors.version_with_structure(selectors.current_version(instrument))
+        base = selectors.instrument_spec(instrument, version)
+        initial = initial_for(base, language)
+    data = request.POST if request.method == "POST" else None
+    instrument_form = InstrumentForm(data, initial=initial[0])
+    scoring_form = ScoringForm(data, initial=initial[1], prefix="scoring")
+    formset = ItemFormSet(data, initial=initial[2], prefix="items")
+    if data is not None and all([instrument_form.is_valid(), scoring_form.is_valid(), formset.is_valid()]):
+        try:
+            spec = build_spec(base, instrument_form, scoring_form, formset)
+        except FileFormatError as error:
+            add_spec_errors(error, instrument_form, formset)
+        else:
+            organisation = instrument.organisation if instrument else _organisation(request)
+            saved = services.instrument_save(
+                actor=_user(request), organisation=organisation, spec=spec, instrument=instrument
+            )
+            _saved_message(request, saved)
+            return redirect("instruments:detail", instrument_uuid=saved.instrument.uuid)
+    context = {
+        "instrument": instrument,
+        "form": instrument_form,
+        "scoring_form": scoring_form,
+        "formset": formset,
+        "language_form": LanguageForm(initial={"language": language}),
+        "language": language,
+        "language_name": dict(LANGUAGE_CHOICES)[language],
+        "has_errors": data is not None,
+    }
+    return render(request, "instruments/instrument_form.html", context, status=400 if data is not None else 200)
+
+
+@login_required
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_manage_instruments(_user(request), _organisation(request)):
+        raise PermissionDenied
+    return _editor(request, None)
+
+
+@login_required
+def instrument_edit(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+    return _editor(request, _instrument(request, instrument_uuid, edit=True))
+
+
+@login_required
+def instrument_import(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    if organisation is None or not selectors.can_manage_instruments(_user(request), organisation):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.instrument_import(
+                actor=_user(request), organisation=organisation, content=form.cleaned_data["file"]
+            )
+        except FileFormatError as error:
+            for message in error.errors:
+                form.add_error(None, message)
+        else:
+            _saved_message(request, saved)
+            return redirect("instruments:detail", instrument_uuid=saved.instrument.uuid)
+    return render(request, "instruments/instrument_import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def instrument_export(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+    instrument = _instrument(request, instrument_uuid)
+    version = _version(request, instrument)
+    response = HttpResponse(services.instrument_export(instrument, version), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{instrument.key}-v{version.number}.json"'
+    return response
