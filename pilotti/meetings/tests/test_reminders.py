@@ -38,8 +38,7 @@ def test_it_reminds_the_facilitators_once_with_the_remote_link(world: World, fro
     assert sorted(m.to[0] for m in mail.outbox) == [world.coordinator.email, world.facilitator.email]
     message = mail.outbox[0]
     assert message.subject == "Reminder: Hervanta on Thursday 14 Mar 2030 at 08:00"
-    # No preferred language given: Finnish.
-    assert "Liity tapaamiseen: https://video.example.org/r" in message.body
+    assert "Join the meeting: https://video.example.org/r" in message.body
     assert "Theme: Synnytys" in message.body
     assert MeetingReminder.objects.filter(meeting=meeting).count() == 2
 
