@@ -116,6 +116,7 @@ class HouseholdForm(forms.Form):
 
 
 class MemberForm(forms.Form):
+    member = forms.UUIDField(widget=forms.HiddenInput, required=False)
     relation = forms.ChoiceField(label=gettext_lazy("Relation"), choices=[("", "—"), *Relation.choices], required=False)
     participant_code = forms.CharField(
         label=gettext_lazy("Participant code"),
@@ -151,6 +152,7 @@ class MemberForm(forms.Form):
         return MemberFields(
             relation=data["relation"],
             participant=data.get("participant"),
+            member_uuid=data.get("member"),
             birth_year=data.get("birth_year"),
             due_date=data.get("due_date"),
         )

@@ -5,6 +5,7 @@ Services that write identifying data also write the access-log entry for the cha
 
 from dataclasses import dataclass, fields
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -200,6 +201,8 @@ def consent_withdraw(*, actor: User, consent: Consent, on: date) -> Consent:
 class MemberFields:
     relation: str
     participant: Participant | None = None
+    # The member row being edited, so that a child keeps its identity (and its attendance).
+    member_uuid: UUID | None = None
     birth_year: int | None = None
     due_date: date | None = None
 
@@ -239,12 +242,16 @@ def household_save(
     household.segment, household.municipality = segment, municipality
     household._history_user = actor  # type: ignore[attr-defined]
     household.save()
-    keep = []
+    existing = {m.uuid: m for m in household.members.all()} if household.pk else {}
+    by_participant = {m.participant_id: m for m in existing.values() if m.participant_id}
+    keep: list[int] = []
     for member in members:
-        row = (
-            household.members.filter(participant=member.participant).first() if member.participant else None
-        ) or HouseholdMember(household=household)
-        if row.pk in keep:
+        # Match the row being edited, else the participant's row: members are updated in place,
+        # never deleted and re-created, so their history and attendance stay with them.
+        row = existing.get(member.member_uuid) if member.member_uuid else None
+        if row is None and member.participant is not None:
+            row = by_participant.get(member.participant.pk)
+        if row is None or row.pk in keep:
             row = HouseholdMember(household=household)
         row.participant, row.relation = member.participant, member.relation
         row.birth_year, row.due_date = member.birth_year, member.due_date

@@ -260,6 +260,7 @@ def _household_form_page(request: HttpRequest, organisation: Organisation, house
     initial = {"segment": household.segment, "municipality": household.municipality} if household else {}
     members = [
         {
+            "member": m.uuid,
             "relation": m.relation,
             "participant_code": m.participant.code if m.participant else "",
             "birth_year": m.birth_year,

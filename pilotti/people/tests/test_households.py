@@ -53,3 +53,32 @@ def test_it_refuses_another_organisations_participant(world: World) -> None:
     )
     assert response.status_code == 400
     assert not Household.objects.exists()
+
+
+def test_it_keeps_each_child_when_the_household_is_edited(world: World) -> None:
+    parent = make_participant(world.org)
+    client = signed_in(world.coordinator)
+    client.post(
+        reverse("people:household_create"),
+        members({"relation": "parent", "participant_code": parent.code}, {"relation": "child", "birth_year": "2015"}),
+    )
+    household = Household.objects.get()
+    child = household.members.get(relation="child")
+    edit_url = reverse("people:household_edit", args=[household.uuid])
+    form = client.get(edit_url).content.decode()
+    assert f'value="{child.uuid}"' in form  # the row carries the member it edits
+
+    response = client.post(
+        edit_url,
+        {"segment": "Suomalaiset perheet"}
+        | members(
+            {"member": str(household.members.get(relation="parent").uuid), "relation": "parent",
+             "participant_code": parent.code},
+            {"member": str(child.uuid), "relation": "child", "birth_year": "2016"},
+        )
+        | {"members-INITIAL_FORMS": "2"},  # as the edit form's management form says
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    kept = household.members.get(relation="child")
+    assert (kept.pk, kept.birth_year) == (child.pk, 2016)
+    assert kept.history.count() == 2
