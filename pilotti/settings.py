@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pilotti.recruitment",
     "pilotti.audit",
     "pilotti.instruments",
+    "pilotti.measurement",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
