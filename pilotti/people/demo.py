@@ -155,7 +155,15 @@ def load_ikaalinen(loader: Loader) -> None:
             steps = [("declined", contacted + timedelta(days=3), "")]
         else:
             steps = [("not_reached", contacted + timedelta(days=14), "Ei tavoitettu kolmella yrityksellä.")]
-        loader.enrol(person, programme, unit, referral="outreach", contacted=contacted, steps=steps)
+        loader.enrol(
+            person,
+            programme,
+            unit,
+            referral="outreach",
+            contacted=contacted,
+            steps=steps,
+            segment="Kotiin jääneet aikuiset",
+        )
         if n <= 8:
             loader.consents(person, date(2022, 7, 12))
 

@@ -344,7 +344,8 @@ PROGRAMMES = [
             measurement_plan=(
                 "Asiakasraati arvioi jokaisen kerran 1–10; työpari arvioi hyödyllisyyden 1–5; loppukysely asiakkaille."
             ),
-            segments=[("Tavoitetut asiakkaat", 40), ("Sitoutuneet asiakkaat", 8)],
+            # The seed's figures: about 40 reached by outreach, 8 committed to the day activity.
+            segments=[("Kotiin jääneet aikuiset", 8)],
             topics=["Askartelu", "Leipominen", "Keskustelu", "Retki", "Tutustumiskäynti jatkopaikkaan"],
         ),
         sites=[DemoSite("Kodinomainen kohtaamispaikka", "ikaalisten-kaupunki", municipality="Ikaalinen")],

@@ -22,6 +22,9 @@ def test_it_loads_the_seed_pilots_people(db: None) -> None:
     assert set(
         Enrolment.objects.filter(programme__slug="ikaalinen-paivatoiminta").values_list("referral_source", flat=True)
     ) == {"outreach"}
+    ikaalinen = Programme.objects.get(slug="ikaalinen-paivatoiminta")
+    [row] = funnel(Enrolment.objects.filter(programme=ikaalinen), ikaalinen).rows
+    assert (row.segment, row.target, row.progress) == ("Kotiin jääneet aikuiset", 8, 100)
     # Tampere: families in every group, against 20 + 20.
     tampere = Programme.objects.get(slug="tampere-pikkulapsiperheet")
     rows = {row.segment: row for row in funnel(Enrolment.objects.filter(programme=tampere), tampere).rows}
