@@ -66,3 +66,30 @@ def test_it_logs_the_household_page(world: World) -> None:
     signed_in(world.coordinator).get(reverse("people:household_detail", args=[household.uuid]))
     entry = AccessLog.objects.get()
     assert (entry.household, entry.category, entry.participant_code) == (household, "household", household.code)
+
+
+def test_it_is_append_only_in_the_database_itself_on_postgresql(world: World) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    entry = log_access(
+        world.coordinator,
+        participant=make_participant(world.org),
+        action="view",
+        category="profile",
+        purpose="client_work",
+    )
+    statements = [
+        ("UPDATE audit_accesslog SET user_email = %s WHERE id = %s", ["someone@else.example", entry.pk]),
+        ("DELETE FROM audit_accesslog WHERE id = %s", [entry.pk]),
+    ]
+    for sql, params in statements:
+        if connection.vendor == "postgresql":
+            # Raw SQL, past the model: the trigger refuses it.
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        else:
+            # SQLite (the embedded default) has no such guard: only the application refuses.
+            with pytest.raises(AppendOnlyError):
+                AccessLog.objects.filter(pk=entry.pk).update(user_email="someone@else.example")
+    entry.refresh_from_db()
+    assert entry.user_email == world.coordinator.email
