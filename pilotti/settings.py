@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "pilotti.audit",
     "pilotti.instruments",
     "pilotti.measurement",
+    "pilotti.surveys",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -249,11 +251,29 @@ CONTENT_SECURITY_POLICY = {
 # --- Language and formats -------------------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "pilotti" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "pilotti" / "locale", BASE_DIR / "pilotti" / "surveys" / "locale"]
 FORMAT_MODULE_PATH = ["pilotti.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Helsinki"
+
+# Participants' pages (personal links, client panel) also speak Arabic, Somali, Dari/Persian,
+# Russian and Ukrainian (docs/answering.md); staff pages stay in LANGUAGES. Django has no
+# locale data for Somali, so it is described here for get_language_info.
+PARTICIPANT_LANGUAGES = ["fi", "sv", "en", "ar", "so", "fa", "ru", "uk"]
+LANG_INFO.setdefault("so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"})
+
+# --- Answering questionnaires (pilotti.surveys, docs/answering.md) --------------------------
+SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "30"))
+# The facilitator sees a client panel's answers only when at least this many have answered.
+SURVEY_PANEL_MIN_ANSWERS = int(os.environ.get("SURVEY_PANEL_MIN_ANSWERS", "5"))
+# At most this many client-panel answers per IP address per meeting in the window (seconds).
+SURVEY_PANEL_RATE_LIMIT = int(os.environ.get("SURVEY_PANEL_RATE_LIMIT", "40"))
+SURVEY_PANEL_RATE_WINDOW = int(os.environ.get("SURVEY_PANEL_RATE_WINDOW", "600"))
+
+# In anything shared outside the organisation, counts of 1 to this number minus one people are
+# suppressed, and no mean, SD, min/max or effect size is shown for fewer (INSTRUMENTS.md 3).
+SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "5"))
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -284,6 +304,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pilotti <pilotti@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where Pilotti is served: the start of links in e-mails and text messages sent without a
+# request (cron reminders, safety alerts, personal questionnaire links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Meeting reminders ----------------------------------------------------------------
 # Text messages go through a pluggable backend (pilotti.meetings.sms); the console backend

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("pilotti.people.urls")),
     path("", include("pilotti.recruitment.urls")),
     path("", include("pilotti.instruments.urls")),
+    path("", include("pilotti.surveys.urls")),
+    path("", include("pilotti.measurement.urls")),
     path("", include("pilotti.core.urls")),
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from pilotti.measurement.selectors import open_alerts_for
 from pilotti.programmes.selectors import my_week
 
 
@@ -24,5 +25,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # A facilitator's meetings today and this week come first after sign-in.
-    return render(request, "core/home.html", {"week": my_week(request.user, timezone.now())})  # type: ignore[arg-type]
+    # Open safety alerts come first after sign-in, then a facilitator's meetings today and this week.
+    context = {
+        "safety_alerts": open_alerts_for(request.user),  # type: ignore[arg-type]
+        "week": my_week(request.user, timezone.now()),  # type: ignore[arg-type]
+    }
+    return render(request, "core/home.html", context)

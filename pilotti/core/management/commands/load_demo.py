@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from pilotti.instruments.services import library_load
+from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             programmes_demo.load()
             people_demo.load()
             meetings_demo.load()
+            measurement_demo.load()  # after people, recruitment and meetings: it answers for them
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")

@@ -1,0 +1,108 @@
+"""The measurement plan of a programme and the safety alerts raised by answers.
+
+A plan entry says which instrument is given when (intake, every meeting, at the end, a
+follow-up some weeks after the end) and to whom (participants, a household's parents, the
+workers). The due questionnaires are not stored: ``selectors.due_rows`` computes them from the
+plan, the enrolments and the meetings, and looks up the submitted answers in the same query.
+
+A safety alert is raised at once when a participant answers a safety item above zero (PHQ-9
+item 9, EPDS item 10, CORE-10 item 6). It stays until one of the responsible workers
+acknowledges it; every change keeps history.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pilotti.instruments.models import Instrument, Response
+from pilotti.organisations.models import Organisation
+from pilotti.people.models import Participant
+from pilotti.programmes.models import Programme
+
+
+class When(models.TextChoices):
+    INTAKE = "intake", _("at intake")
+    EVERY_MEETING = "every_meeting", _("after every meeting")
+    END = "end", _("at the end")
+    FOLLOW_UP = "follow_up", _("follow-up after the end")
+
+
+class Audience(models.TextChoices):
+    PARTICIPANTS = "participants", _("participants")
+    PARENTS = "parents", _("a household's parents")
+    STAFF = "staff", _("workers (facilitators)")
+
+
+class PlanEntry(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_entries")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="plan_entries", verbose_name=_("instrument")
+    )
+    when = models.CharField(_("when"), max_length=16, choices=When.choices)
+    follow_up_weeks = models.PositiveSmallIntegerField(
+        _("weeks after the end"), null=True, blank=True, help_text=_("Only for a follow-up.")
+    )
+    audience = models.CharField(_("who answers"), max_length=16, choices=Audience.choices)
+    # The client panel: answered without a name, so it is counted per meeting, never per person.
+    anonymous = models.BooleanField(
+        _("anonymous (client panel)"),
+        default=False,
+        help_text=_("Answers are counted per meeting; nobody is chased for a missing answer."),
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("days either side of the due date"),
+        default=14,
+        help_text=_("An answer given this many days before or after the due date counts."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("measurement plan entry")
+        verbose_name_plural = _("measurement plan entries")
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.instrument} {self.when}"
+
+
+class SafetyAlert(models.Model):
+    """A safety item answered above zero. Shown to the participant's responsible workers until acknowledged."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="safety_alerts")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="safety_alerts")
+    response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="safety_alert")
+    items = models.JSONField(_("safety items answered above zero"), default=list)  # item keys
+    raised_at = models.DateTimeField(_("raised"))
+    notified = models.PositiveSmallIntegerField(_("workers notified by e-mail"), default=0)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    note = models.TextField(_("what was done"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

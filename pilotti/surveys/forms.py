@@ -1,0 +1,64 @@
+"""Staff forms: making a personal link, setting a meeting's client panel, a paper form's details.
+
+The questionnaire itself is not a Django form (see questionnaire.py)."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from pilotti.instruments.models import InstrumentVersion
+from pilotti.surveys.models import PersonalLink
+
+
+class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: InstrumentVersion) -> str:
+        return obj.instrument.name
+
+
+def _version_field(versions: list[InstrumentVersion], label: Any) -> VersionChoiceField:
+    queryset = InstrumentVersion.objects.filter(pk__in=[v.pk for v in versions]).select_related("instrument")
+    return VersionChoiceField(queryset=queryset.order_by("instrument__name"), label=label, to_field_name="uuid")
+
+
+class LinkForm(forms.Form):
+    send_by = forms.ChoiceField(
+        label=_("How does the participant get the link?"),
+        choices=[
+            ("", _("I show it as a QR code or copy it now")),
+            (PersonalLink.SentBy.EMAIL, _("By e-mail")),
+            (PersonalLink.SentBy.SMS, _("By text message")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    days = forms.IntegerField(label=_("The link works for (days)"), min_value=1, max_value=365)
+
+    def __init__(self, *args: Any, versions: list[InstrumentVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"version": _version_field(versions, _("Questionnaire")), **self.fields}
+        self.fields["days"].initial = settings.SURVEY_LINK_DAYS
+
+
+class PanelForm(forms.Form):
+    kiosk = forms.BooleanField(
+        label=_("Kiosk mode: a shared tablet, the form resets after each answer"),
+        required=False,
+        help_text=_("Turns off the one-answer-per-device rule for this meeting."),
+    )
+    is_open = forms.BooleanField(label=_("Open for answers"), required=False, initial=True)
+
+    def __init__(self, *args: Any, versions: list[InstrumentVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"version": _version_field(versions, _("Questionnaire")), **self.fields}
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(translation.get_language_info(code)["name_local"])) for code in settings.PARTICIPANT_LANGUAGES]
+
+
+class PaperForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the paper form"), choices=_language_choices)
+    answered_on = forms.DateField(label=_("Date on the form"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,25 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import World
+from pilotti.meetings.tests.helpers import unit_with_meetings
+from pilotti.people.models import Participant
+from pilotti.people.tests.helpers import enrol, make_participant
+from pilotti.programmes.models import DeliveryUnit, Meeting
+
+
+@pytest.fixture
+def group(world: World) -> tuple[DeliveryUnit, Meeting]:
+    unit, [meeting] = unit_with_meetings(
+        world.org, facilitator=world.facilitator, at=[timezone.now() - timedelta(hours=1)]
+    )
+    return unit, meeting
+
+
+@pytest.fixture
+def person(world: World, group: tuple[DeliveryUnit, Meeting]) -> Participant:
+    participant = make_participant(world.org)
+    enrol(participant, group[0])
+    return participant

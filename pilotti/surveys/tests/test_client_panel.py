@@ -1,0 +1,147 @@
+"""The client panel: anonymous, one answer per device, kiosk mode, rate limit, threshold 5."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import World, signed_in
+from pilotti.instruments.models import Mode, Response
+from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.surveys import services
+from pilotti.surveys.models import ClientPanel, PanelDevice
+from pilotti.surveys.tests.helpers import panel_for, safety_instrument
+
+Group = tuple[DeliveryUnit, Meeting]
+
+
+def url(panel: ClientPanel) -> str:
+    return reverse("surveys:panel_answer", kwargs={"code": panel.code})
+
+
+def answer(panel: ClientPanel, rating: int, client: Client | None = None) -> Client:
+    client = client or Client()
+    client.get(url(panel))
+    response = client.post(f"{url(panel)}?lang=fi", {"q-rating": str(rating)})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def test_it_stores_an_anonymous_answer_with_the_meeting(group: Group) -> None:
+    panel = panel_for(group[1])
+    answer(panel, 9)
+    stored = Response.objects.get(meeting=group[1])
+    assert stored.mode == Mode.CLIENT_PANEL
+    assert stored.participant is None
+    assert stored.total == 9
+    assert stored.language == "fi"
+    assert PanelDevice.objects.filter(panel=panel).count() == 1
+
+
+def test_it_takes_one_answer_per_device(group: Group) -> None:
+    panel = panel_for(group[1])
+    client = answer(panel, 9)
+    page = client.get(url(panel)).content.decode()
+    assert 'name="q-rating"' not in page
+    again = client.post(url(panel), {"q-rating": "1"})
+    assert "Each phone can answer once for each meeting." in again.content.decode()
+    assert Response.objects.filter(meeting=group[1]).count() == 1
+    answer(panel, 7)  # another phone
+    assert Response.objects.filter(meeting=group[1]).count() == 2
+
+
+def test_kiosk_mode_resets_to_a_fresh_form_after_each_answer(group: Group) -> None:
+    panel = panel_for(group[1], kiosk=True)
+    client = Client()
+    for rating in (10, 8, 9):
+        response = client.post(f"{url(panel)}?lang=en", {"q-rating": str(rating)})
+        assert response["Location"].endswith("?thanks=1")
+        page = client.get(response["Location"]).content.decode()
+        assert "Thank you! Your answer was saved." in page
+        assert 'name="q-rating"' in page
+        assert " checked" not in page
+    assert Response.objects.filter(meeting=group[1]).count() == 3
+    assert not PanelDevice.objects.exists()
+
+
+def test_it_limits_answers_per_address(group: Group, settings: object) -> None:
+    settings.SURVEY_PANEL_RATE_LIMIT = 3  # type: ignore[attr-defined]
+    panel = panel_for(group[1], kiosk=True)
+    client = Client()
+    statuses = [client.post(f"{url(panel)}?lang=ar", {"q-rating": "5"}).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert Response.objects.filter(meeting=group[1]).count() == 3
+
+
+def test_it_leaves_safety_items_out_of_anonymous_answers(world: World, group: Group) -> None:
+    version = safety_instrument(world.org)
+    panel = services.panel_set(actor=None, meeting=group[1], version=version, kiosk=False)
+    page = Client().get(f"{url(panel)}?lang=en").content.decode()
+    assert 'name="q-q1"' in page
+    assert 'name="q-q9"' not in page
+    answers = {f"q-q{n}": "1" for n in range(1, 9)}
+    response = Client().post(f"{url(panel)}?lang=en", {**answers, "q-q9": "3"})
+    assert response.status_code == 302
+    stored = Response.objects.get(meeting=group[1])
+    assert not stored.safety_flagged
+    assert stored.submitted_at is not None
+    assert not stored.answers.filter(item__key="q9").exists()
+    assert stored.total is None  # PHQ-9 gives no total with an item missing
+
+
+def test_it_says_what_is_missing_in_the_persons_language(group: Group) -> None:
+    panel = panel_for(group[1])
+    response = Client().post(f"{url(panel)}?lang=fa", {})
+    assert response.status_code == 400
+    assert "لطفاً به این پرسش پاسخ دهید." in response.content.decode()
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_the_facilitator_sees_the_count_but_the_answers_only_from_five(world: World, group: Group) -> None:
+    panel = panel_for(group[1])
+    client = signed_in(world.facilitator)
+    page_url = reverse("surveys:panel", args=[group[1].uuid])
+    for rating in (10, 9, 8, 7):
+        answer(panel, rating)
+    partial = client.get(page_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "4 answers" in partial
+    assert "Mean" not in partial
+    answer(panel, 10)
+    partial = client.get(page_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "5 answers" in partial
+    assert "Mean: 8.80" in partial
+
+
+def test_it_stops_the_meeting_page_polling_when_there_is_no_panel(world: World, group: Group) -> None:
+    response = signed_in(world.facilitator).get(reverse("surveys:panel", args=[group[1].uuid]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+
+
+def test_the_facilitator_opens_a_panel_and_sees_its_qr_code(world: World, group: Group) -> None:
+    client = signed_in(world.facilitator)
+    meeting = group[1]
+    page = client.get(reverse("surveys:panel", args=[meeting.uuid])).content.decode()
+    assert "Open the client panel" in page
+    rating = panel_for(meeting).version
+    ClientPanel.objects.all().delete()
+    response = client.post(
+        reverse("surveys:panel_save", args=[meeting.uuid]), {"version": str(rating.uuid), "is_open": "on"}
+    )
+    assert response.status_code == 302
+    panel = ClientPanel.objects.get(meeting=meeting)
+    page = client.get(reverse("surveys:panel", args=[meeting.uuid])).content.decode()
+    assert "data:image/svg+xml" in page
+    assert f"/p/{panel.code}/" in page
+    assert client.get(reverse("surveys:panel_print", args=[meeting.uuid])).status_code == 200
+    assert "surveys-heading" in client.get(reverse("meetings:detail", args=[meeting.uuid])).content.decode()
+
+
+def test_evaluators_see_the_panel_but_cannot_change_it(world: World, group: Group) -> None:
+    panel_for(group[1])
+    client = signed_in(world.evaluator)
+    assert client.get(reverse("surveys:panel", args=[group[1].uuid])).status_code == 200
+    assert client.post(reverse("surveys:panel_save", args=[group[1].uuid])).status_code == 403
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_guessed_panel_code_is_404(db: None, method: str) -> None:
+    assert getattr(Client(), method)("/p/Gu3ssedC0d/").status_code == 404
