@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pilotti.instruments",
     "pilotti.measurement",
     "pilotti.surveys",
+    "pilotti.evaluation",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -271,6 +272,7 @@ SURVEY_PANEL_MIN_ANSWERS = int(os.environ.get("SURVEY_PANEL_MIN_ANSWERS", "5"))
 SURVEY_PANEL_RATE_LIMIT = int(os.environ.get("SURVEY_PANEL_RATE_LIMIT", "40"))
 SURVEY_PANEL_RATE_WINDOW = int(os.environ.get("SURVEY_PANEL_RATE_WINDOW", "600"))
 
+# --- Evaluation (pilotti.evaluation, docs/evaluation.md) -------------------------------
 # In anything shared outside the organisation, counts of 1 to this number minus one people are
 # suppressed, and no mean, SD, min/max or effect size is shown for fewer (INSTRUMENTS.md 3).
 SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "5"))

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("pilotti.instruments.urls")),
     path("", include("pilotti.surveys.urls")),
     path("", include("pilotti.measurement.urls")),
+    path("", include("pilotti.evaluation.urls")),
     path("", include("pilotti.core.urls")),
 ]

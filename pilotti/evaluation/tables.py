@@ -1,0 +1,247 @@
+"""The report's tables as rows, for CSV (long format) and XLSX (a sheet per table).
+
+Aggregate tables only: the same figures as the page, in the same view (a shared report's tables
+carry its suppression). Per-person rows appear only in the internal view's attendance table,
+under pseudonymous codes.
+"""
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from pilotti.recruitment.selectors import FUNNEL_STAGES, NOW_STAGES
+
+Table = tuple[list[str], list[list[Any]]]
+STAGES = [*FUNNEL_STAGES, *NOW_STAGES]
+
+
+def tables(report: dict[str, Any]) -> dict[str, Table]:
+    result: dict[str, Table] = {}
+    recruitment = report["recruitment"]
+    result["recruitment_segments"] = (
+        ["segment", "target", *STAGES],
+        [
+            ["(total)" if r is recruitment["total"] else r["segment"], r["target"], *(r[s] for s in STAGES)]
+            for r in [*recruitment["segments"], recruitment["total"]]
+        ],
+    )
+    result["recruitment_sources"] = (
+        ["referral_source", *STAGES],
+        [[r["source"], *(r[s] for s in STAGES)] for r in recruitment["referral_sources"]],
+    )
+    result["flow"] = (
+        ["step", "n", "declined", "not_reached", "dropped_out", "in_progress"],
+        [
+            [s["step"], s["n"], *(e["n"] for e in s["left"]), s["in_progress"]]
+            if s["left"]
+            else [s["step"], s["n"], None, None, None, None]
+            for s in recruitment["flow"]
+        ],
+    )
+    attendance = report["attendance"]
+    result["attendance_meetings"] = (
+        ["unit", "number", "date", "present", "absent", "excused", "recorded", "visitors"],
+        [
+            [m["unit"], m["number"], m["date"], m["present"], m["absent"], m["excused"], m["recorded"], m["visitors"]]
+            for m in attendance["meetings"]
+        ],
+    )
+    summary = {
+        **attendance["summary"],
+        **{f"dose_{k}": v for k, v in attendance["dose"].items()},
+        "dropouts": attendance["dropouts"],
+    }
+    result["attendance_summary"] = (["figure", "value"], [[k, v] for k, v in summary.items()])
+    if attendance["participants"]:
+        result["attendance_participants"] = (
+            ["code", "unit", "attended", "offered", "rate", "dropped_out"],
+            [
+                [p["code"], p["unit"], p["attended"], p["offered"], p["rate"], p["dropped_out"]]
+                for p in attendance["participants"]
+            ],
+        )
+    items, options = [], []
+    for version in report["feedback"]:
+        for item in version["items"]:
+            items.append(
+                [
+                    version["instrument"],
+                    version["version"],
+                    item["key"],
+                    item["type"],
+                    item["n"],
+                    item.get("mean"),
+                    item.get("sd"),
+                    item.get("ci_low"),
+                    item.get("ci_high"),
+                    item.get("min"),
+                    item.get("max"),
+                ]
+            )
+            for entry in item.get("distribution", []):
+                options.append(
+                    [
+                        version["instrument"],
+                        version["version"],
+                        item["key"],
+                        entry["value"],
+                        entry["label"],
+                        entry["n"],
+                        entry["share"],
+                        entry["ci_low"],
+                        entry["ci_high"],
+                    ]
+                )
+    result["feedback_items"] = (
+        ["instrument", "version", "item", "type", "n", "mean", "sd", "ci_low", "ci_high", "min", "max"],
+        items,
+    )
+    result["feedback_options"] = (
+        ["instrument", "version", "item", "value", "label", "n", "share", "ci_low", "ci_high"],
+        options,
+    )
+    changes = []
+    for instrument in report["before_after"]:
+        for score in instrument["scores"]:
+            for g in score["groups"]:
+                pick = _picker(g)
+
+                rci = (g.get("rci") or {}).get("counts") or {}
+                changes.append(
+                    [
+                        instrument["instrument"],
+                        instrument["version"],
+                        score["score"],
+                        g["population"],
+                        g["n"],
+                        pick("pre", "mean"),
+                        pick("pre", "sd"),
+                        pick("post", "mean"),
+                        pick("post", "sd"),
+                        pick("difference", "mean"),
+                        pick("difference", "ci_low"),
+                        pick("difference", "ci_high"),
+                        g.get("t"),
+                        g.get("df"),
+                        g.get("p_t"),
+                        pick("wilcoxon", "p"),
+                        pick("wilcoxon", "method"),
+                        pick("d_z", "g"),
+                        pick("d_z", "ci_low"),
+                        pick("d_z", "ci_high"),
+                        pick("d_av", "g"),
+                        pick("d_av", "ci_low"),
+                        pick("d_av", "ci_high"),
+                        rci.get("recovered"),
+                        rci.get("improved"),
+                        rci.get("unchanged"),
+                        rci.get("deteriorated"),
+                    ]
+                )
+    result["before_after"] = (
+        [
+            "instrument",
+            "version",
+            "score",
+            "population",
+            "pairs",
+            "pre_mean",
+            "pre_sd",
+            "post_mean",
+            "post_sd",
+            "change_mean",
+            "change_ci_low",
+            "change_ci_high",
+            "t",
+            "df",
+            "p_t",
+            "p_wilcoxon",
+            "wilcoxon_method",
+            "g_z",
+            "g_z_ci_low",
+            "g_z_ci_high",
+            "g_av",
+            "g_av_ci_low",
+            "g_av_ci_high",
+            "recovered",
+            "improved",
+            "unchanged",
+            "deteriorated",
+        ],
+        changes,
+    )
+    comparison = report["comparison"]
+    for level in ("units", "sites", "organisations"):
+        keys = [i["key"] for i in comparison["instruments"]]
+        result[f"comparison_{level}"] = (
+            [
+                "name",
+                "organisation",
+                "enrolled",
+                "started",
+                "completed",
+                "meetings_held",
+                "attendance_rate",
+                *(f"{k}_{part}" for k in keys for part in ("n", "mean", "ci_low", "ci_high")),
+            ],
+            [
+                [
+                    r["name"],
+                    r["organisation"],
+                    r["enrolled"],
+                    r["started"],
+                    r["completed"],
+                    r["meetings_held"],
+                    r["attendance_rate"],
+                    *(
+                        (r["ratings"].get(k) or {}).get(part)
+                        for k in keys
+                        for part in ("n", "mean", "ci_low", "ci_high")
+                    ),
+                ]
+                for r in comparison[level]
+            ],
+        )
+    return result
+
+
+def _picker(group: dict[str, Any]) -> Any:
+    def pick(key: str, sub: str) -> Any:
+        value = group.get(key)
+        return value.get(sub) if isinstance(value, dict) else None
+
+    return pick
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    """Long format: one line per cell, table · row · column · value."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["view", "table", "row", "column", "value"])
+    for name, (header, rows) in tables(report).items():
+        for number, row in enumerate(rows, start=1):
+            for column, value in zip(header, row, strict=True):
+                writer.writerow([report["view"], name, number, column, "" if value is None else value])
+    return out.getvalue()
+
+
+def as_xlsx(report: dict[str, Any]) -> bytes:
+    """A sheet per table, the view and filters on the first."""
+    book = Workbook()
+    about = book.create_sheet("report", 0)
+    book.remove(book.worksheets[1])  # the empty default sheet
+    about.append(["programme", report["programme"]["slug"]])
+    about.append(["view", report["view"]])
+    about.append(["threshold", report.get("threshold")])
+    for key, value in report["filters"].items():
+        about.append([key, value])
+    for name, (header, rows) in tables(report).items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([value if not isinstance(value, bool) else int(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,71 @@
+"""The internal Ikaalinen report reproduces the seed (seeds/003); the shared one hides its small counts."""
+
+import pytest
+from django.core.management import call_command
+
+from pilotti.accounts.models import User
+from pilotti.evaluation import selectors, suppression
+from pilotti.programmes.models import Programme
+
+X = suppression.SUPPRESSED
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    call_command("load_demo", stdout=None)
+
+
+def _by_key(report: dict[str, object], prefix: str) -> dict[str, dict[str, object]]:
+    version = next(v for v in report["feedback"] if v["instrument"] == prefix)  # type: ignore[attr-defined, index]
+    return {item["key"]: item for item in version["items"]}
+
+
+def test_the_internal_ikaalinen_report_reproduces_the_seed_and_every_pilot_has_a_report(demo: None) -> None:
+    evaluator = User.objects.get(email="evaluator@example.org")
+    programme = Programme.objects.get(slug="ikaalinen-paivatoiminta")
+    report = selectors.report(evaluator, programme)
+    flow = {step["step"]: step["n"] for step in report["recruitment"]["flow"]}
+    assert flow == {"contacted": 40, "enrolled": 8, "started": 8, "completed": 7}
+    rating = _by_key(report, "pilotti-meeting-rating")["rating"]
+    assert rating["n"] == 51
+    assert round(rating["mean"], 2) == 9.22
+    assert rating["ci_low"] < 9.22 < rating["ci_high"]
+    usefulness = _by_key(report, "pilotti-usefulness")["usefulness"]
+    assert usefulness["mean"] == 5
+    assert usefulness["sd"] == 0
+    survey = next(v for v in report["feedback"] if v["instrument"] == "pilotti-final-survey")
+    assert (survey["people"], flow["started"]) == (5, 8)  # 5 of 8 answered
+    items = _by_key(report, "pilotti-final-survey")
+    assert items["benefit"]["top_two"]["share"] == pytest.approx(0.8)
+    drew_in = {entry["value"]: entry["share"] for entry in items["drew_in"]["distribution"]}
+    assert drew_in[1] == pytest.approx(0.4)
+    assert drew_in[2] == pytest.approx(0.4)
+
+    shared = suppression.shared(report)
+    items = _by_key(shared, "pilotti-final-survey")
+    assert items["benefit"]["top_two"]["n"] == X
+    assert items["benefit"]["top_two"]["share"] == X
+    assert {e["value"]: e["share"] for e in items["drew_in"]["distribution"]}[1] == X  # 2 of 5
+    assert items["benefit"]["n"] == 5  # five answers: published
+    rating = _by_key(shared, "pilotti-meeting-rating")["rating"]
+    assert round(rating["mean"], 2) == 9.22
+    assert rating["n"] == 51
+    assert shared["recruitment"]["flow"][0]["n"] == 40
+    assert shared["attendance"]["participants"] == []
+
+    # One demo load (it takes seconds): every pilot has a report.
+    for programme in Programme.objects.filter(
+        slug__in=[
+            "valoa-arkeen",
+            "perhe-yhtenaiseksi",
+            "ohjatut-vertaistukiryhmat",
+            "ikaalinen-paivatoiminta",
+            "tampere-pikkulapsiperheet",
+        ]
+    ):
+        report = selectors.report(evaluator, programme)
+        assert report["recruitment"]["flow"][0]["n"] > 0
+        suppression.shared(report)
+    essote = selectors.report(evaluator, Programme.objects.get(slug="ohjatut-vertaistukiryhmat"))
+    assert [i["instrument"] for i in essote["before_after"]] == ["3x10d"]
+    assert all("rci" not in g for s in essote["before_after"][0]["scores"] for g in s["groups"])  # no reliability

@@ -1,0 +1,118 @@
+"""The report's figures from the database: consent, scope, query counts."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import World
+from pilotti.evaluation import selectors, suppression
+from pilotti.evaluation.tests.helpers import START, answer, build, who5_answers
+from pilotti.instruments.services import response_record
+from pilotti.people.models import Consent
+from pilotti.people.tests.helpers import make_participant
+
+QUERIES = 22  # whatever the number of people, meetings, answers or instruments
+
+
+def _report(world: World, pilot: Any, **filters: Any) -> dict[str, Any]:
+    return selectors.report(world.evaluator, pilot.programme, selectors.Filters(**filters))
+
+
+def test_it_reports_the_flow_attendance_ratings_and_change(world: World) -> None:
+    pilot = build(world, people=6)
+    report = _report(world, pilot)
+    flow = {step["step"]: step for step in report["recruitment"]["flow"]}
+    assert [flow[s]["n"] for s in ("contacted", "enrolled", "started", "completed")] == [6, 6, 6, 5]
+    assert flow["started"]["left"][2] == {"stage": "dropped_out", "label": "dropped out", "n": 1}
+    assert flow["started"]["reasons"] == [{"stage": "dropped_out", "reason": "Muutti pois.", "n": 1}]
+    attendance = report["attendance"]
+    assert attendance["summary"]["meetings_held"] == 4
+    assert [m["number"] for m in attendance["meetings"]] == [1, 2, 3, 4]
+    assert attendance["dropout_by_meeting"] == [{"number": 2, "n": 1}]
+    [rating] = [f for f in report["feedback"] if f["instrument"].startswith("rating")]
+    item = rating["items"][0]
+    assert item["n"] == 16
+    assert rating["anonymous"] == 16
+    assert item["mean"] == pytest.approx(9.125)
+    assert item["ci_low"] < 9.125 < item["ci_high"]
+    assert sum(e["n"] for e in item["distribution"]) == 16
+    [who5] = report["before_after"]
+    everyone, completers = who5["scores"][0]["groups"]
+    assert (everyone["population"], everyone["n"]) == ("all_pairs", 6)
+    assert (completers["population"], completers["n"]) == ("completers", 5)
+    assert everyone["difference"]["mean"] > 0
+    assert everyone["rci"]["method"] == "published_points"  # WHO-5: the published 10 points
+    assert sum(everyone["rci"]["counts"].values()) == 6
+
+
+def test_it_uses_only_answers_while_evaluation_consent_holds(world: World) -> None:
+    pilot = build(world, people=6)
+    late = make_participant(world.org, name="Myöhäinen Suostuja", email="late@example.org")
+    from pilotti.people.tests.helpers import enrol
+
+    enrol(late, pilot.unit, stage="started", on=START)
+    answer(world, pilot.who5, late, who5_answers(1), START)  # before the consent: left out
+    answer(world, pilot.who5, late, who5_answers(5), START + timedelta(days=60))
+    from pilotti.people import services as people
+
+    people.consent_give(
+        actor=None, participant=late, purpose="evaluation", given_on=START + timedelta(days=30), method="written"
+    )
+    withdrawing = pilot.people[0]
+    consent = Consent.objects.get(participant=withdrawing, purpose="evaluation")
+    people.consent_withdraw(actor=world.coordinator, consent=consent, on=START + timedelta(days=61))
+    report = _report(world, pilot)
+    everyone = report["before_after"][0]["scores"][0]["groups"][0]
+    assert everyone["n"] == 5  # the first person's end answer came after withdrawing; the late one has one answer
+    assert report["before_after"][0]["measured_people"] == 7  # the late one has one measurement
+
+
+def test_it_filters_by_period_and_unit(world: World) -> None:
+    pilot = build(world, people=5)
+    report = _report(world, pilot, since=START + timedelta(days=8))
+    assert report["attendance"]["summary"]["meetings_held"] == 2
+    assert report["before_after"][0]["scores"][0]["groups"][0]["n"] == 0  # intake was before the period
+    other = build(world, people=5, name="Toinen")
+    only = _report(world, pilot, unit=other.unit)
+    assert only["attendance"]["summary"]["meetings_held"] == 0  # not a unit of this programme
+
+
+def test_it_needs_a_constant_number_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
+    small = build(world, people=3, meetings=2, name="Pieni")
+    with CaptureQueriesContext(connection) as small_queries:
+        selectors.report(world.evaluator, small.programme)
+    large = build(world, people=12, meetings=8, name="Iso")
+    response_record(
+        version=large.who5,
+        organisation=world.org,
+        answers=who5_answers(4),
+        mode="paper",
+        language="fi",
+        participant=large.people[0],
+        now=large.meetings[-1].ends_at + timedelta(days=1),
+    )
+    with django_assert_max_num_queries(QUERIES):
+        selectors.report(world.evaluator, large.programme)
+    assert len(small_queries) <= QUERIES
+
+
+def test_a_facilitator_sees_only_their_units(world: World) -> None:
+    mine = build(world, people=5, facilitator=world.facilitator)
+    build(world, people=5, name="Muiden")
+    report = selectors.report(world.facilitator, mine.programme)
+    assert report["attendance"]["summary"]["meetings_held"] == 4
+    assert not selectors.may_see_internal(world.facilitator, mine.programme)
+    assert selectors.may_see_internal(world.evaluator, mine.programme)
+
+
+def test_the_shared_view_publishes_what_it_can(world: World) -> None:
+    pilot = build(world, people=6)
+    shared = suppression.shared(_report(world, pilot))
+    flow = {step["step"]: step["n"] for step in shared["recruitment"]["flow"]}
+    assert flow == {"contacted": 6, "enrolled": 6, "started": 6, "completed": suppression.SUPPRESSED}
+    rating = next(f for f in shared["feedback"] if f["instrument"].startswith("rating"))
+    assert rating["items"][0]["mean"] == pytest.approx(9.125)  # 16 ratings: published
+    assert shared["attendance"]["participants"] == []
