@@ -37,6 +37,7 @@ class Category(models.TextChoices):
     CONSENTS = "consents", _("consents")
     ENROLMENTS = "enrolments", _("enrolments")
     HOUSEHOLD = "household", _("household")
+    ANSWERS = "answers", _("questionnaire answers")
 
 
 class Purpose(models.TextChoices):
@@ -47,6 +48,8 @@ class Purpose(models.TextChoices):
     HOUSEHOLD = "household", _("working with the household's record")
     ROLL_CALL = "roll_call", _("taking the roll call")
     REMINDER = "reminder", _("sending a meeting reminder")
+    QUESTIONNAIRE = "questionnaire", _("questionnaires and safety alerts")
+    EVALUATION = "evaluation", _("evaluating the programme")
 
 
 class Result(models.TextChoices):

@@ -15,7 +15,7 @@ class ReportFilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     dose = forms.IntegerField(
-        label=_("Dose: attended at least (% of meetings)"),
+        label=_("Dose: attended at least this many per cent of the meetings"),
         min_value=1,
         max_value=100,
         required=False,

@@ -93,8 +93,8 @@ def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str, request: Ht
         request or actor,
         participant=alert.participant,
         action=Action.CHANGE,
-        category=Category.PROFILE,
-        purpose=Purpose.CLIENT_WORK,
+        category=Category.ANSWERS,
+        purpose=Purpose.QUESTIONNAIRE,
         item="safety alert acknowledged",
         result=Result.SAVED,
     )

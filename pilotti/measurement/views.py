@@ -92,8 +92,8 @@ def _render_due(request: HttpRequest, programme: Programme, unit: DeliveryUnit |
     shown = list(Participant.objects.filter(uuid__in=page.participant_ids))
     if shown:  # codes and whether they answered: pseudonymous, but still each person's data
         log_access_many(
-            request, participants=shown, action=Action.VIEW, category=Category.PROFILE,
-            purpose=Purpose.CLIENT_WORK, item="due questionnaires",
+            request, participants=shown, action=Action.VIEW, category=Category.ANSWERS,
+            purpose=Purpose.QUESTIONNAIRE, item="due questionnaires",
         )  # fmt: skip
     context = {"programme": programme, "unit": unit, "page": page, "today": localdate()}
     return render(request, "measurement/due.html", context)
@@ -119,8 +119,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
 def alert(request: HttpRequest, alert_uuid: UUID) -> HttpResponse:
     found = _alert(request, alert_uuid)
     log_access(
-        request, participant=found.participant, action=Action.VIEW, category=Category.PROFILE,
-        purpose=Purpose.CLIENT_WORK, item="safety alert",
+        request, participant=found.participant, action=Action.VIEW, category=Category.ANSWERS,
+        purpose=Purpose.QUESTIONNAIRE, item="safety alert",
     )  # fmt: skip
     return render(request, "measurement/alert.html", {"alert": found, "form": AcknowledgeForm()})
 

@@ -141,7 +141,7 @@ def _send_link(actor: User | None, link: PersonalLink, token: str, address: str)
         participant=link.participant,
         action=Action.SEND,
         category=Category.CONTACT_DETAILS,
-        purpose=Purpose.CLIENT_WORK,
+        purpose=Purpose.QUESTIONNAIRE,
         item=f"{link.sent_by} questionnaire link {link.version}",
         system="" if actor else "questionnaire links",
     )
@@ -365,8 +365,8 @@ def paper_record(
         actor,
         participant=participant,
         action=Action.CHANGE,
-        category=Category.PROFILE,
-        purpose=Purpose.CLIENT_WORK,
+        category=Category.ANSWERS,
+        purpose=Purpose.QUESTIONNAIRE,
         item=f"paper questionnaire {version}",
         result=Result.SAVED,
     )

@@ -95,8 +95,8 @@ def link_list(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
         request,
         participant=participant,
         action=Action.VIEW,
-        category=Category.PROFILE,
-        purpose=Purpose.CLIENT_WORK,
+        category=Category.ANSWERS,
+        purpose=Purpose.QUESTIONNAIRE,
         item="questionnaire links",
     )
     context = {"participant": participant, "links": links, "now": timezone.now()}
