@@ -217,7 +217,14 @@ def recruitment(s: Scope) -> dict[str, Any]:
         entry = exits[row["step"]]
         if row["stage"] in EXITS:
             entry["exits"][row["stage"]] += row["n"]
-            entry["reasons"].append({"stage": row["stage"], "reason": row["end_reason"], "n": row["n"]})
+            entry["reasons"].append(
+                {
+                    "stage": row["stage"],
+                    "label": str(Stage(row["stage"]).label),
+                    "reason": row["end_reason"],
+                    "n": row["n"],
+                }
+            )
         else:
             entry["in_progress"] += row["n"]
     for name in FLOW_STEPS:

@@ -27,7 +27,9 @@ def test_it_reports_the_flow_attendance_ratings_and_change(world: World) -> None
     flow = {step["step"]: step for step in report["recruitment"]["flow"]}
     assert [flow[s]["n"] for s in ("contacted", "enrolled", "started", "completed")] == [6, 6, 6, 5]
     assert flow["started"]["left"][2] == {"stage": "dropped_out", "label": "dropped out", "n": 1}
-    assert flow["started"]["reasons"] == [{"stage": "dropped_out", "reason": "Muutti pois.", "n": 1}]
+    assert flow["started"]["reasons"] == [
+        {"stage": "dropped_out", "label": "dropped out", "reason": "Muutti pois.", "n": 1}
+    ]
     attendance = report["attendance"]
     assert attendance["summary"]["meetings_held"] == 4
     assert [m["number"] for m in attendance["meetings"]] == [1, 2, 3, 4]
