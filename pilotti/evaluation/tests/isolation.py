@@ -13,4 +13,6 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "evaluation:programme_report_pdf": {"slug": programme.slug},
         "evaluation:unit_report": {"unit_uuid": unit.uuid},
         "evaluation:unit_report_pdf": {"unit_uuid": unit.uuid},
+        "evaluation:programme_export": {"slug": programme.slug, "format": "sav"},
+        "evaluation:unit_export": {"unit_uuid": unit.uuid, "format": "csv"},
     }
