@@ -1,7 +1,6 @@
 """Thin views: objects come through selectors (404 for what the user may not see); changes
 check the right to make them (403 for what the user may only read) and call a service."""
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
+from pilotti.core.forms import add_service_errors
 from pilotti.measurement import selectors, services
 from pilotti.measurement.forms import AcknowledgeForm, PlanEntryForm
 from pilotti.measurement.models import PlanEntry, SafetyAlert
@@ -62,19 +62,11 @@ def plan_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.plan_entry_add(actor=_user(request), programme=programme, fields=fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The plan entry was added."))
             return redirect("measurement:plan", slug=programme.slug)
     return _render_plan(request, programme, form)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
+from pilotti.core.forms import add_service_errors
 from pilotti.meetings import ical, selectors, services
 from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
@@ -112,20 +113,12 @@ def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         try:
             programme_services.meeting_update(actor=_user(request), meeting=meeting, **form.details())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting's details were saved."))
             return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     context = {"meeting": meeting, "unit": meeting.unit, "form": form}
     return render(request, "meetings/meeting_edit.html", context, status=400 if form.errors else 200)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

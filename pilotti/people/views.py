@@ -19,6 +19,7 @@ from pilotti.accounts.models import User
 from pilotti.audit import selectors as audit_selectors
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core.forms import add_service_errors
 from pilotti.organisations.models import Organisation
 from pilotti.people import crypto, selectors, services
 from pilotti.people.forms import (
@@ -60,14 +61,6 @@ def _household(request: HttpRequest, household_uuid: UUID, *, manage: bool = Fal
     if manage and not selectors.can_manage_participants(_user(request), household.organisation_id):
         raise PermissionDenied
     return household
-
-
-def _add_errors(form: ParticipantForm | ContactForm | ProfileForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _search(request: HttpRequest, query: str) -> list[Participant]:
@@ -139,7 +132,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 actor=_user(request), organisation=organisation, profile=form.to_profile(), contact=form.to_contact()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(code)s was added.") % {"code": participant.code})
             return redirect("people:detail", participant_uuid=participant.uuid)
@@ -182,7 +175,7 @@ def participant_edit(request: HttpRequest, participant_uuid: UUID) -> HttpRespon
         try:
             services.participant_update(actor=_user(request), participant=participant, profile=form.to_profile())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("people:detail", participant_uuid=participant.uuid)

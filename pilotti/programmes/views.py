@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
+from pilotti.core.forms import add_service_errors
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
 from pilotti.programmes.forms import (
@@ -35,14 +36,6 @@ def _user(request: HttpRequest) -> User:
 
 def _current_organisation(request: HttpRequest) -> Organisation | None:
     return request.organisation  # type: ignore[attr-defined, no-any-return]
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _programme(request: HttpRequest, slug: str, *, edit: bool = False) -> Programme:
@@ -95,7 +88,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 actor=_user(request), organisation=membership.organisation, fields=form.to_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The programme %(name)s was created.") % {"name": programme.name})
             return redirect("programmes:detail", slug=programme.slug)
@@ -137,7 +130,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.programme_update(actor=_user(request), programme=programme, fields=form.to_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("programmes:detail", slug=programme.slug)
@@ -198,7 +191,7 @@ def site_create(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=_user(request), programme=programme, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The site was added."))
             return redirect("programmes:detail", slug=programme.slug)
@@ -250,7 +243,7 @@ def _save_unit(
             **{key: data[key] for key in keys},
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -333,7 +326,7 @@ def meeting_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was added."))
             return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
@@ -356,7 +349,7 @@ def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was moved."))
             return redirect("meetings:detail", meeting_uuid=meeting.uuid)
@@ -371,7 +364,7 @@ def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         try:
             services.meeting_cancel(actor=_user(request), meeting=meeting, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was cancelled."))
             return redirect("meetings:detail", meeting_uuid=meeting.uuid)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
+from pilotti.core.forms import add_service_errors
 from pilotti.organisations.models import Organisation
 from pilotti.people import selectors as people_selectors
 from pilotti.people.models import Household, Participant
@@ -64,20 +65,12 @@ def _enrol(request: HttpRequest, who: Participant | Household, back: str) -> Htt
                 actor=user, fields=form.to_fields(), participant=participant, household=household
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(who)s was enrolled as contacted.") % {"who": who.code})
             return redirect("recruitment:enrolment_detail", enrolment_uuid=enrolment.uuid)
     context = {"who": who, "back": back, "programme": programme, "form": form}
     return render(request, "recruitment/enrolment_form.html", context, status=400 if form.errors else 200)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -134,7 +127,7 @@ def enrolment_move(request: HttpRequest, enrolment_uuid: UUID) -> HttpResponse:
         try:
             services.enrolment_transition(actor=_user(request), enrolment=enrolment, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The enrolment was moved on."))
             return redirect("recruitment:enrolment_detail", enrolment_uuid=enrolment.uuid)
