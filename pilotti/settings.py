@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pilotti.measurement",
     "pilotti.surveys",
     "pilotti.evaluation",
+    "pilotti.rights",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -329,3 +330,8 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# --- The person's rights (pilotti.rights, docs/rights.md) ------------------------------------
+# Kela keeps Kanta's logs 12 years; the same is a working default for local access logs
+# (unconfirmed for systems outside Kanta, TRUST.md). Nothing prunes them automatically.
+ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ACCESS_LOG_RETENTION_YEARS", "12"))

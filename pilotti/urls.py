@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("pilotti.surveys.urls")),
     path("", include("pilotti.measurement.urls")),
     path("", include("pilotti.evaluation.urls")),
+    path("", include("pilotti.rights.urls")),
     path("", include("pilotti.core.urls")),
 ]

@@ -26,6 +26,25 @@ class Organisation(models.Model):
         _("business ID (Y-tunnus)"), max_length=9, unique=True, validators=[validate_business_id]
     )
     is_demo = models.BooleanField(_("demo organisation"), default=False)
+    # The person's rights (pilotti.rights, docs/rights.md).
+    retention_years_after_programme = models.PositiveSmallIntegerField(
+        _("years personal data is kept after the programme ends"), default=5
+    )
+    statutory_retention_years = models.PositiveSmallIntegerField(
+        _("statutory retention of client documents, in years"),
+        null=True,
+        blank=True,
+        help_text=_("E.g. 10 for working-age services, 30 for family services. Empty: no statutory period."),
+    )
+    erasure_policy = models.CharField(
+        _("answers of an erased person"),
+        max_length=16,
+        choices=[
+            ("keep_anonymised", _("keep them anonymised, so that reports stay the same")),
+            ("delete_answers", _("delete them")),
+        ],
+        default="keep_anonymised",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -1,0 +1,20 @@
+"""The person's PDFs, rendered like the evaluation report: WeasyPrint fetches nothing but our
+own static files (``evaluation.pdf.StaticOnlyFetcher``)."""
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from pilotti.evaluation.pdf import BASE_URL, StaticOnlyFetcher
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    html = HTML(
+        string=render_to_string(template, context),
+        base_url=BASE_URL,
+        url_fetcher=StaticOnlyFetcher(),
+        media_type="print",
+    )
+    pdf: bytes = html.write_pdf()
+    return pdf

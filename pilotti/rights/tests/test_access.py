@@ -1,0 +1,89 @@
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import World, reauthenticated, signed_in
+from pilotti.audit.models import AccessLog
+from pilotti.measurement.tests.helpers import answer
+from pilotti.rights import selectors
+from pilotti.rights.tests.helpers import EMAIL, NAME, PHONE, full_participant
+
+
+def url(name: str, participant: object) -> str:
+    return reverse(f"rights:{name}", kwargs={"participant_uuid": participant.uuid})  # type: ignore[attr-defined]
+
+
+def test_it_exports_everything_as_json_with_contact_details(world: World) -> None:
+    participant = full_participant(world.org)
+    response = reauthenticated(world.coordinator).get(url("export_json", participant))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["profile"]["code"] == participant.code
+    assert data["contact_details"]["name"] == NAME
+    assert data["contact_details"]["phone"] == PHONE
+    assert data["contact_details"]["email"] == EMAIL
+    assert [h["relation"] for h in data["households"]] == ["parent"]
+    assert data["consents"][0]["given_on"] == "2019-10-01"
+    assert [c["to"] for c in data["enrolments"][0]["stage_history"]][-1] == "completed"
+    assert data["questionnaires"][0]["answers"]
+    assert data["safety_alerts"][0]["what_was_done"]
+    assert data["reminders"] == "by text message"
+    assert data["access_log"]  # earlier views are listed
+
+
+def test_it_never_exports_link_tokens(world: World) -> None:
+    participant = full_participant(world.org)
+    data = selectors.person_data(participant)
+    assert all("token" not in key for link in data["questionnaire_links"] for key in link)
+
+
+def test_it_logs_the_export(world: World) -> None:
+    participant = full_participant(world.org)
+    reauthenticated(world.coordinator).get(url("export_json", participant))
+    entry = AccessLog.objects.filter(participant=participant).first()
+    assert entry is not None
+    assert (entry.action, entry.category, entry.purpose) == ("export", "contact_details", "client_work")
+    assert entry.item == "data access request (Art. 15)"
+    assert entry.user_email == world.coordinator.email
+
+
+def test_it_makes_a_pdf(world: World) -> None:
+    participant = full_participant(world.org)
+    response = reauthenticated(world.coordinator).get(url("export_pdf", participant))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_it_asks_for_the_password_again(world: World) -> None:
+    participant = full_participant(world.org)
+    response = signed_in(world.coordinator).get(url("export_json", participant))
+    assert response.status_code == 302
+    assert "/accounts/reauthenticate/" in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["owner", "evaluator", "facilitator", "outsider"])
+def test_it_shows_others_nothing(world: World, who: str) -> None:
+    participant = full_participant(world.org)
+    client = reauthenticated(getattr(world, who))
+    for name in ("export_json", "export_pdf", "log", "log_pdf", "log_json", "erase"):
+        assert client.get(url(name, participant)).status_code == 404, name
+
+
+def test_it_reads_everything_in_a_constant_number_of_queries(world: World) -> None:
+    participant = full_participant(world.org)
+    day = participant.created_at.date()
+    # One answer of every kind first, so that every prefetch has something to fetch.
+    answer("pilotti-final-survey", participant, {"benefit": 2, "drew_in": [1, 2]}, day)
+    with CaptureQueriesContext(connection) as few:
+        selectors.person_data(participant)
+    for _n in range(3):
+        answer("pilotti-final-survey", participant, {"benefit": 3, "drew_in": [1]}, day)
+    full_participant(world.org)  # and someone else's data, which must not count
+    with CaptureQueriesContext(connection) as many:
+        selectors.person_data(participant)
+    assert len(many) == len(few)

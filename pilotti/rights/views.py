@@ -1,0 +1,155 @@
+"""The person's rights: access (Art. 15 / 20), the person's log (703/2023 § 11), the
+disclosure log and erasure (Art. 17). Coordinators only; everyone else gets a 404."""
+
+import json
+from typing import Any
+from uuid import UUID
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotti.accounts.models import User
+from pilotti.audit.models import Action, Category, Purpose
+from pilotti.audit.services import log_access
+from pilotti.people.models import Participant
+from pilotti.rights import selectors, services
+from pilotti.rights.forms import DisclosureForm, RightsPolicyForm
+from pilotti.rights.pdf import render_pdf
+
+ACCESS_REQUEST = "data access request (Art. 15)"
+LOG_EXTRACT = "the person's log (703/2023 § 11)"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _participant(request: HttpRequest, participant_uuid: UUID) -> Participant:
+    return selectors.participant_for_rights(_user(request), participant_uuid)
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def _log(request: HttpRequest, participant: Participant, action: Action, item: str, category: Category) -> None:
+    log_access(
+        request, participant=participant, action=action, category=category, purpose=Purpose.CLIENT_WORK, item=item
+    )
+
+
+@login_required
+def export_json(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
+    response: HttpResponse = _export(request, _participant(request, participant_uuid), "json")
+    return response
+
+
+@login_required
+def export_pdf(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    response: HttpResponse = _export(request, _participant(request, participant_uuid), "pdf")
+    return response
+
+
+@reauthentication_required
+def _export(request: HttpRequest, participant: Participant, kind: str) -> HttpResponse:
+    # Logged first, so that the export lists itself among the uses of the person's data.
+    _log(request, participant, Action.EXPORT, ACCESS_REQUEST, Category.CONTACT_DETAILS)
+    data = selectors.person_data(participant)
+    if kind == "json":
+        return _download(_json(data), "application/json", f"{participant.code}.json")
+    pdf = render_pdf("rights/person_pdf.html", {"data": data})
+    return _download(pdf, "application/pdf", f"{participant.code}.pdf")
+
+
+@login_required
+def person_log(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    _log(request, participant, Action.VIEW, LOG_EXTRACT, Category.PROFILE)
+    context = {
+        "participant": participant,
+        "log": selectors.person_log(participant),
+        "form": DisclosureForm(),
+    }
+    return render(request, "rights/person_log.html", context)
+
+
+@login_required
+def person_log_pdf(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    _log(request, participant, Action.PRINT, LOG_EXTRACT, Category.PROFILE)
+    pdf = render_pdf("rights/person_log_pdf.html", {"log": selectors.person_log(participant)})
+    return _download(pdf, "application/pdf", f"{participant.code}-log.pdf")
+
+
+@login_required
+def person_log_json(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    _log(request, participant, Action.EXPORT, LOG_EXTRACT, Category.PROFILE)
+    return _download(_json(selectors.person_log(participant)), "application/json", f"{participant.code}-log.json")
+
+
+@login_required
+@require_POST
+def disclosure_add(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    form = DisclosureForm(request.POST)
+    if not form.is_valid():
+        context = {"participant": participant, "log": selectors.person_log(participant), "form": form}
+        return render(request, "rights/person_log.html", context, status=400)
+    services.disclosure_record(actor=_user(request), participant=participant, **form.cleaned_data)
+    messages.success(request, _("The disclosure was recorded in the disclosure log."))
+    return redirect("rights:log", participant_uuid=participant.uuid)
+
+
+@login_required
+def erase(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+    participant = _participant(request, participant_uuid)
+    if request.method == "POST":
+        response: HttpResponse = _erase(request, participant)
+        return response
+    held, until = services.statutory_until(participant)
+    context = {
+        "participant": participant,
+        "counts": services.erasure_counts(participant),
+        "held": held,
+        "until": until,
+        "erased": selectors.is_erased(participant),
+    }
+    return render(request, "rights/erase.html", context)
+
+
+@reauthentication_required
+def _erase(request: HttpRequest, participant: Participant) -> HttpResponse:
+    try:
+        services.participant_erase(actor=_user(request), participant=participant)
+    except services.ErasureRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("rights:erase", participant_uuid=participant.uuid)
+    messages.success(request, _("%(code)s was erased.") % {"code": participant.code})
+    return redirect("people:detail", participant_uuid=participant.uuid)
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    organisation = selectors.organisation_for_admin(_user(request), request.organisation)  # type: ignore[attr-defined]
+    if organisation is None:
+        raise Http404
+    form = RightsPolicyForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_set_rights_policy(actor=_user(request), organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("The data protection settings were saved."))
+        return redirect("rights:policy")
+    return render(request, "rights/policy.html", {"form": form}, status=400 if form.errors else 200)
