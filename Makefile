@@ -6,7 +6,7 @@ PORT ?= 8000
 WORKERS ?= 3
 MANAGE := $(PY) manage.py
 
-.PHONY: run dev test test-browser lint format messages makemessages migrate demo bench clean
+.PHONY: run dev test test-browser guide lint format messages makemessages migrate demo bench audit worker clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Pilotti needs Python 3.11"'
@@ -31,11 +31,16 @@ demo: migrate
 run: demo
 	$(MANAGE) collectstatic --noinput -v0
 	@echo "Pilotti is at http://127.0.0.1:$(PORT)/"
-	$(VENV)/bin/gunicorn pilotti.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+	$(VENV)/bin/gunicorn pilotti.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --logger-class pilotti.audit.gunicorn.MaskingLogger --forwarded-allow-ips=127.0.0.1
 
 dev: export DEBUG ?= 1
 dev: demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The background worker (reports, exports, reminders) when the tasks queue is the database's;
+# on SQLite tasks run in the web process and no worker is needed (docs/deployment.md).
+worker: migrate
+	$(MANAGE) db_worker
 
 # pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
 test: messages
@@ -44,6 +49,10 @@ test: messages
 
 test-browser: messages
 	$(PY) -m pytest -m browser
+
+# Retakes the screenshots of the user guide (docs/guide/img) with the browser tests that walk it.
+guide: messages
+	PILOTTI_GUIDE_DIR=docs/guide/img $(PY) -m pytest tests/browser/test_guide.py -p no:cacheprovider
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -57,6 +66,21 @@ format: $(VENV)/.installed
 
 makemessages: $(VENV)/.installed
 	cd pilotti && ../$(PY) ../manage.py makemessages -l fi -l sv -l en --no-obsolete --add-location=file
+
+# Supply chain (docs/security.md): an SBOM of the installed environment, then pip-audit read
+# strictly: known vulnerabilities fail, and so does an audit that could not check every package
+# (vulnerability service unreachable) unless AUDIT_ALLOW_INCOMPLETE=1.
+audit: $(VENV)/.installed
+	@mkdir -p var
+	$(VENV)/bin/cyclonedx-py environment --pyproject pyproject.toml --of JSON -o var/sbom.cdx.json $(PY)
+	@echo "SBOM written to var/sbom.cdx.json"
+	$(PY) -m pilotti.core.supply_chain
+
+# Benchmarks as ratios into docs/benchmarks.md (SQLite; PostgreSQL when DATABASE_URL names one).
+# The data sets are kept under var/bench/ (or a schema per data set) and reused by later runs.
+SCALE ?= 100000
+bench: messages
+	$(PY) -m pilotti.scale.bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

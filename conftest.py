@@ -77,6 +77,11 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The ``world`` fixture's organisations and people, for fixtures of a wider scope."""
     org = organisation_create(
         name="Alfa hyvinvointialue", slug="alfa", kind="wellbeing_county", business_id="0245437-2"
     )

@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG off, HTTPS assumed, secure cookies. ``ma
 and ``make dev`` set ``HTTPS=off`` because they serve plain HTTP on the loopback address.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "pilotti.surveys",
     "pilotti.evaluation",
     "pilotti.rights",
+    "pilotti.api",
+    "pilotti.sso",
+    "pilotti.scale",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,10 +81,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "simple_history",
     "django_htmx",
     "csp",
+    # django-ninja for the JSON API; listed so that its docs page uses its own static files, not a CDN.
+    "ninja",
+    # Background tasks (docs/deployment.md): the django.tasks API and its database queue.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records 403, 429, CSRF failures and object-lookup 404s as security events (docs/security.md).
+    "pilotti.audit.middleware.SecurityEventMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pilotti.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,6 +159,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+# --- Cache ----------------------------------------------------------------------------
+# Rate limits (sign-in, exports, the client panel) and allauth's used TOTP codes live in the
+# cache, so every app server must share it: by default a table in the database (created by
+# `migrate`, pilotti/evaluation/migrations), else Redis or Memcached (docs/deployment.md).
+def cache_from_url(url: str) -> dict[str, object]:
+    scheme, _sep, rest = url.partition("://")
+    backends = {
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    }
+    if scheme not in backends:
+        raise ValueError(f"CACHE_URL must start with one of {', '.join(f'{s}://' for s in backends)}, not {url!r}")
+    location = {"db": rest or "pilotti_cache", "redis": url, "rediss": url}.get(scheme, rest)
+    cache: dict[str, object] = {"BACKEND": backends[scheme], "LOCATION": location}
+    if scheme in {"db", "locmem"}:
+        # These cull a third of the entries past MAX_ENTRIES (300 by default), rate-limit
+        # counters included: room for every user's and address's counters of a busy hour.
+        cache["OPTIONS"] = {"MAX_ENTRIES": 100_000}
+    return cache
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "db://pilotti_cache"))}
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -185,6 +225,13 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 MFA_TOTP_ISSUER = "Pilotti"
 USERSESSIONS_TRACK_ACTIVITY = True
+# Organisations' own OpenID Connect providers (pilotti.sso, docs/sso.md): configured in the UI,
+# never signing anyone up, the client secret encrypted at rest.
+SOCIALACCOUNT_ADAPTER = "pilotti.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Sessions: an idle timeout (the cookie age, renewed on every request) and an absolute
 # timeout counted from sign-in (pilotti.accounts.middleware), ASVS 7.3.1–7.3.2.
@@ -199,7 +246,14 @@ CSRF_COOKIE_HTTPONLY = True
 
 # django-axes locks accounts (in the database, shared by every server); allauth's cache-based
 # limit stays as a looser second layer so that the lockout page, not a form error, answers.
-ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,10/300s/key"}
+# Password reset requests: at most 3 mails an hour to one address (no mail-bombing a
+# colleague) and 30 requests an hour from one network (no probing; an office behind one
+# address still fits). Reset links: 20 a minute per address. Tested in pilotti/audit/tests.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "30/m/ip,10/300s/key",
+    "reset_password": "30/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+}
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -272,6 +326,14 @@ SURVEY_PANEL_MIN_ANSWERS = int(os.environ.get("SURVEY_PANEL_MIN_ANSWERS", "5"))
 # At most this many client-panel answers per IP address per meeting in the window (seconds).
 SURVEY_PANEL_RATE_LIMIT = int(os.environ.get("SURVEY_PANEL_RATE_LIMIT", "40"))
 SURVEY_PANEL_RATE_WINDOW = int(os.environ.get("SURVEY_PANEL_RATE_WINDOW", "600"))
+# Every request to the participants' pages (/q/, /p/), per window of this many seconds: from one
+# IP address, to one personal link, to one client panel, and unknown addresses tried from one
+# IP address (guessing tokens or codes). docs/security.md explains the numbers.
+SURVEY_PAGE_RATE_WINDOW = int(os.environ.get("SURVEY_PAGE_RATE_WINDOW", "600"))
+SURVEY_PAGE_RATE_PER_IP = int(os.environ.get("SURVEY_PAGE_RATE_PER_IP", "300"))
+SURVEY_PAGE_RATE_PER_LINK = int(os.environ.get("SURVEY_PAGE_RATE_PER_LINK", "60"))
+SURVEY_PAGE_RATE_PER_PANEL = int(os.environ.get("SURVEY_PAGE_RATE_PER_PANEL", "600"))
+SURVEY_PAGE_UNKNOWN_PER_IP = int(os.environ.get("SURVEY_PAGE_UNKNOWN_PER_IP", "20"))
 
 # --- Evaluation (pilotti.evaluation, docs/evaluation.md) -------------------------------
 # In anything shared outside the organisation, counts of 1 to this number minus one people are
@@ -284,8 +346,16 @@ STATIC_ROOT = VAR_DIR / "static"
 # In development serve straight from the apps; production serves what collectstatic gathered.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Generated files (PDF reports, exports) go to the default storage, which every app server and
+# worker must share: a directory on shared disk (MEDIA_ROOT), or an S3-compatible bucket through
+# django-storages (FILE_STORAGE_BACKEND and FILE_STORAGE_OPTIONS as JSON, docs/deployment.md).
+# It is never served by URL: downloads go through an access-checked view.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("FILE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -317,6 +387,24 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "pilotti.meetings.sms.ConsoleBackend")
 MEETING_REMINDER_HOURS = int(os.environ.get("MEETING_REMINDER_HOURS", "24"))
 
+# --- Background tasks (django-tasks, docs/deployment.md) ----------------------------------
+# PDF reports, data exports and reminder sending run as tasks. "database": a queue in the
+# database that `manage.py db_worker` processes (the default on PostgreSQL); "immediate": in
+# the process that asks, at once (the default on SQLite, so the embedded install needs no worker).
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get(
+    "TASKS_BACKEND", "immediate" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "database"
+)
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ValueError(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# A generated file can be downloaded for this many hours; then `manage.py prune_generated_files`
+# (cron, hourly) deletes it. Requests for new files delete expired ones too.
+GENERATED_FILE_HOURS = int(os.environ.get("GENERATED_FILE_HOURS", "24"))
+
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -324,12 +412,30 @@ LOGGING = {
     "formatters": {
         "utc": {"()": "pilotti.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
+    # Bearer secrets in paths (personal links, client panels, reset keys) never reach a log.
+    "filters": {"mask_secrets": {"()": "pilotti.audit.masking.MaskSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# --- Security events and uploads (pilotti.audit, pilotti.core.uploads, docs/security.md) ------
+# A CSRF failure is recorded as a security event, then Django's own page answers.
+CSRF_FAILURE_VIEW = "pilotti.audit.views.csrf_failure"
+# No uploaded file is kept beyond this many bytes (the imports' own limits are lower and say
+# so in the form); the request body without files is capped at Django's default 2.5 MB.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "pilotti.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The import confirmation posts one decision per flagged row (up to 2000 rows).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 
 # --- The person's rights (pilotti.rights, docs/rights.md) ------------------------------------
 # Kela keeps Kanta's logs 12 years; the same is a working default for local access logs

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from pilotti.api.v1 import api as api_v1
 from pilotti.core import views as core_views
 
 urlpatterns = [
@@ -16,5 +17,12 @@ urlpatterns = [
     path("", include("pilotti.measurement.urls")),
     path("", include("pilotti.evaluation.urls")),
     path("", include("pilotti.rights.urls")),
+    path("", include("pilotti.audit.urls")),
+    path("", include("pilotti.sso.urls")),
+    path("", include("pilotti.surveys.paper_import_urls")),
+    path("api/v1/", api_v1.urls),
+    path("", include("pilotti.api.urls")),
     path("", include("pilotti.core.urls")),
 ]
+# allauth's rate limits answer with this page (it looks for ROOT_URLCONF.handler429).
+handler429 = "pilotti.core.ratelimit.too_many_requests"

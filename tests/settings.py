@@ -1,6 +1,8 @@
 """Settings for the test suite: the production settings with local HTTP and fast hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("HTTPS", "off")
 
@@ -10,6 +12,15 @@ from pilotti.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# One process, one cache: the database cache of production would add a query to every rate-limit
+# check (query-count tests) and need the database in tests that have none. The shared cache is
+# exercised by tests/test_multiserver.py, whose servers run the production settings.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run at once, in the test's process, on SQLite and PostgreSQL alike; tests of the
+# database queue switch to it themselves (pilotti/evaluation/tests/test_files.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Generated files (reports, exports) of the suite go to a directory of their own, never var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pilotti-test-media-"))
 # Assertions read English; the Finnish default is tested explicitly (pilotti/core/tests).
 LANGUAGE_CODE = "en"
 # Serve static files straight from the apps, without collectstatic.

@@ -77,6 +77,10 @@ def test_it_shows_outsiders_nothing_of_another_organisation(world: World) -> Non
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
                 allowed = {403, 404} | ({405} if method == "get" else set())
+                if name.startswith("api-v1:"):
+                    # The API takes only tokens, so a session gets 401 before any lookup; an
+                    # outsider's token is walked through every operation in pilotti/api/tests/test_scoping.py.
+                    allowed = {401, 404, 405}
                 if response.status_code not in allowed:
                     leaks.append(f"{method.upper()} {url} ({name}) answered {response.status_code}")
         else:

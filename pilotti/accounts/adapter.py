@@ -7,3 +7,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_login_stages(self) -> list[str]:
+        # A sign-in through an organisation's own provider skips Pilotti's second factor: the
+        # provider enforces the organisation's MFA (pilotti.sso).
+        replacement = {"allauth.mfa.stages.AuthenticateStage": "pilotti.sso.stages.AuthenticateUnlessProviderDid"}
+        return [replacement.get(stage, stage) for stage in super().get_login_stages()]

@@ -35,6 +35,9 @@ class SessionTimeoutMiddleware:
 # Pages a signed-in user without a second factor may still reach: setting one up, signing
 # out, switching language, static files and the health check.
 MFA_SETUP_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/invitations/")
+# Set on a session that signed in through an organisation's own OpenID Connect provider
+# (pilotti.sso): that provider enforces the organisation's MFA, so Pilotti does not ask again.
+MFA_BY_PROVIDER_SESSION_KEY = "pilotti_mfa_by_provider"
 
 
 class RequireMFAMiddleware:
@@ -49,6 +52,7 @@ class RequireMFAMiddleware:
             user.is_authenticated
             and not user.is_demo
             and not request.path.startswith(MFA_SETUP_OPEN_PREFIXES)
+            and not request.session.get(MFA_BY_PROVIDER_SESSION_KEY)
             and not Authenticator.objects.filter(
                 user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             ).exists()

@@ -18,7 +18,7 @@ from pilotti.organisations.models import Role
 
 
 class AppendOnlyError(Exception):
-    """The access log is append-only."""
+    """The access log (and the other logs built like it) is append-only."""
 
 
 class Action(models.TextChoices):
@@ -111,3 +111,75 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log cannot be deleted.")
+
+
+# --- Security events (ASVS 16.2–16.4) ------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+    SECOND_FACTOR_FAILED = "mfa_failed", _("second factor failed")
+    LOCKED_OUT = "locked_out", _("locked out")
+    SIGN_OUT = "sign_out", _("signed out")
+    REFUSED = "refused", _("access refused")
+    NOT_FOUND = "not_found", _("object not found")
+    CSRF_FAILED = "csrf_failed", _("form check failed (CSRF)")
+    RATE_LIMITED = "rate_limited", _("too many requests")
+    MFA_ADDED = "mfa_added", _("second factor added")
+    MFA_REMOVED = "mfa_removed", _("second factor removed")
+    RECOVERY_CODES_REGENERATED = "mfa_reset", _("recovery codes regenerated")
+    PASSWORD_CHANGED = "password_changed", _("password changed")
+    PASSWORD_RESET_REQUESTED = "reset_requested", _("password reset requested")
+    PASSWORD_RESET = "password_reset", _("password reset")
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The security event log cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The security event log cannot be deleted.")
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event of the whole installation: sign-ins, refusals, MFA and
+    password changes. Written by ``audit.security`` from signals and a middleware, never changed.
+
+    What a person typed as their sign-in name is kept only as a keyed hash (``identifier_hash``),
+    so a mistyped password in that field is never stored, yet repeated attempts on one name
+    can still be grouped. Everything else is stored as plain data and escaped on display.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)  # stored in UTC
+    kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user_email = models.CharField(_("user"), max_length=254, blank=True)
+    identifier_hash = models.CharField(_("sign-in name (hashed)"), max_length=16, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"), null=True)
+    detail = models.CharField(_("details"), max_length=200, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        base_manager_name = "objects"
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.user_email}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The security event log cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The security event log cannot be deleted.")

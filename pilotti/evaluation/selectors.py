@@ -27,7 +27,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     FloatField,
     IntegerField,
@@ -309,22 +308,33 @@ def _meetings(s: Scope) -> list[dict[str, Any]]:
     return result
 
 
+def _held_meetings(s: Scope) -> QuerySet[Meeting]:
+    """The held meetings of the units in the period (by the day in Helsinki), as ``_meetings`` lists them."""
+    meetings = Meeting.objects.filter(unit__in=s.units, status=Meeting.Status.HELD)
+    if s.filters.since or s.filters.until:
+        meetings = meetings.annotate(day=TruncDate("starts_at", tzinfo=HELSINKI)).filter(_in_period("day", s.filters))
+    return meetings
+
+
 def attendance(s: Scope, meetings: list[dict[str, Any]]) -> dict[str, Any]:
     """Per meeting and per participant (one GROUP BY), dose and dropout by meeting number."""
-    ids = [m["id"] for m in meetings]
     number_of = {(m["unit_id"], m["id"]): m["number"] for m in meetings}
+    # A subquery, not the list of ids: a national programme has more meetings than a query may
+    # have parameters. The dropouts' ids are selected once (IN), not per row (a correlated EXISTS
+    # scanned the programme's enrolments for every participant: quadratic, docs/benchmarks.md).
+    held = _held_meetings(s).values("pk")
     dropped = Enrolment.objects.filter(
-        programme=s.programme, stage=Stage.DROPPED_OUT, participant=OuterRef("participant")
-    )
+        programme=s.programme, stage=Stage.DROPPED_OUT, participant__isnull=False
+    ).values("participant_id")
     present = Q(status=Attendance.Status.PRESENT)
     people = (
-        Attendance.objects.filter(meeting_id__in=ids, participant__isnull=False)
+        Attendance.objects.filter(meeting_id__in=held, participant__isnull=False)
         .values("participant_id", "participant__code", "meeting__unit_id", "meeting__unit__name")
         .annotate(
             attended=Count("pk", filter=present),
             offered=Count("pk"),
             last_present=Max("meeting_id", filter=present),
-            dropped_out=Exists(dropped),
+            dropped_out=Case(When(participant_id__in=dropped, then=Value(True)), default=Value(False)),
         )
         .order_by("meeting__unit__name", "participant__code")
     )
@@ -567,12 +577,18 @@ def before_after(s: Scope, versions: list[dict[str, Any]], language: str) -> lis
     if not measures:
         return []
     instrument_ids = sorted({v["instrument_id"] for v in measures})
-    completed = s.enrolments.filter(completed_on__isnull=False).filter(
-        Q(participant=OuterRef("participant")) | Q(household__members__participant=OuterRef("participant"))
+    # Completers, directly or as a household's member: two lists selected once. A correlated
+    # EXISTS with an OR of the two scanned every enrolment of the programme per answer.
+    completed = s.enrolments.filter(completed_on__isnull=False)
+    members = HouseholdMember.objects.filter(
+        household_id__in=completed.filter(household__isnull=False).values("household_id")
+    ).values("participant_id")
+    completer = Q(participant_id__in=completed.filter(participant__isnull=False).values("participant_id")) | Q(
+        participant_id__in=members
     )
     rows = (
         s.responses.filter(version__instrument_id__in=instrument_ids, participant__isnull=False, meeting__isnull=True)
-        .annotate(completer=Exists(completed))
+        .annotate(completer=Case(When(completer, then=Value(True)), default=Value(False)))
         .order_by("participant_id", "version__instrument_id", "submitted_at", "pk")
         .values_list("participant_id", "version__instrument_id", "total", "subscale_scores", "completer")
     )

@@ -25,4 +25,6 @@ urlpatterns = [
     path("units/<uuid:unit_uuid>/report/", views.unit_report, name="unit_report"),
     path("units/<uuid:unit_uuid>/report.pdf", views.unit_report_pdf, name="unit_report_pdf"),
     path("units/<uuid:unit_uuid>/export/<export_format:format>/", views.unit_export, name="unit_export"),
+    path("reports/files/<uuid:file_uuid>/", views.file_status, name="file_status"),
+    path("reports/files/<uuid:file_uuid>/download/", views.file_download, name="file_download"),
 ]

@@ -1,25 +1,27 @@
 """The report page (per programme and per unit), its PDF and the person-level data exports.
 Thin: the figures come from services.report_build, the charts from charts.with_charts, the
-exports from exports.py."""
+exports from exports.py. The PDF and the exports are made in the background (files.py): asking
+for one leads to its download when it is ready at once, else to a page that waits for it."""
 
-import time
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.utils.text import slugify
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
-from pilotti.evaluation import charts, exports, pdf, selectors, services
-from pilotti.evaluation.forms import ReportFilterForm
+from pilotti.evaluation import files, selectors
+from pilotti.evaluation.models import GeneratedFile
+from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
 
 EXPORT_LINKS = [
@@ -29,6 +31,18 @@ EXPORT_LINKS = [
     ("dta", gettext_lazy("Stata (.dta), one row per response")),
     ("codebook", gettext_lazy("Codebook (CSV)")),
 ]
+
+
+EXPORTS_PER_HOUR = 20
+PDFS_PER_HOUR = 20
+POLL_SECONDS = 2  # how often the waiting page asks whether the file is ready
+
+
+def _see_other(url: str) -> HttpResponse:
+    """303: the browser follows with a GET, whatever asked."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,22 +61,8 @@ def _unit(request: HttpRequest, unit_uuid: UUID) -> DeliveryUnit:
     return unit
 
 
-def _build(
-    request: HttpRequest, programme: Programme, unit: DeliveryUnit | None
-) -> tuple[dict[str, object], ReportFilterForm]:
-    user = _user(request)
-    internal_allowed = selectors.may_see_internal(user, programme)
-    form = ReportFilterForm(
-        request.GET or None, units=selectors.report_units(user, programme), internal_allowed=internal_allowed
-    )
-    report = services.report_build(
-        user=user, programme=programme, filters=form.filters(unit), shared=form.wants_shared() or not internal_allowed
-    )
-    return charts.with_charts(report), form
-
-
 def _page(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
-    report, form = _build(request, programme, unit)
+    report, form = files.report_for(_user(request), programme, unit, request.GET)
     context = {
         "programme": programme,
         "unit": unit,
@@ -74,15 +74,36 @@ def _page(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None)
     return render(request, "evaluation/report.html", context, status=400 if form.errors else 200)
 
 
+def _requested(generated: GeneratedFile) -> HttpResponse:
+    """Ready at once (tasks run in-process on SQLite): straight to the download, as before the
+    queue; otherwise to the page that waits for it."""
+    if generated.status == GeneratedFile.Status.READY:
+        return _see_other(reverse("evaluation:file_download", args=[generated.uuid]))
+    return _see_other(reverse("evaluation:file_status", args=[generated.uuid]))
+
+
+def _over_limit(user: User, what: str, per_hour: int) -> bool:
+    """A fixed window of an hour from the first file, per user, in the cache every server shares."""
+    key = f"evaluation-{what}:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > per_hour
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return False
+
+
+def _too_many(text: str) -> HttpResponse:
+    return HttpResponse(text, status=429, content_type="text/plain")
+
+
 def _pdf(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
-    report, _form = _build(request, programme, unit)
-    started = time.monotonic()
-    content = pdf.render_pdf(report)
-    response = HttpResponse(content, content_type="application/pdf")
-    name = slugify(f"{programme.slug} {unit.name if unit else ''} {report['view']}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response["Server-Timing"] = f"pdf;dur={round(1000 * (time.monotonic() - started))}"
-    return response
+    # GET, so that the report page's link (and a bookmark of it) keeps working; the limit bounds
+    # the work a user can queue, and SameSite=Lax keeps other sites from asking on their behalf.
+    if _over_limit(_user(request), "pdf", PDFS_PER_HOUR):
+        return _too_many(_("Too many PDF reports in an hour. Try again later."))
+    generated = files.request_file(user=_user(request), programme=programme, unit=unit, format="pdf", query=request.GET)
+    return _requested(generated)
 
 
 @login_required
@@ -109,8 +130,6 @@ def unit_report_pdf(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 # --- Person-level data exports (exports.py) --------------------------------------------------
 
-EXPORTS_PER_HOUR = 20
-
 
 def _export_target(request: HttpRequest, programme: Programme) -> None:
     """Only the internal view's roles export; everyone else is told nothing exists (404)."""
@@ -118,51 +137,18 @@ def _export_target(request: HttpRequest, programme: Programme) -> None:
         raise Http404
 
 
-def _over_limit(user: User) -> bool:
-    """A fixed window of an hour from the first export, per user, in the shared cache."""
-    key = f"evaluation-exports:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > EXPORTS_PER_HOUR
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return False
-
-
-def _log_export(request: HttpRequest, data: exports.DataSet, format: str, filters: selectors.Filters) -> None:
-    """One access-log entry per person in the file; the format and the scope in ``item``."""
-    period = f"{filters.since or '…'}–{filters.until or '…'}"
-    where = f"{data.programme.slug}{f' / {filters.unit.name}' if filters.unit else ''}"
-    log_access_many(
-        request,
-        participants=data.participants,
-        action=Action.EXPORT,
-        category=Category.ANSWERS,
-        purpose=Purpose.EVALUATION,
-        item=f"{format} export: {where}, {period}",
-    )
-
-
 @reauthentication_required
 def _export(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None, format: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     user = _user(request)
-    if _over_limit(user):
-        return HttpResponse(_("Too many exports in an hour. Try again later."), status=429, content_type="text/plain")
-    form = ReportFilterForm(request.GET or None, units=selectors.report_units(user, programme), internal_allowed=True)
-    if form.errors:  # never the whole programme in place of a mistyped period
+    if _over_limit(user, "exports", EXPORTS_PER_HOUR):
+        return _too_many(_("Too many exports in an hour. Try again later."))
+    filters, _form = files.export_filters(user, programme, unit, request.GET)
+    if filters is None:
         return HttpResponse(_("Check the period: its end is before its start."), status=400, content_type="text/plain")
-    filters = form.filters(unit)
-    data = exports.data_set(user, programme, filters)
-    write, content_type, suffix = exports.WRITERS[format]
-    content = write(data)
-    if format != "codebook":  # the codebook describes the variables and holds nobody
-        _log_export(request, data, format, filters)
-    response = HttpResponse(content, content_type=content_type)
-    name = slugify(f"{programme.slug} {unit.name if unit else ''} {'codebook' if format == 'codebook' else 'data'}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
-    return response
+    generated = files.request_file(user=user, programme=programme, unit=unit, format=format, query=request.GET)
+    return _requested(generated)
 
 
 @login_required
@@ -179,3 +165,70 @@ def unit_export(request: HttpRequest, unit_uuid: UUID, format: str) -> HttpRespo
     _export_target(request, unit.programme)
     response: HttpResponse = _export(request, unit.programme, unit, format)
     return response
+
+
+# --- Files made in the background (files.py) -------------------------------------------------
+
+
+def _generated(request: HttpRequest, file_uuid: UUID) -> GeneratedFile:
+    """Only the user who asked for the file sees it, and only while they may still see its report."""
+    generated = get_object_or_404(files.visible_to(_user(request)), uuid=file_uuid)
+    if not files.still_allowed(_user(request), generated):
+        raise Http404
+    return generated
+
+
+@login_required
+def file_status(request: HttpRequest, file_uuid: UUID) -> HttpResponse:
+    """Waits for the file: htmx asks again every few seconds for the status part alone; without
+    JavaScript, reloading the page does the same."""
+    generated = _generated(request, file_uuid)
+    context = {"generated": generated, "report_url": _report_url(generated), "poll_seconds": POLL_SECONDS}
+    if request.htmx:  # type: ignore[attr-defined]
+        if generated.status == GeneratedFile.Status.PENDING and not generated.is_expired:
+            # Nothing new: htmx swaps nothing on 204, so the live region does not say it again.
+            return HttpResponse(status=204)
+        return render(request, "evaluation/_file_status.html", context)
+    return render(request, "evaluation/file_status.html", context)
+
+
+def _report_url(generated: GeneratedFile) -> str:
+    if generated.unit is not None:
+        url = reverse("evaluation:unit_report", args=[generated.unit.uuid])
+    else:
+        url = reverse("evaluation:programme_report", args=[generated.programme.slug])
+    return f"{url}?{generated.query}" if generated.query else url
+
+
+@login_required
+def file_download(request: HttpRequest, file_uuid: UUID) -> HttpResponseBase:
+    generated = _generated(request, file_uuid)
+    if generated.status != GeneratedFile.Status.READY or generated.is_expired:
+        return _see_other(reverse("evaluation:file_status", args=[generated.uuid]))
+    if generated.is_export:
+        response: HttpResponseBase = _send_export(request, generated)
+        return response
+    return _send(generated)
+
+
+@reauthentication_required
+def _send_export(request: HttpRequest, generated: GeneratedFile) -> HttpResponseBase:
+    """Person-level data leaves here: asked for the password again (it may be hours after the
+    request) and written to the access log of everyone in the file, at every download."""
+    if generated.participant_ids:
+        log_access_many(
+            request,
+            participants=list(Participant.objects.filter(pk__in=generated.participant_ids)),
+            action=Action.EXPORT,
+            category=Category.ANSWERS,
+            purpose=Purpose.EVALUATION,
+            item=generated.log_item,
+        )
+    return _send(generated)
+
+
+def _send(generated: GeneratedFile) -> HttpResponseBase:
+    # Streamed from the storage: an export of a national programme need not fit in memory.
+    return FileResponse(
+        generated.file.open("rb"), as_attachment=True, filename=generated.filename, content_type=generated.content_type
+    )

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pilotti.core import uploads
 from pilotti.instruments.fileformat import FileFormatError, dump, parse
 from pilotti.instruments.models import DIRECTIONS, ITEM_TYPES, METHODS, MISSING_RULES, RELIABILITY_KINDS
 from pilotti.instruments.spec import (
@@ -356,10 +357,9 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("A file exported from Pilotti, or written by the format in the documentation."),
     )
 
-    MAX_BYTES = 1_000_000
+    MAX_BYTES = 1024 * 1024  # shown to the user as "1.0 MB"
 
     def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large: at most 1 MB."))
-        return bytes(upload.read())
+        content = uploads.read_upload(self.cleaned_data["file"], max_bytes=self.MAX_BYTES)
+        uploads.check_json_depth(content)  # before json.loads, whose recursion it would exhaust
+        return content

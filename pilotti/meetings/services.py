@@ -74,6 +74,9 @@ def attendance_record(
     person: dict[str, Participant | HouseholdMember | None] = (
         {"participant": participant} if participant is not None else {"member": member}
     )
+    # Two phones tapping the same person's first mark at once would both find no row and both
+    # insert: the meeting's row lock makes the second wait and then find the first one's row.
+    Meeting.objects.select_for_update().values_list("pk", flat=True).get(pk=meeting.pk)
     attendance = Attendance.objects.select_for_update().filter(meeting=meeting, **person).first()
     if attendance is not None and attendance.status == status:
         return attendance

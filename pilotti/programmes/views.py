@@ -108,9 +108,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "programme": programme,
-        "units": selectors.with_schedule_summary(
-            selectors.units_visible_to(user).filter(programme=programme).select_related("organisation", "site")
-        ).order_by("organisation__name", "first_meeting", "name"),
+        "units": selectors.units_page(
+            selectors.units_visible_to(user).filter(programme=programme), request.GET.get("page")
+        ),
         "sites": selectors.sites_visible_to(user).filter(programme=programme).select_related("organisation"),
         "adoptions": selectors.adoptions_visible_to(user, programme),
         "can_edit": selectors.can_edit_programme(user, programme),

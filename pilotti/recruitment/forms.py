@@ -2,10 +2,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
+from pilotti.core import uploads
 from pilotti.programmes.models import DeliveryUnit, Programme
+from pilotti.recruitment.importer import MAX_BYTES
 from pilotti.recruitment.models import Enrolment, ReferralSource, Stage
 from pilotti.recruitment.services import EnrolmentFields, allowed_next
 
@@ -77,3 +80,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        uploads.check_upload(upload, max_bytes=MAX_BYTES)
+        return upload

@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core import uploads
 from pilotti.organisations.models import Organisation
 from pilotti.people import crypto
 from pilotti.people import services as people
@@ -125,6 +126,10 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
         raise ImportError_(_("The file is larger than 1 MB. Split it into smaller files."))
     if name.lower().endswith(".xlsx"):
         try:
+            uploads.check_xlsx(content)
+        except ValidationError as error:
+            raise ImportError_(error.messages[0]) from error
+        try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a broken file
             raise ImportError_(
@@ -139,7 +144,17 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
         except UnicodeDecodeError as error:
             raise ImportError_(_("The CSV file is not in UTF-8. Save it as “CSV UTF-8” and try again.")) from error
         dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=dialect)]
+        reader = csv.reader(io.StringIO(text), delimiter=dialect)
+        try:
+            rows = [[cell.strip() for cell in row] for row in reader]
+        except csv.Error as error:  # e.g. an unclosed quote swallowing the rest: a cell over 128 KB
+            raise ImportError_(
+                _(
+                    "Line %(line)d of the CSV file could not be read. "
+                    "Check the quotation marks on it and the lines before."
+                )
+                % {"line": reader.line_num}
+            ) from error
     else:
         raise ImportError_(_("Choose a .csv or .xlsx file."))
     rows = [row for row in rows if any(row)]

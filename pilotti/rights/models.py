@@ -67,13 +67,18 @@ class ErasureReason(models.TextChoices):
 
 
 class ErasureRecord(models.Model):
-    """No name, no code: only that an erasure happened. ``participant`` points at the row left
-    behind, which after erasure identifies nobody; it lets retention skip people already done."""
+    """No name, no code: only that an erasure happened. ``participant`` (or ``household``) points
+    at the row left behind, which after erasure identifies nobody; it lets retention skip people
+    already done."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     participant = models.OneToOneField(
         "people.Participant", on_delete=models.PROTECT, related_name="erasure", null=True, blank=True
+    )
+    # A household's own record (its members each have theirs); lets the page say it was done.
+    household = models.OneToOneField(
+        "people.Household", on_delete=models.PROTECT, related_name="erasure", null=True, blank=True
     )
     at = models.DateTimeField(_("erased"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

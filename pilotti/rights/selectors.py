@@ -14,7 +14,7 @@ from pilotti.instruments.models import Answer, Response
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import Attendance, ReminderChoice
 from pilotti.organisations.models import Membership, Organisation, Role
-from pilotti.people.models import Consent, ContactDetails, HouseholdMember, Participant
+from pilotti.people.models import Consent, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.recruitment.models import Enrolment, StageChange
 from pilotti.rights.models import Disclosure, ErasureRecord
 from pilotti.surveys.models import PersonalLink
@@ -30,6 +30,15 @@ def participant_for_rights(user: User, participant_uuid: Any) -> Participant:
     )
     queryset = Participant.objects.filter(organisation__in=organisations).select_related("organisation")
     return get_object_or_404(queryset, uuid=participant_uuid)
+
+
+def household_for_rights(user: User, household_uuid: Any) -> Household:
+    """The household, if the user coordinates its organisation; 404 for everyone else."""
+    organisations = Membership.objects.filter(user=user, is_active=True, role=Role.COORDINATOR).values(
+        "organisation_id"
+    )
+    queryset = Household.objects.filter(organisation__in=organisations).select_related("organisation")
+    return get_object_or_404(queryset, uuid=household_uuid)
 
 
 def _profile(participant: Participant) -> dict[str, Any]:
@@ -223,6 +232,10 @@ def person_log(participant: Participant) -> dict[str, Any]:
 
 def is_erased(participant: Participant) -> bool:
     return ErasureRecord.objects.filter(participant=participant).exists()
+
+
+def is_household_erased(household: Household) -> bool:
+    return ErasureRecord.objects.filter(household=household).exists()
 
 
 def organisation_for_admin(user: User, organisation: Organisation | None) -> Organisation | None:

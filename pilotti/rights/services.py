@@ -15,7 +15,7 @@ from pilotti.instruments.models import Answer, Response
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import ReminderChoice
 from pilotti.organisations.models import Organisation
-from pilotti.people.models import AgeBand, ContactDetails, HouseholdMember, Participant
+from pilotti.people.models import AgeBand, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.recruitment.models import Enrolment, StageChange
 from pilotti.rights.models import Disclosure, ErasureReason, ErasureRecord
 
@@ -145,13 +145,7 @@ def _anonymise(participant: Participant, policy: str) -> None:
         _history(SafetyAlert)._default_manager.filter(participant_id=pk).update(note="")
 
 
-def participant_erase(
-    *, actor: User | None, participant: Participant, reason: str = ErasureReason.REQUEST
-) -> ErasureRecord:
-    """Erases what identifies the person and records that it was done, without naming them.
-
-    Refused (``ErasureRefused``) while a statutory retention period holds. The participant row
-    stays, anonymised: the access log points at it and is never erased."""
+def _refuse_if_held(participant: Participant) -> None:
     held, until = statutory_until(participant)
     if held:
         if until is None:
@@ -161,7 +155,24 @@ def participant_erase(
                 "date": until.isoformat()
             }
         raise ErasureRefused(message, until)
+
+
+def _by_email(actor: User | None) -> str:
+    return actor.email if actor is not None else "system: apply_retention"
+
+
+def participant_erase(
+    *, actor: User | None, participant: Participant, reason: str = ErasureReason.REQUEST, item: str = ""
+) -> ErasureRecord:
+    """Erases what identifies the person and records that it was done, without naming them.
+
+    Refused (``ErasureRefused``) while a statutory retention period holds. The participant row
+    stays, anonymised: the access log points at it and is never erased. Erasing someone already
+    erased anonymises again whatever was added since and keeps the first record."""
+    _refuse_if_held(participant)
     policy = participant.organisation.erasure_policy
+    if not item:
+        item = "erasure (Art. 17)" if reason == ErasureReason.REQUEST else "erasure (retention period ended)"
     with transaction.atomic():
         counts = erasure_counts(participant)
         _anonymise(participant, policy)
@@ -171,19 +182,71 @@ def participant_erase(
             action=Action.CHANGE,
             category=Category.CONTACT_DETAILS,
             purpose=Purpose.CLIENT_WORK,
-            item="erasure (Art. 17)" if reason == ErasureReason.REQUEST else "erasure (retention period ended)",
+            item=item,
             result=Result.SAVED,
             system="" if actor is not None else "apply_retention",
         )
-        return ErasureRecord.objects.create(
-            organisation=participant.organisation,
+        record, _created = ErasureRecord.objects.get_or_create(
             participant=participant,
-            by=actor,
-            by_email=actor.email if actor is not None else "system: apply_retention",
-            reason=reason,
-            policy=policy,
-            counts=counts,
+            defaults={
+                "organisation": participant.organisation,
+                "by": actor,
+                "by_email": _by_email(actor),
+                "reason": reason,
+                "policy": policy,
+                "counts": counts,
+            },
         )
+        return record
+
+
+def household_members_to_erase(household: Household) -> QuerySet[Participant]:
+    """The household's members who are participants of their own (parents, partners)."""
+    return Participant.objects.filter(memberships__household=household).select_related("organisation")
+
+
+def household_erasure_counts(household: Household) -> dict[str, int]:
+    members = HouseholdMember.objects.filter(household=household)
+    return {
+        "members_erased": household_members_to_erase(household).count(),
+        "other_members_blanked": members.filter(participant=None).count(),
+        "household_history": _history(Household)._default_manager.filter(id=household.pk).count(),
+        "member_history": _history(HouseholdMember)._default_manager.filter(household_id=household.pk).count(),
+    }
+
+
+def household_erase(*, actor: User | None, household: Household) -> ErasureRecord:
+    """Erases a whole household (PH- code) on request: every member who is a participant as
+    ``participant_erase`` does, the other members' (children's) year of birth and due date, and
+    the household's municipality, in the history tables too.
+
+    All or nothing: refused (``ErasureRefused``) if the law still holds any member's client
+    documents, and then nothing is erased. The household code and segment stay, like a
+    participant's code and segment."""
+    members = list(household_members_to_erase(household))
+    for member in members:
+        _refuse_if_held(member)
+    with transaction.atomic():
+        counts = household_erasure_counts(household)
+        for member in members:
+            participant_erase(actor=actor, participant=member, item="household erasure (Art. 17)")
+        blank = {"birth_year": None, "due_date": None}
+        HouseholdMember.objects.filter(household=household).update(**blank)
+        _history(HouseholdMember)._default_manager.filter(household_id=household.pk).update(**blank)
+        Household.objects.filter(pk=household.pk).update(municipality="")
+        _history(Household)._default_manager.filter(id=household.pk).update(municipality="")
+        record, _created = ErasureRecord.objects.update_or_create(
+            household=household,
+            defaults={
+                "organisation": household.organisation,
+                "by": actor,
+                "by_email": _by_email(actor),
+                "reason": ErasureReason.REQUEST,
+                "policy": household.organisation.erasure_policy,
+                "counts": counts,
+            },
+        )
+        return record
 
 
 def disclosure_record(

@@ -11,5 +11,6 @@ urlpatterns = [
     path("participants/<uuid:participant_uuid>/log.json", views.person_log_json, name="log_json"),
     path("participants/<uuid:participant_uuid>/disclosures/new/", views.disclosure_add, name="disclosure_add"),
     path("participants/<uuid:participant_uuid>/erase/", views.erase, name="erase"),
+    path("households/<uuid:household_uuid>/erase/", views.household_erase, name="household_erase"),
     path("organisation/data-protection/", views.policy, name="policy"),
 ]

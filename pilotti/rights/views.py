@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
-from pilotti.people.models import Participant
+from pilotti.people.models import Household, Participant
 from pilotti.rights import selectors, services
 from pilotti.rights.forms import DisclosureForm, RightsPolicyForm
 from pilotti.rights.pdf import render_pdf
@@ -140,6 +140,35 @@ def _erase(request: HttpRequest, participant: Participant) -> HttpResponse:
         return redirect("rights:erase", participant_uuid=participant.uuid)
     messages.success(request, _("%(code)s was erased.") % {"code": participant.code})
     return redirect("people:detail", participant_uuid=participant.uuid)
+
+
+@login_required
+def household_erase(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
+    household = selectors.household_for_rights(_user(request), household_uuid)
+    if request.method == "POST":
+        response: HttpResponse = _household_erase(request, household)
+        return response
+    members = list(services.household_members_to_erase(household))
+    held = [(member, *services.statutory_until(member)) for member in members]
+    context = {
+        "household": household,
+        "members": members,
+        "held": [(member, until) for member, is_held, until in held if is_held],
+        "counts": services.household_erasure_counts(household),
+        "erased": selectors.is_household_erased(household),
+    }
+    return render(request, "rights/household_erase.html", context)
+
+
+@reauthentication_required
+def _household_erase(request: HttpRequest, household: Household) -> HttpResponse:
+    try:
+        services.household_erase(actor=_user(request), household=household)
+    except services.ErasureRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("rights:household_erase", household_uuid=household.uuid)
+    messages.success(request, _("Household %(code)s was erased.") % {"code": household.code})
+    return redirect("people:household_detail", household_uuid=household.uuid)
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.scoring import AnswerValue
 from pilotti.instruments.spec import VersionSpec, text_in
-from pilotti.surveys import languages, questionnaire, selectors, services
+from pilotti.surveys import languages, questionnaire, selectors, services, throttling
 from pilotti.surveys.models import ClientPanel
 
 PANEL_COOKIE_SALT = "pilotti.surveys.panel-device"
@@ -55,6 +55,14 @@ def _not_found(request: HttpRequest, language: str) -> HttpResponse:
     return _page(request, "surveys/not_found.html", {}, language=language, status=404)
 
 
+def _too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    """429 in the language the person chose, saying when to come back (docs/security.md)."""
+    context = {"minutes": -(-wait // 60)}
+    response = _page(request, "surveys/too_many_requests.html", context, language=languages.chosen(request), status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _problem_codes(error: ValidationError) -> dict[str, str]:
     if not hasattr(error, "error_dict"):
         return {}
@@ -85,9 +93,12 @@ def _form_context(
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: the questionnaire, paused and resumed here, submitted once."""
+    if wait := throttling.wait_before(request, "link", token):
+        return _too_many_requests(request, wait)
     link = services.personal_link_find(token)
     language = languages.chosen(request, link.participant.preferred_language if link else "")
     if link is None:
+        throttling.unknown_address(request)
         return _not_found(request, language)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -150,9 +161,12 @@ def _with_device(response: HttpResponse, panel: ClientPanel, device_id: str) -> 
 
 def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
     """The client panel: anonymous, one answer per device (unless in kiosk mode), rate-limited."""
+    if wait := throttling.wait_before(request, "panel", code):
+        return _too_many_requests(request, wait)
     panel = selectors.live_panel(code)
     language = languages.chosen(request)
     if panel is None:
+        throttling.unknown_address(request)
         return _not_found(request, language)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])

@@ -20,6 +20,7 @@ from conftest import World, reauthenticated, signed_in
 from pilotti.audit.models import AccessLog, Action, Category, Purpose
 from pilotti.evaluation import exports
 from pilotti.evaluation.selectors import Filters
+from pilotti.evaluation.tests.downloads import Fetched, fetch
 from pilotti.evaluation.tests.helpers import START, Pilot, _instrument, answer, build, people_consent, who5_answers
 from pilotti.people.models import Consent
 from pilotti.people.services import consent_withdraw
@@ -56,8 +57,8 @@ def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, A
     return pilot, {"secret": secret, "withdrawn": withdrawn, "survey": survey}
 
 
-def download(client: Client, pilot: Pilot, format: str, **query: str) -> Any:
-    return client.get(reverse("evaluation:programme_export", args=[pilot.programme.slug, format]), query)
+def download(client: Client, pilot: Pilot, format: str, **query: str) -> Fetched:
+    return fetch(client, reverse("evaluation:programme_export", args=[pilot.programme.slug, format]), query)
 
 
 def read_back(content: bytes, suffix: str) -> tuple[Any, Any]:
@@ -193,7 +194,7 @@ def test_it_filters_by_period_and_unit_like_the_report(world: World) -> None:
     assert rows
     assert all(r["answered_on"] >= str(START + timedelta(days=60)) for r in rows)
     url = reverse("evaluation:unit_export", args=[pilot.unit.uuid, "csv"])
-    assert csv_rows(client.get(url).content)
+    assert csv_rows(fetch(client, url).content)
     assert download(client, pilot, "csv", since="2023-01-01", until="2022-01-01").status_code == 400
 
 

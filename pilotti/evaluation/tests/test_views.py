@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.evaluation.tests.downloads import fetch
 from pilotti.evaluation.tests.helpers import build
 
 
@@ -71,7 +72,7 @@ def test_it_checks_ownership(world: World) -> None:
 
 def test_it_downloads_the_pdf(world: World) -> None:
     pilot = build(world, people=5)
-    response = signed_in(world.evaluator).get(reverse("evaluation:unit_report_pdf", args=[pilot.unit.uuid]))
+    response = fetch(signed_in(world.evaluator), reverse("evaluation:unit_report_pdf", args=[pilot.unit.uuid]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

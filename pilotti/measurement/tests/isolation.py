@@ -22,3 +22,66 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "measurement:alert": {"alert_uuid": alert.uuid},
         "measurement:alert_acknowledge": {"alert_uuid": alert.uuid},
     }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
+    "measurement:alert": {
+        "own": "404 200 200 404",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "measurement:alert_acknowledge": {
+        "own": "405/404 405/400 405/400 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "measurement:alerts": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "measurement:plan": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "200 200 404 200",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "measurement:plan_add": {
+        "own": "405/400 405/400 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "measurement:plan_remove": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "measurement:programme_due": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "200 200 404 200",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "measurement:unit_due": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+}

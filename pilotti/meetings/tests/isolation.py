@@ -31,3 +31,108 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "meetings:feed_revoke": {"feed_uuid": feed.uuid},
         "meetings:feed": {"token": "GuessedTokenGuessedTokenGuessedTokenGuesse"},
     }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
+    "meetings:attendance": {
+        "own": "405/400 405/400 405/400 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:detail": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:edit": {
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:feed": {
+        "own": "404",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "404",
+    },
+    "meetings:feed_create": {
+        "own": "405/200",
+        "partner": "405/200",
+        "adopter": "405/200",
+        "other": "405/200",
+        "anonymous": "login",
+    },
+    "meetings:feed_create_unit": {
+        "own": "405/200",
+        "partner": "405/200 405/200 405/404 405/200",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:feed_list": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "meetings:feed_revoke": {
+        "own": "405/404 405/404 405/302 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:mark_held": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:mine": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "meetings:reminder_choice": {
+        "own": "404 200 200 404",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:roll_call": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:unmark_held": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:visitors": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+}

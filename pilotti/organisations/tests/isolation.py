@@ -23,3 +23,66 @@ def url_kwargs(world: World) -> dict[str, dict[str, object]]:
         # A bearer link: without the real token an outsider must learn nothing.
         "organisations:invitation_accept": {"token": "guessed-token"},
     }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
+    "organisations:invitation_accept": {
+        "own": "404",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "404",
+    },
+    "organisations:invitation_revoke": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "organisations:member_deactivate": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "organisations:member_invite": {
+        "own": "405/400 405/404 405/404 405/404",
+        "partner": "405/400 405/404 405/404 405/404",
+        "adopter": "405/400 405/404 405/404 405/404",
+        "other": "405/400 405/404 405/404 405/404",
+        "anonymous": "login",
+    },
+    "organisations:member_reactivate": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "organisations:member_update": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "organisations:members": {
+        "own": "200 404 404 404",
+        "partner": "200 404 404 404",
+        "adopter": "200 404 404 404",
+        "other": "200 404 404 404",
+        "anonymous": "login",
+    },
+    "organisations:switch": {
+        "own": "405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+}

@@ -34,3 +34,115 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "programmes:meeting_move": by_meeting,
         "programmes:meeting_cancel": by_meeting,
     }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
+    "programmes:adoption_add": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:create": {
+        "own": "200 200 403 403",
+        "partner": "200 200 403 403",
+        "adopter": "200 200 403 403",
+        "other": "200 200 403 403",
+        "anonymous": "login",
+    },
+    "programmes:detail": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "200 200 404 200",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:edit": {
+        "own": "200 200 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "403 403 404 403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:facilitator_add": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:facilitator_remove": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:list": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "programmes:meeting_add": {
+        "own": "200 200 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:meeting_cancel": {
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:meeting_move": {
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:partner_add": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:site_create": {
+        "own": "200 200 403 403",
+        "partner": "200 200 404 403",
+        "adopter": "200 200 404 403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_create": {
+        "own": "200 200 403 403",
+        "partner": "200 200 404 403",
+        "adopter": "200 200 404 403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_detail": {
+        "own": "200",
+        "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_status": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+}

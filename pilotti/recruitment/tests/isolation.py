@@ -20,3 +20,80 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "recruitment:programme_funnel": {"slug": programme.slug},
         "recruitment:unit_funnel": {"unit_uuid": unit.uuid},
     }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
+    "recruitment:enrolment_detail": {
+        "own": "200 200 404 200",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "recruitment:enrolment_move": {
+        "own": "405/403 405/400 405/404 405/403",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "recruitment:household_enrol": {
+        "own": "403 200 404 403",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "recruitment:import": {
+        "own": "403 200 403 403",
+        "partner": "403 200 403 403",
+        "adopter": "403 200 403 403",
+        "other": "403 200 403 403",
+        "anonymous": "login",
+    },
+    "recruitment:import_confirm": {
+        "own": "405/403 405/302 405/403 405/403",
+        "partner": "405/403 405/302 405/403 405/403",
+        "adopter": "405/403 405/302 405/403 405/403",
+        "other": "405/403 405/302 405/403 405/403",
+        "anonymous": "login",
+    },
+    "recruitment:import_template_csv": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "recruitment:import_template_xlsx": {
+        "own": "200",
+        "partner": "200",
+        "adopter": "200",
+        "other": "200",
+        "anonymous": "login",
+    },
+    "recruitment:participant_enrol": {
+        "own": "403 200 404 403",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "recruitment:programme_funnel": {
+        "own": "200 200 404 200",
+        "partner": "200 200 404 200",
+        "adopter": "200 200 404 200",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "recruitment:unit_funnel": {
+        "own": "200 200 404 200",
+        "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+}

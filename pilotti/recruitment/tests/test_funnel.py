@@ -94,3 +94,13 @@ def test_it_lists_the_waiting_list_on_the_unit_funnel(world: World) -> None:
     page = signed_in(world.coordinator).get(reverse("recruitment:unit_funnel", args=[unit.uuid])).content.decode()
     assert "1 of 1 places taken" in page
     assert waiting.participant.code in page  # type: ignore[union-attr]
+
+
+def test_it_lets_keyboard_users_scroll_the_wide_funnel_tables(world: World) -> None:
+    # A wide table scrolls inside its wrapper: a scrolling region must be reachable by keyboard
+    # (axe: scrollable-region-focusable), as the Tampere acceptance test found at 1280 px.
+    programme = make_programme(world.org)
+    page = signed_in(world.coordinator).get(reverse("recruitment:programme_funnel", args=[programme.slug]))
+    html = page.content.decode()
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="stages-heading">' in html
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="targets-heading">' in html

@@ -1,0 +1,178 @@
+"""Report PDFs and data exports, made in the background (``tasks.make_file``) and downloaded later.
+
+A request writes a ``GeneratedFile`` row and enqueues the task; the task rebuilds the report or
+the data set *as the requesting user* (the same scoping as the page), writes the file to the
+default storage and marks the row ready. Downloads check the scope again and, for exports, write
+the access log of everyone in the file, as the direct download did. Files expire after
+``GENERATED_FILE_HOURS``; ``prune`` deletes them and their rows.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from pilotti.accounts.models import User
+from pilotti.evaluation import charts, exports, pdf, selectors, services
+from pilotti.evaluation.forms import ReportFilterForm
+from pilotti.evaluation.models import GeneratedFile
+from pilotti.programmes.models import DeliveryUnit, Programme
+
+logger = logging.getLogger("pilotti.evaluation.files")
+Status = GeneratedFile.Status
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+def report_for(
+    user: User, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
+) -> tuple[dict[str, Any], ReportFilterForm]:
+    """The report the page shows for these filters, with its charts: the page and the PDF share it."""
+    internal_allowed = selectors.may_see_internal(user, programme)
+    form = ReportFilterForm(
+        query or None, units=selectors.report_units(user, programme), internal_allowed=internal_allowed
+    )
+    report = services.report_build(
+        user=user, programme=programme, filters=form.filters(unit), shared=form.wants_shared() or not internal_allowed
+    )
+    return charts.with_charts(report), form
+
+
+def export_filters(
+    user: User, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
+) -> tuple[selectors.Filters | None, ReportFilterForm]:
+    """The export's filters; None when the form has errors (never the whole programme in place
+    of a mistyped period)."""
+    form = ReportFilterForm(query or None, units=selectors.report_units(user, programme), internal_allowed=True)
+    return (None if form.errors else form.filters(unit)), form
+
+
+def log_item(format: str, programme: Programme, filters: selectors.Filters) -> str:
+    """What the access log says was exported: the format and the scope."""
+    period = f"{filters.since or '…'}–{filters.until or '…'}"
+    where = f"{programme.slug}{f' / {filters.unit.name}' if filters.unit else ''}"
+    return f"{format} export: {where}, {period}"
+
+
+def visible_to(user: User) -> QuerySet[GeneratedFile]:
+    """The files a user asked for, of programmes whose report they may still open."""
+    return GeneratedFile.objects.filter(
+        requested_by=user, programme__in=selectors.reports_visible_to(user)
+    ).select_related("programme", "unit")
+
+
+def still_allowed(user: User, generated: GeneratedFile) -> bool:
+    """The scope is checked again when the file is delivered: a unit the user no longer sees, or
+    an export by someone who lost the internal view, is not handed out."""
+    if (
+        generated.unit is not None
+        and not selectors.report_units(user, generated.programme).filter(Q(pk=generated.unit.pk)).exists()
+    ):
+        return False
+    return not generated.is_export or selectors.may_see_internal(user, generated.programme)
+
+
+def request_file(
+    *, user: User, programme: Programme, unit: DeliveryUnit | None, format: str, query: QueryDict
+) -> GeneratedFile:
+    """Records the request and enqueues the task. The same file still being prepared for the same
+    user is not asked for twice (a double click, a reload)."""
+    from pilotti.evaluation.tasks import make_file  # tasks imports this module
+
+    prune()
+    encoded = query.urlencode()
+    pending = GeneratedFile.objects.filter(
+        requested_by=user, programme=programme, unit=unit, format=format, query=encoded, status=Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    now = timezone.now()
+    generated = GeneratedFile.objects.create(
+        created_at=now,
+        requested_by=user,
+        programme=programme,
+        unit=unit,
+        format=format,
+        query=encoded,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        expires_at=now + timedelta(hours=settings.GENERATED_FILE_HOURS),
+    )
+    make_file.enqueue(str(generated.uuid))
+    generated.refresh_from_db()  # the immediate backend has made it already
+    return generated
+
+
+def build(file_uuid: str) -> None:
+    """The task's work: makes the file as its requester would see it, and stores it."""
+    generated = GeneratedFile.objects.select_related("requested_by", "programme", "unit").get(uuid=file_uuid)
+    if generated.status != Status.PENDING:
+        return  # a task run twice (a worker restarted mid-way) makes the file once
+    try:
+        with translation.override(generated.language):
+            made = _make(generated)
+    except Exception:
+        logger.exception("Could not make the %s file %s.", generated.format, generated.uuid)
+        generated.status = Status.FAILED
+        generated.finished_at = timezone.now()
+        generated.save(update_fields=["status", "finished_at"])
+        raise
+    generated.file.save(f"{generated.uuid}-{made.name}", ContentFile(made.content), save=False)
+    generated.filename = made.name
+    generated.content_type = made.content_type
+    generated.participant_ids = made.participant_ids
+    generated.log_item = made.log_item
+    generated.status = Status.READY
+    generated.finished_at = timezone.now()
+    generated.save(
+        update_fields=["file", "filename", "content_type", "participant_ids", "log_item", "status", "finished_at"]
+    )
+
+
+@dataclass
+class Made:
+    content: bytes
+    name: str
+    content_type: str
+    participant_ids: list[int] = field(default_factory=list)
+    log_item: str = ""
+
+
+def _make(generated: GeneratedFile) -> Made:
+    user, programme, unit = generated.requested_by, generated.programme, generated.unit
+    query = QueryDict(generated.query)
+    if generated.format == "pdf":
+        report, _form = report_for(user, programme, unit, query)
+        name = slugify(f"{programme.slug} {unit.name if unit else ''} {report['view']}")
+        return Made(pdf.render_pdf(report), f"{name}.pdf", PDF_CONTENT_TYPE)
+    filters, _form = export_filters(user, programme, unit, query)
+    if filters is None:
+        raise ValueError(f"The export {generated.uuid} was asked for with invalid filters.")
+    data = exports.data_set(user, programme, filters)
+    write, content_type, suffix = exports.WRITERS[generated.format]
+    codebook = generated.format == "codebook"
+    name = slugify(f"{programme.slug} {unit.name if unit else ''} {'codebook' if codebook else 'data'}")
+    if codebook:  # it describes the variables and holds nobody
+        return Made(write(data), f"{name}.{suffix}", content_type)
+    return Made(
+        write(data),
+        f"{name}.{suffix}",
+        content_type,
+        participant_ids=[participant.pk for participant in data.participants],
+        log_item=log_item(generated.format, programme, filters),
+    )
+
+
+def prune(now: datetime | None = None) -> int:
+    """Deletes expired files and their rows; returns how many."""
+    expired = list(GeneratedFile.objects.filter(expires_at__lte=now or timezone.now()))
+    for generated in expired:
+        if generated.file:
+            generated.file.delete(save=False)
+        generated.delete()
+    return len(expired)

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pilotti.evaluation import files
+
+
+class Command(BaseCommand):
+    help = (
+        "Deletes generated report PDFs and data exports older than GENERATED_FILE_HOURS (default 24) from the "
+        "file storage. Run it from cron, e.g. hourly."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        deleted = files.prune()
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Deleted {deleted} generated file(s).")

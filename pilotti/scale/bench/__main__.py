@@ -1,0 +1,3 @@
+from pilotti.scale.bench.run import main
+
+main()
