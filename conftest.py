@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Membership, Organisation, Role
@@ -73,6 +75,14 @@ def reauthenticated(user: User) -> Client:
 def _fresh_cache() -> None:
     # allauth keeps used TOTP codes and rate-limit counters in the cache; tests start clean.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # LocaleMiddleware activates each request's language on the thread and leaves it there; a
+    # test that calls services directly must not inherit the language of the previous test's
+    # last request.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
