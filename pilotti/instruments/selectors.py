@@ -5,6 +5,8 @@
 - Admins and coordinators create, edit and import their organisation's instruments.
 """
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from pilotti.accounts.models import User
@@ -68,16 +70,26 @@ def current_version(instrument: Instrument) -> InstrumentVersion:
     return version
 
 
+def structure_prefetches(path: str = "") -> list[Prefetch[Any]]:
+    """The prefetches of a version's structure, for a queryset of versions (``path=""``) or of
+    rows that point at one (``path="version__"``)."""
+    return [
+        Prefetch(f"{path}items", queryset=Item.objects.select_related("subscale").prefetch_related("options")),
+        Prefetch(f"{path}subscales"),
+        Prefetch(f"{path}bands", queryset=Band.objects.select_related("subscale")),
+    ]
+
+
 def version_with_structure(version: InstrumentVersion) -> InstrumentVersion:
-    """The version with its items, options, subscales, bands and rule, in a fixed number of queries."""
+    """The version with its items, options, subscales, bands and rule, in a fixed number of queries;
+    a version already read with its structure is returned as it is, so that the view, the
+    service and the scoring of one request read it once."""
+    if {"items", "subscales", "bands"} <= getattr(version, "_prefetched_objects_cache", {}).keys():
+        return version
     return (
         InstrumentVersion.objects.filter(pk=version.pk)
         .select_related("instrument", "scoring")
-        .prefetch_related(
-            Prefetch("items", queryset=Item.objects.select_related("subscale").prefetch_related("options")),
-            "subscales",
-            Prefetch("bands", queryset=Band.objects.select_related("subscale")),
-        )
+        .prefetch_related(*structure_prefetches())
         .get()
     )
 

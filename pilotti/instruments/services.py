@@ -261,7 +261,8 @@ def response_record(
         raise ValidationError(_("This participant belongs to another organisation."))
     if participant is not None and mode == Mode.CLIENT_PANEL:
         raise ValidationError(_("Client panel answers are anonymous."))
-    spec = selectors.spec_of(selectors.version_with_structure(version))
+    version = selectors.version_with_structure(version)
+    spec = selectors.spec_of(version)
     _check_answers(spec, answers, partial=mode == Mode.PAPER or not submitted)
     response = Response(
         organisation=organisation,
@@ -280,7 +281,7 @@ def response_record(
 
 
 def _write_answers(response: Response, version: InstrumentVersion, answers: Mapping[str, AnswerValue]) -> None:
-    items = {item.key: item for item in version.items.prefetch_related("options")}
+    items = {item.key: item for item in version.items.all()}  # read with the structure, options included
     for key, value in answers.items():
         item = items.get(key)
         if item is None or is_blank(value):

@@ -58,7 +58,8 @@ def panel_of(meeting: Meeting) -> ClientPanel | None:
 def live_panel(code: str) -> ClientPanel | None:
     return (
         ClientPanel.objects.filter(code=code)
-        .select_related("meeting__unit__organisation", "version__instrument")
+        .select_related("meeting__unit__organisation", "version__instrument", "version__scoring")
+        .prefetch_related(*instruments.structure_prefetches("version__"))
         .first()
     )
 

@@ -146,3 +146,15 @@ def test_evaluators_see_the_panel_but_cannot_change_it(world: World, group: Grou
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_guessed_panel_code_is_404(db: None, method: str) -> None:
     assert getattr(Client(), method)("/p/Gu3ssedC0d/").status_code == 404
+
+
+def test_an_answer_reads_the_questionnaire_once(group: Group, django_assert_max_num_queries: object) -> None:
+    # Throughput of a panel in a full room (docs/benchmarks.md): the view, the service and the
+    # scoring share one reading of the questionnaire's structure, not one each.
+    panel = panel_for(group[1], kiosk=True)
+    client = Client()
+    client.get(url(panel))
+    with django_assert_max_num_queries(11):  # type: ignore[operator]
+        response = client.post(f"{url(panel)}?lang=fi", {"q-rating": "8"})
+    assert response.status_code == 302
+    assert services.panel_answer_count(panel) == 1
