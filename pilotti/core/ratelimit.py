@@ -36,12 +36,12 @@ def consume(limit: Limit, key: str, *, now: float | None = None) -> int:
     """Counts one use of ``key``: 0 while within the limit, else the seconds until it resets."""
     now = time.time() if now is None else now
     cache_key, window_index = _cache_key(limit, key, now)
-    cache.add(cache_key, 0, timeout=limit.window + 1)
+    # Increment first: the key exists for every use but the window's first, and on the database
+    # cache each call is several queries, so the common case must be a single call.
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=limit.window + 1)
-        count = 1
+    except ValueError:  # the window's first use, or another server's first use just now
+        count = 1 if cache.add(cache_key, 1, timeout=limit.window + 1) else cache.incr(cache_key)
     return 0 if count <= limit.count else _retry_after(limit, window_index, now)
 
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core.ratelimit import Limit, consume
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
@@ -264,16 +264,10 @@ def device_hash(panel: ClientPanel, device_id: str) -> str:
 
 
 def _within_rate_limit(panel: ClientPanel, address: str) -> bool:
-    """A fixed-window count per address and panel in Django's cache: cheap, and enough to stop
-    a script from filling a meeting's panel. With several servers, use a shared cache."""
-    key = f"surveys:panel:{panel.pk}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
-    cache.add(key, 0, timeout=settings.SURVEY_PANEL_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.SURVEY_PANEL_RATE_WINDOW)
-        count = 1
-    return count <= settings.SURVEY_PANEL_RATE_LIMIT
+    """Answers per address and panel in a window: enough to stop a script from filling a
+    meeting's panel (the shared cache counts across app servers)."""
+    limit = Limit("surveys-panel-answers", settings.SURVEY_PANEL_RATE_LIMIT, settings.SURVEY_PANEL_RATE_WINDOW)
+    return consume(limit, f"{panel.pk}:{address}") == 0
 
 
 def panel_answer(
