@@ -174,7 +174,11 @@ def ask(client: Client, method: str, url: str) -> str:
     with transaction.atomic():
         response = getattr(client, method)(url)
         transaction.set_rollback(True)
-    response.close()  # a streamed download holds its file open until closed
+    if response.streaming:
+        # A streamed download holds its file open until read to the end; reading it (not
+        # response.close(), which would run Django's close_old_connections inside this module's
+        # transaction and close the PostgreSQL connection) lets the test client close it.
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
     for key, value in cookies.items():
         client.cookies[key] = value
     return answer(response)
