@@ -53,6 +53,7 @@ PAGE_NAMES = {
     "roll_call": "roll-call page",
     "report": "report (JSON)",
 }
+PARTS = ("report", "growth", "throughput", "pdf")
 PORTS = range(8200, 8300)
 
 
@@ -448,24 +449,28 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {data['participants']:,} | {data['participants']:,} | {g.get('rows', 0):,} | {g.get('answers') or 0:,} "
             f"| {g.get('seconds', 0):.0f} s{reused} | {g.get('cpu', 0):.0f} s |"
         )
-    a = results["report_vs_sql"]
-    lines += [
-        "",
-        f"**1. Report cost vs. its floor** (median of {results['repeat']} alternating runs each; "
-        f"same figures: {'yes' if not a['problems'] else 'NO — ' + '; '.join(a['problems'])})",
-        "",
-        "| | report JSON | hand-written SQL | ratio | goal |",
-        "|---|---:|---:|---:|---|",
-        f"| {large['participants']:,} participants | {a['report']:.3f} s | {a['sql']:.3f} s | "
-        f"**{a['ratio']:.2f}×** | {_goal(a['ratio'], 1.5)} |",
-        "",
-        f"**2. Growth**, {small['participants']:,} → {large['participants']:,} participants (median of "
-        f"{results['repeat']} alternating runs; queries per page in brackets)",
-        "",
-        f"| page | {small['participants']:,} | {large['participants']:,} | ratio | goal |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for name in PAGES:
+    a = results.get("report_vs_sql")
+    if a:
+        lines += [
+            "",
+            f"**1. Report cost vs. its floor** (median of {results['repeat']} alternating runs each; "
+            f"same figures: {'yes' if not a['problems'] else 'NO — ' + '; '.join(a['problems'])})",
+            "",
+            "| | report JSON | hand-written SQL | ratio | goal |",
+            "|---|---:|---:|---:|---|",
+            f"| {large['participants']:,} participants | {a['report']:.3f} s | {a['sql']:.3f} s | "
+            f"**{a['ratio']:.2f}×** | {_goal(a['ratio'], 1.5)} |",
+        ]
+    if "growth" in results:
+        lines += [
+            "",
+            f"**2. Growth**, {small['participants']:,} → {large['participants']:,} participants (median of "
+            f"{results['repeat']} alternating runs; queries per page in brackets)",
+            "",
+            f"| page | {small['participants']:,} | {large['participants']:,} | ratio | goal |",
+            "|---|---:|---:|---:|---|",
+        ]
+    for name in PAGES if "growth" in results else ():
         g = results["growth"][name]
         lines.append(
             f"| {PAGE_NAMES[name]} | {g['small']:.3f} s ({g['small_queries']}) | {g['large']:.3f} s "
@@ -551,17 +556,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "generation": data.generation,
                 "info": worker.ask("info"),
             }
-        print("1. report vs SQL …", flush=True)
-        report, sql = side_by_side((workers[1], "report_json", {}), (workers[1], "report_sql", {}), args.repeat)
-        results["report_vs_sql"] = {
-            "report": median(report),
-            "sql": median(sql),
-            "ratio": median(report) / median(sql),
-            "problems": workers[1].ask("check")["problems"],
-        }
-        print("2. growth …", flush=True)
-        results["growth"] = {}
-        for name in PAGES:
+        if "report" in args.only:
+            print("1. report vs SQL …", flush=True)
+            report, sql = side_by_side((workers[1], "report_json", {}), (workers[1], "report_sql", {}), args.repeat)
+            results["report_vs_sql"] = {
+                "report": median(report),
+                "sql": median(sql),
+                "ratio": median(report) / median(sql),
+                "problems": workers[1].ask("check")["problems"],
+            }
+        if "growth" in args.only:
+            print("2. growth …", flush=True)
+            results["growth"] = {}
+        for name in PAGES if "growth" in args.only else ():
             at_small, at_large = side_by_side(
                 (workers[0], "page", {"name": name}), (workers[1], "page", {"name": name}), args.repeat
             )
@@ -572,13 +579,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "small_queries": at_small[-1]["queries"],
                 "large_queries": at_large[-1]["queries"],
             }
-        if args.duration:
+        if args.duration and "throughput" in args.only:
             print("3. throughput …", flush=True)
             results["throughput"] = throughput(large, workers[1], args.duration, args.clients, args.workers)
     finally:
         for worker in workers:
             worker.close()
-    if not args.skip_pdf:
+    if not args.skip_pdf and "pdf" in args.only:
         print("4. PDF …", flush=True)
         results["pdf"] = {"small": pdf(small, args.pdf_timeout), "large": pdf(large, args.pdf_timeout)}
     return results
@@ -595,6 +602,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     p.add_argument("--skip-pdf", action="store_true")
     p.add_argument("--pdf-timeout", type=int, default=1800, help="seconds before the PDF measurement is stopped")
+    p.add_argument(
+        "--only",
+        type=lambda value: set(value.split(",")),
+        default=set(PARTS),
+        help=f"comma-separated parts to measure ({','.join(PARTS)}); a partial run prints its table "
+        "and keeps docs/benchmarks.md as it is",
+    )
     p.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     p.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     return p
@@ -605,8 +619,11 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     results = run(args)
     section = markdown(results)
-    write(Path(args.out), results["kind"], section)
-    (Path(args.data_dir) / f"results-{results['kind']}.json").write_text(json.dumps(results, indent=2, default=str))
+    partial = args.only != set(PARTS)
+    if not partial:
+        write(Path(args.out), results["kind"], section)
+    name = f"results-{results['kind']}{'-partial' if partial else ''}.json"
+    (Path(args.data_dir) / name).write_text(json.dumps(results, indent=2, default=str))
     print(section)
     used = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"benchmark done in {time.monotonic() - started:.0f} s (largest child process {used:.0f} MiB)")
