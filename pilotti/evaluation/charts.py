@@ -97,15 +97,46 @@ def _share_text(entry: dict[str, Any]) -> str:
     return f"{round(100 * share)} %" if isinstance(share, int | float) else ""
 
 
+# Beyond this many rows the page and the PDF summarise; the JSON, CSV and XLSX keep every row.
+# A national programme's 37 500 meetings and 30 000 participants as table rows made a page no one
+# reads and a PDF WeasyPrint could not finish (docs/benchmarks.md).
+MEETING_ROWS = 60
+PARTICIPANT_ROWS = 200
+UNIT_ROWS = 100
+TEXT_ROWS = 50
+
+
 def with_charts(report: dict[str, Any]) -> dict[str, Any]:
-    """The report with chart geometry added for the page and the PDF (not part of the JSON)."""
+    """The report arranged for the page and the PDF: long lists summarised, chart geometry added
+    (neither is part of the JSON). The report itself is left as it was."""
     import copy
 
-    result = copy.deepcopy(report)
-    result["charts"] = {
-        "flow": flow(result["recruitment"]["flow"]),
-        "attendance": columns([(f"{m['unit']} {m['number']}", m["present"]) for m in result["attendance"]["meetings"]]),
+    attendance, units = report["attendance"], report["comparison"]["units"]
+    by_number = len(attendance["meetings"]) > MEETING_ROWS
+    many_people = len(attendance["participants"]) > PARTICIPANT_ROWS
+    result = {
+        **report,
+        "attendance": {
+            **attendance,
+            "participants": [] if many_people else attendance["participants"],
+            "participants_not_listed": len(attendance["participants"]) if many_people else 0,
+        },
+        "comparison": {
+            **report["comparison"],
+            "units": [] if len(units) > UNIT_ROWS else units,
+            "units_not_listed": len(units) if len(units) > UNIT_ROWS else 0,
+        },
+        "feedback": [
+            {**version, "items": [_newest_texts(item) for item in version["items"]]} for version in report["feedback"]
+        ],
+        "before_after": copy.deepcopy(report["before_after"]),
+        "meetings_by_number": by_number,
     }
+    if by_number:
+        bars = [(str(row["number"]), row["present"]) for row in attendance["by_number"]]
+    else:
+        bars = [(f"{m['unit']} {m['number']}", m["present"]) for m in attendance["meetings"]]
+    result["charts"] = {"flow": flow(report["recruitment"]["flow"]), "attendance": columns(bars)}
     for version in result["feedback"]:
         for item in version["items"]:
             if item.get("distribution"):
@@ -119,6 +150,14 @@ def with_charts(report: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(pre, dict) and isinstance(post, dict):
                     group["chart"] = _before_after_bars(pre, post)
     return result
+
+
+def _newest_texts(item: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a feedback item with at most ``TEXT_ROWS`` written answers, the newest."""
+    answers = item.get("answers")
+    if not answers or len(answers) <= TEXT_ROWS:
+        return {**item}
+    return {**item, "answers": answers[-TEXT_ROWS:], "answers_not_shown": len(answers) - TEXT_ROWS}
 
 
 def _before_after_bars(pre: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:

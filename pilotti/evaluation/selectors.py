@@ -17,11 +17,15 @@ Scope (who sees which data):
   always suppressed (``suppression.py``).
 """
 
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -41,6 +45,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -178,6 +183,31 @@ def scope(user: User | None, programme: Programme, filters: Filters) -> Scope:
     responses = consented_responses(units, enrolments).filter(_in_period("answered_on", filters))
     enrolments = enrolments.filter(_in_period("contacted_on", filters))
     return Scope(programme, units, enrolments, responses, filters)
+
+
+@contextmanager
+def materialised(responses: QuerySet[Response]) -> Iterator[QuerySet[Response]]:
+    """The answers in scope selected once, into a temporary table the report's queries join.
+
+    The scope (units, enrolled people, the consent held on the day of answering) is a condition
+    every answer query would otherwise evaluate again; at a national programme's size that was
+    most of the report's time (docs/benchmarks.md). The table lives in this connection only and
+    is dropped afterwards; temporary tables need the primary database, not a read replica.
+    """
+    table = f"evaluation_scope_{uuid.uuid4().hex[:16]}"
+    sql, params = responses.order_by().values(response_id=F("pk")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+        cursor.execute(f"CREATE UNIQUE INDEX {table}_id ON {table} (response_id)")
+        if connection.vendor == "postgresql":
+            # Temporary tables are never analysed automatically: without it the planner guesses.
+            cursor.execute(f"ANALYZE {table}")
+    try:
+        # The table's name is ours (a random hex suffix), never a user's input.
+        yield Response.objects.filter(pk__in=RawSQL(f"SELECT response_id FROM {table}", ()))  # noqa: S608, S611
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 # --- Recruitment ----------------------------------------------------------------------------
@@ -365,7 +395,9 @@ def attendance(s: Scope, meetings: list[dict[str, Any]]) -> dict[str, Any]:
             dropouts[p["last_attended"]] += 1
     return {
         "meetings": [{k: v for k, v in m.items() if k not in ("id", "unit_id")} for m in meetings],
+        "by_number": _by_number(meetings),
         "participants": participants,
+        "rate_bands": _rate_bands(rates),
         "summary": {
             "meetings_held": len(meetings),
             "attended": attended,
@@ -388,6 +420,34 @@ def attendance(s: Scope, meetings: list[dict[str, Any]]) -> dict[str, Any]:
         "dropout_by_meeting": [{"number": number, "n": dropouts[number]} for number in sorted(dropouts)],
         "dropouts": sum(dropouts.values()),
     }
+
+
+ATTENDANCE_COUNTS = ("present", "absent", "excused", "recorded", "visitors")
+# Lower bounds of the bands of attendance rates: 0–24 %, 25–49 %, 50–74 %, 75–99 % and 100 %.
+RATE_BANDS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _by_number(meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attendance at the first, second, … meeting of every unit together: the shape of a
+    programme with hundreds of groups, where a row per meeting is too many to read."""
+    rows: dict[int, dict[str, Any]] = {}
+    for m in meetings:
+        empty = {"number": m["number"], "meetings": 0, **dict.fromkeys(ATTENDANCE_COUNTS, 0)}
+        row = rows.setdefault(m["number"], empty)
+        row["meetings"] += 1
+        for key in ATTENDANCE_COUNTS:
+            row[key] += m[key]
+    return [rows[number] for number in sorted(rows)]
+
+
+def _rate_bands(rates: list[float]) -> list[dict[str, Any]]:
+    """How many starters attended which share of the meetings marked for them (``high`` is
+    exclusive; the last band is exactly 100 %)."""
+    bands = []
+    for low, high in zip(RATE_BANDS, (*RATE_BANDS[1:], None), strict=True):
+        n = sum(1 for rate in rates if rate >= low - 1e-9 and (high is None or rate < high - 1e-9))
+        bands.append({"low": low, "high": high, "n": n})
+    return bands
 
 
 # --- Feedback and before/after ----------------------------------------------------------------
@@ -620,24 +680,22 @@ def before_after(s: Scope, versions: list[dict[str, Any]], language: str) -> lis
         instrument_id = version["instrument_id"]
         rule = rules.get(instrument_id)
         spec = _scoring(rule, [])
-        pairs = {k: v for k, v in counts.items() if k[1] == instrument_id and v >= 2}
+        pairs = sorted(k for k, v in counts.items() if k[1] == instrument_id and v >= 2)
         scores = []
         keys: list[tuple[str, str]] = []
         if spec.method in (Method.SUM, Method.MEAN, Method.SCALED):
             keys.append(("total", ""))
         keys += list(subscale_names.get(instrument_id, {}).items())
         for score_key, label in keys:
+            # (completer, before, after) per person with both scores, read once for both populations.
+            paired = [
+                (key[0] in completers, _score(first[key], score_key), _score(last[key], score_key)) for key in pairs
+            ]
+            complete = [(c, a, b) for c, a, b in paired if a is not None and b is not None]
             groups = []
             for population in POPULATIONS:
-                pre, post = [], []
-                for key in sorted(pairs):
-                    if population == "completers" and key[0] not in completers:
-                        continue
-                    a = _score(first[key], score_key)
-                    b = _score(last[key], score_key)
-                    if a is not None and b is not None:
-                        pre.append(a)
-                        post.append(b)
+                chosen = [(a, b) for c, a, b in complete if c or population != "completers"]
+                pre, post = [a for a, _ in chosen], [b for _, b in chosen]
                 groups.append(_paired_group(population, pre, post, spec if score_key == "total" else None))
             scores.append({"score": score_key, "label": label, "groups": groups})
         result.append(
@@ -761,9 +819,14 @@ def comparison(user: User | None, s: Scope) -> dict[str, Any]:
         )
         .order_by("organisation__name", "name")
     )
+    # Without the consortium's other units, the units are the report's own: its answers in scope.
+    answers = (
+        s.responses
+        if user is None or not consortium
+        else consented_responses(units, Enrolment.objects.none()).filter(_in_period("answered_on", s.filters))
+    )
     ratings = (
-        consented_responses(units, Enrolment.objects.none())
-        .filter(_in_period("answered_on", s.filters), total__isnull=False, meeting__isnull=False)
+        answers.filter(total__isnull=False, meeting__isnull=False)
         .order_by()
         .values("meeting__unit_id", "version__instrument__key", "version__instrument__name")
         .annotate(n=Count("pk"), sum=Sum("total"), sumsq=Sum(F("total") * F("total"), output_field=FloatField()))
@@ -847,15 +910,21 @@ def report(
     filters = filters or Filters()
     language = (get_language() or "fi")[:2]
     s = scope(user, programme, filters)
-    versions = _versions(s)
-    return {
-        "programme": {"slug": programme.slug, "name": programme.name, "organisation": programme.organisation.name},
-        "view": "internal",
-        "filters": filters.as_dict(),
-        "generated_at": (now or timezone.now()).isoformat(timespec="seconds"),
-        "recruitment": recruitment(s),
-        "attendance": attendance(s, _meetings(s)),
-        "feedback": feedback(s, versions, language),
-        "before_after": before_after(s, versions, language),
-        "comparison": comparison(user, s),
-    }
+    with materialised(s.responses) as responses:
+        s = replace(s, responses=responses)
+        versions = _versions(s)
+        return {
+            "programme": {
+                "slug": programme.slug,
+                "name": programme.name,
+                "organisation": programme.organisation.name,
+            },
+            "view": "internal",
+            "filters": filters.as_dict(),
+            "generated_at": (now or timezone.now()).isoformat(timespec="seconds"),
+            "recruitment": recruitment(s),
+            "attendance": attendance(s, _meetings(s)),
+            "feedback": feedback(s, versions, language),
+            "before_after": before_after(s, versions, language),
+            "comparison": comparison(user, s),
+        }

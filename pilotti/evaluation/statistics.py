@@ -8,6 +8,7 @@ is tested against SciPy and against a worked example (tests/test_statistics.py).
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,12 @@ MIN_PAIRS_FOR_A_TEST = 6
 
 def _z(confidence: float = CONFIDENCE) -> float:
     return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+
+
+@lru_cache(maxsize=1024)
+def _t_critical(df: int, confidence: float) -> float:
+    """t(1−α/2, df), asked for once per unit and rating in a report: SciPy's ppf is slow to call."""
+    return float(stats.t.ppf(1 - (1 - confidence) / 2, df))
 
 
 def _finite(value: float) -> float | None:
@@ -46,7 +53,7 @@ def mean_ci(n: int, mean: float | None, sd: float | None, confidence: float = CO
         return MeanSummary(n, float(mean), None, None, None)
     if sd == 0:
         return MeanSummary(n, float(mean), 0.0, float(mean), float(mean))
-    half = float(stats.t.ppf(1 - (1 - confidence) / 2, n - 1)) * sd / math.sqrt(n)
+    half = _t_critical(n - 1, confidence) * sd / math.sqrt(n)
     return MeanSummary(n, float(mean), float(sd), float(mean) - half, float(mean) + half)
 
 

@@ -158,8 +158,16 @@ def attendance(data: dict[str, Any], limit: int) -> None:
         meeting["present"], meeting["absent"], meeting["excused"] = cells
         if is_small(meeting["visitors"], limit):
             meeting["visitors"] = SUPPRESSED
+    for row in data["by_number"]:
+        cells, row["recorded"] = additive([row["present"], row["absent"], row["excused"]], row["recorded"], limit)
+        row["present"], row["absent"], row["excused"] = cells
+        if is_small(row["visitors"], limit):
+            row["visitors"] = SUPPRESSED
     data["participants"] = []
     summary = data["summary"]
+    cells, _ = additive([band["n"] for band in data["rate_bands"]], summary["starters"], limit)
+    for band, cell in zip(data["rate_bands"], cells, strict=True):
+        band["n"] = cell
     if is_small(summary["starters"], limit):
         _hide(summary, ("starters", "median_rate", "q1_rate", "q3_rate", "rate"))
     dose = data["dose"]
@@ -296,7 +304,7 @@ def shared(report: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
 def internal(report: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
     """The internal view: unsuppressed, except other organisations' rows in the comparison."""
     limit = limit if limit is not None else threshold()
-    result = copy.deepcopy(report)
-    result["threshold"] = limit
+    # Only the comparison changes: copying the whole report (every participant's row) cost seconds.
+    result = {**report, "threshold": limit, "comparison": copy.deepcopy(report["comparison"])}
     comparison(result["comparison"], limit, only_others=True)
     return result

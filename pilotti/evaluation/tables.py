@@ -48,6 +48,17 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
             for m in attendance["meetings"]
         ],
     )
+    result["attendance_by_number"] = (
+        ["number", "units", "present", "absent", "excused", "recorded", "visitors"],
+        [
+            [m["number"], m["meetings"], m["present"], m["absent"], m["excused"], m["recorded"], m["visitors"]]
+            for m in attendance["by_number"]
+        ],
+    )
+    result["attendance_rate_bands"] = (
+        ["rate_from", "rate_below", "starters"],
+        [[band["low"], band["high"], band["n"]] for band in attendance["rate_bands"]],
+    )
     summary = {
         **attendance["summary"],
         **{f"dose_{k}": v for k, v in attendance["dose"].items()},

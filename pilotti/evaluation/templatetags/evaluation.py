@@ -55,6 +55,12 @@ def interval(low: Any, high: Any, digits: int = 2, as_percent: bool = False) -> 
     return format_html("[{};&nbsp;{}]", floatformat(low, digits), floatformat(high, digits))
 
 
+@register.simple_tag
+def band(low: float, high: float) -> Any:
+    """A band of shares with an exclusive upper end, in whole per cents: "25–49 %"."""
+    return format_html("{}–{}&nbsp;%", round(100 * low), round(100 * high) - 1)
+
+
 @register.filter
 def number_or_none(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -14,7 +14,7 @@ from pilotti.instruments.services import response_record
 from pilotti.people.models import Consent
 from pilotti.people.tests.helpers import make_participant
 
-QUERIES = 22  # whatever the number of people, meetings, answers or instruments
+QUERIES = 26  # whatever the number of people, meetings, answers or instruments
 
 
 def _report(world: World, pilot: Any, **filters: Any) -> dict[str, Any]:

@@ -82,7 +82,15 @@ def _report(**changes: Any) -> dict[str, Any]:
         },
         "attendance": {
             "meetings": [{"present": 3, "absent": 1, "excused": 3, "recorded": 7, "visitors": 2}],
+            "by_number": [
+                {"number": 1, "meetings": 1, "present": 3, "absent": 1, "excused": 3, "recorded": 7, "visitors": 2}
+            ],
             "participants": [{"code": "IK-1"}],
+            "rate_bands": [
+                {"low": 0.0, "high": 0.5, "n": 2},
+                {"low": 0.5, "high": 1.0, "n": 6},
+                {"low": 1.0, "high": None, "n": 0},
+            ],
             "summary": {"starters": 8, "median_rate": 0.7, "q1_rate": 0.6, "q3_rate": 0.8, "rate": 0.76},
             "dose": {"reached": 8, "of": 8, "share": 1.0, "ci_low": 0.67, "ci_high": 1.0},
             "dropout_by_meeting": [{"number": 9, "n": 1}],
@@ -136,6 +144,10 @@ def test_it_leaves_out_people_rows_and_small_groups_statistics() -> None:
     assert meeting["absent"] == X
     assert meeting["excused"] == X
     assert shared["attendance"]["dropout_by_meeting"][0]["n"] == X
+    by_number = shared["attendance"]["by_number"][0]
+    assert (by_number["present"], by_number["absent"], by_number["excused"], by_number["meetings"]) == (X, X, X, 1)
+    # 2 is small, and 6 alone would give it away from the 8 starters: both hidden.
+    assert [band["n"] for band in shared["attendance"]["rate_bands"]] == [X, X, 0]
     group = shared["before_after"][0]["scores"][0]["groups"][0]
     assert group == {"population": "all_pairs", "n": X}  # no means, effect sizes or RCI for 4 people
 

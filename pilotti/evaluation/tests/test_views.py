@@ -6,10 +6,12 @@ import zlib
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.evaluation import charts, selectors
 from pilotti.evaluation.tests.downloads import fetch
 from pilotti.evaluation.tests.helpers import build
 
@@ -113,3 +115,49 @@ def test_the_command_writes_json_with_every_figure_named(world: World, tmp_path:
     pdf = tmp_path / "report.pdf"
     call_command("report", pilot.programme.slug, "--format", "pdf", "--out", str(pdf), "--shared")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_large_programme_is_summarised_on_the_page_and_listed_in_the_downloads(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The limits of a national programme, scaled down to a pilot of five people and four meetings.
+    monkeypatch.setattr(charts, "MEETING_ROWS", 2)
+    monkeypatch.setattr(charts, "PARTICIPANT_ROWS", 3)
+    monkeypatch.setattr(charts, "UNIT_ROWS", 0)
+    pilot = build(world, people=5)
+    page = signed_in(world.evaluator).get(reverse("evaluation:programme_report", args=[pilot.programme.slug]))
+    text = page.content.decode()
+    assert "Attendance by meeting number" in text
+    assert "4 meetings held: too many to list one by one here" in text
+    assert "Attendance of 5 participants: too many to list here" in text
+    assert "1 unit: too many to list one by one here" in text
+    assert not any(person.code in text for person in pilot.people)
+    report = selectors.report(world.evaluator, pilot.programme)
+    bands = report["attendance"]["rate_bands"]
+    assert sum(band["n"] for band in bands) == report["attendance"]["summary"]["starters"] == 5
+    first = report["attendance"]["by_number"][0]
+    assert (first["number"], first["meetings"], first["present"]) == (
+        1,
+        1,
+        report["attendance"]["meetings"][0]["present"],
+    )
+    out = StringIO()
+    call_command("report", pilot.programme.slug, format="csv", stdout=out)
+    assert all(person.code in out.getvalue() for person in pilot.people)
+
+
+def test_the_page_shows_the_newest_written_answers_of_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "TEXT_ROWS", 2)
+    answers = [{"text": f"vastaus {n}", "date": "2026-01-0{n}", "unit": ""} for n in range(1, 6)]
+    item = {"key": "q", "type": "free_text", "label": "Mitä?", "n": 5, "answers": answers}
+    report = {
+        "attendance": {"meetings": [], "participants": [], "by_number": []},
+        "comparison": {"units": []},
+        "recruitment": {"flow": []},
+        "feedback": [{"items": [item]}],
+        "before_after": [],
+    }
+    shown = charts.with_charts(report)["feedback"][0]["items"][0]
+    assert [a["text"] for a in shown["answers"]] == ["vastaus 4", "vastaus 5"]
+    assert shown["answers_not_shown"] == 3
+    assert len(item["answers"]) == 5  # the report itself keeps every answer

@@ -52,7 +52,9 @@ class Command(BaseCommand):
 
     def _render(self, report: dict[str, Any], format: str) -> str | bytes:
         if format == "json":
-            return json.dumps(report, ensure_ascii=False, indent=2)
+            # Compact: only then does json use its C encoder; indenting a national programme's report
+            # took longer than computing it (docs/benchmarks.md). ``python -m json.tool`` indents.
+            return json.dumps(report, ensure_ascii=False)
         if format == "csv":
             return tables.as_csv(report)
         if format == "xlsx":
