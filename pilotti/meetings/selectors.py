@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,15 +129,19 @@ def in_roll_call(enrolments: QuerySet[Enrolment], day: date) -> QuerySet[Enrolme
     )
 
 
-def _participants(enrolments: QuerySet[Enrolment], meeting: Meeting) -> Q:
+def _participant_ids(enrolments: QuerySet[Enrolment], meeting: Meeting) -> "QuerySet[Enrolment, int]":
+    """Who belongs in the roll call, as keys: the unit's enrolled participants, the adults of its
+    enrolled households, and anyone already recorded at the meeting.
+
+    A UNION, not three INs joined by OR: PostgreSQL cannot turn ORed IN-subqueries into a join
+    and tests every participant of the organisation against them instead.
+    """
     households = enrolments.filter(household__isnull=False).values("household_id")
+    expected = enrolments.filter(participant__isnull=False).order_by().values_list("participant_id", flat=True)
     adults = HouseholdMember.objects.filter(household__in=households, participant__isnull=False)
     recorded = Attendance.objects.filter(meeting=meeting, participant__isnull=False)
-    return (
-        Q(pk__in=enrolments.filter(participant__isnull=False).values("participant_id"))
-        | Q(pk__in=adults.values("participant_id"))
-        | Q(pk__in=recorded.values("participant_id"))
-    )
+    others = (adults.order_by().values_list("participant_id"), recorded.order_by().values_list("participant_id"))
+    return expected.union(*others)
 
 
 def _children(enrolments: QuerySet[Enrolment], meeting: Meeting) -> QuerySet[HouseholdMember]:
@@ -155,19 +159,18 @@ def roll_call(user: User, meeting: Meeting) -> RollCall:
     the participants whose contact details the user may see (people.selectors).
     """
     enrolments = in_roll_call(enrolments_visible_to(user).filter(unit=meeting.unit), meeting_day(meeting))
+    # The keys first (a handful), then the people selectors' rules on those rows only: asked in one
+    # query with the keys as a subquery, PostgreSQL still scanned every participant of the
+    # organisation to apply the rules (30-50 ms at 100 000 participants, growing with them).
+    keys = list(_participant_ids(enrolments, meeting))
+    named = participants_with_contact_details_visible_to(user).filter(pk__in=keys).values("pk")
     participants = list(
         participants_visible_to(user)
-        .filter(_participants(enrolments, meeting))
+        .filter(pk__in=keys)
+        .annotate(named=ExpressionWrapper(Q(pk__in=named), output_field=BooleanField()))
         .select_related("contact", "reminder_choice")
         .order_by("code")
     )
-    named: set[int] = set()
-    if participants:
-        named = set(
-            participants_with_contact_details_visible_to(user)
-            .filter(pk__in=[p.pk for p in participants])
-            .values_list("pk", flat=True)
-        )
     children: list[HouseholdMember] = []
     if meeting.unit.kind == DeliveryUnit.Kind.HOUSEHOLD_TRACK:
         children = sorted(_children(enrolments, meeting), key=lambda m: (m.household.code, m.birth_year or 0, m.pk))
@@ -175,7 +178,7 @@ def roll_call(user: User, meeting: Meeting) -> RollCall:
         (a.participant_id, a.member_id): a.status
         for a in Attendance.objects.filter(meeting=meeting).only("participant_id", "member_id", "status")
     }
-    rows = [_participant_row(p, statuses.get((p.pk, None), ""), show_name=p.pk in named) for p in participants]
+    rows = [_participant_row(p, statuses.get((p.pk, None), ""), show_name=p.named) for p in participants]
     rows += [_child_row(m, statuses.get((None, m.pk), "")) for m in children]
     return RollCall(rows=rows, names_shown=any(row.name for row in rows))
 

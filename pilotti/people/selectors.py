@@ -36,13 +36,13 @@ def _enrolled_in_my_units(user: User) -> tuple["QuerySet[Participant, int]", "Qu
     """Participants and households with an enrolment in a unit the user facilitates."""
     from pilotti.recruitment.models import Enrolment
 
-    enrolments = Enrolment.objects.filter(unit__in=_assigned_unit_ids(user))
+    enrolments = Enrolment.objects.filter(unit__in=_assigned_unit_ids(user)).order_by()
     households = enrolments.filter(household__isnull=False).values_list("household_id", flat=True)
-    via_household = HouseholdMember.objects.filter(household__in=households, participant__isnull=False)
-    participants = Participant.objects.filter(
-        Q(pk__in=enrolments.filter(participant__isnull=False).values("participant_id"))
-        | Q(pk__in=via_household.values("participant_id"))
-    ).values_list("pk", flat=True)
+    via_household = HouseholdMember.objects.filter(household__in=households, participant__isnull=False).order_by()
+    # A UNION of the two sets of keys, not participants filtered by two ORed INs: PostgreSQL
+    # answers the latter by scanning every participant (100 000 in a national data set).
+    direct = enrolments.filter(participant__isnull=False).values_list("participant_id", flat=True)
+    participants = direct.union(via_household.values_list("participant_id", flat=True))
     return participants, households  # type: ignore[return-value]
 
 

@@ -56,15 +56,15 @@ def _assigned_unit_ids(user: User) -> "QuerySet[UnitFacilitator, int]":
 def _in_consortium(prefix: str) -> Q:
     """The row's organisation is the programme's owner or one of its partners."""
     partner = Partnership.objects.filter(
-        programme=OuterRef(f"{prefix}programme"), organisation=OuterRef("organisation")
+        programme=OuterRef(f"{prefix}programme"), organisation=OuterRef(f"{prefix}organisation")
     )
-    return Q(organisation=F(f"{prefix}programme__organisation")) | Q(Exists(partner))
+    return Q(**{f"{prefix}organisation": F(f"{prefix}programme__organisation")}) | Q(Exists(partner))
 
 
 def _consortium_member(prefix: str, organisation_ids: "QuerySet[Membership, int]") -> Q:
-    return Q(**{f"{prefix}programme__organisation__in": organisation_ids}) | Q(
-        **{f"{prefix}programme__partnerships__organisation__in": organisation_ids}
-    )
+    """The row's programme is owned by, or partnered in by, one of the organisations."""
+    partner = Partnership.objects.filter(programme=OuterRef(f"{prefix}programme"), organisation__in=organisation_ids)
+    return Q(**{f"{prefix}programme__organisation__in": organisation_ids}) | Q(Exists(partner))
 
 
 def _unit_scope(user: User) -> Q:
@@ -97,7 +97,12 @@ def sites_visible_to(user: User) -> QuerySet[Site]:
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(unit__in=units_visible_to(user))
+    # The units' rule (_unit_scope) applied to each meeting's own unit, not "unit IN (every
+    # visible unit)": SQLite builds that list in full, scanning every unit for the consortium
+    # rule, even to open one meeting (30 ms with the 23 000 units of a national data set).
+    staff = _organisation_ids(user, STAFF_ROLES)
+    consortium = _in_consortium("unit__") & _consortium_member("unit__", staff)
+    return Meeting.objects.filter(Q(unit__organisation__in=staff) | consortium | Q(unit__in=_assigned_unit_ids(user)))
 
 
 # --- What a user may change -----------------------------------------------------------------

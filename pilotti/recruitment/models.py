@@ -87,7 +87,27 @@ class Enrolment(models.Model):
                 name="enrolment_of_a_participant_or_a_household",
             )
         ]
-        indexes = [models.Index(fields=["programme", "stage"]), models.Index(fields=["unit", "stage"])]
+        indexes = [
+            models.Index(fields=["programme", "stage"]),
+            models.Index(fields=["unit", "stage"]),
+            # The programme's funnel counts every enrolment of the programme, grouped by segment and
+            # stage (recruitment.selectors): this index holds every column that query reads, in
+            # its grouping order, so it never reads the table (a national programme: 30 000 rows).
+            models.Index(
+                fields=[
+                    "programme",
+                    "segment",
+                    "stage",
+                    "organisation",
+                    "unit",
+                    "interested_on",
+                    "enrolled_on",
+                    "started_on",
+                    "completed_on",
+                ],
+                name="enrolment_funnel",
+            ),
+        ]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
 

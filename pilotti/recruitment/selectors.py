@@ -101,6 +101,7 @@ class Funnel:
 
 
 def _counts() -> dict[str, Count]:
+    """The funnel's columns as conditional counts (the report counts them per referral source)."""
     reached = {stage: Q(**{f"{stage}_on__isnull": False}) for stage in FUNNEL_STAGES[1:]}
     counts = {"contacted": Count("pk")}
     counts |= {stage: Count("pk", filter=condition) for stage, condition in reached.items()}
@@ -108,21 +109,37 @@ def _counts() -> dict[str, Count]:
     return counts
 
 
+def _grouped_counts(enrolments: QuerySet[Enrolment]) -> dict[str, dict[str, int]]:
+    """Counts per segment and stage, folded into the funnel's columns per segment.
+
+    The database groups by (segment, stage) and counts rows and non-empty stage dates: plain
+    counts that it can read from the ``enrolment_funnel`` index alone, in its order (COUNT(*),
+    not of the key, so that PostgreSQL need not visit the table either). Conditional counts per
+    row, as before, cost twice as much on a programme of 30 000 enrolments.
+    """
+    reached = {stage: Count(f"{stage}_on") for stage in FUNNEL_STAGES[1:]}
+    rows = enrolments.order_by().values("segment", "stage").annotate(contacted=Count("*"), **reached)
+    grouped: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = grouped.setdefault(row["segment"], dict.fromkeys(FUNNEL_STAGES + NOW_STAGES, 0))
+        for stage in FUNNEL_STAGES:
+            counts[stage] += row[stage]
+        if row["stage"] in NOW_STAGES:
+            counts[row["stage"]] += row["contacted"]
+    return grouped
+
+
 def funnel(enrolments: QuerySet[Enrolment], programme: Programme) -> Funnel:
     """Counts per segment and stage in one query, and the programme's targets in another."""
-    grouped = {row["segment"]: row for row in enrolments.order_by().values("segment").annotate(**_counts())}
+    grouped = _grouped_counts(enrolments)
     targets = list(programme.segments.values_list("name", "target"))
-    rows = [FunnelRow(name, target, _only_counts(grouped.pop(name, {}))) for name, target in targets]
-    rows += [FunnelRow(name, None, _only_counts(row)) for name, row in sorted(grouped.items())]
+    rows = [FunnelRow(name, target, grouped.pop(name, {})) for name, target in targets]
+    rows += [FunnelRow(name, None, counts) for name, counts in sorted(grouped.items())]
     total = FunnelRow("", sum(t for _n, t in targets) or None)
     for row in rows:
         for key, value in row.counts.items():
             total.counts[key] = total.counts.get(key, 0) + value
     return Funnel(rows=rows, total=total)
-
-
-def _only_counts(row: dict[str, object]) -> dict[str, int]:
-    return {key: int(value) for key, value in row.items() if key != "segment"}  # type: ignore[call-overload]
 
 
 def programme_funnel(user: User, programme: Programme) -> Funnel:

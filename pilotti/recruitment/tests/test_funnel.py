@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -104,3 +105,33 @@ def test_it_lets_keyboard_users_scroll_the_wide_funnel_tables(world: World) -> N
     html = page.content.decode()
     assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="stages-heading">' in html
     assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="targets-heading">' in html
+
+
+def test_it_counts_where_people_are_now_and_how_far_they_got(world: World) -> None:
+    programme = make_programme(world.org)
+    unit = make_unit(programme)
+    enrol(make_participant(world.org, name="Testi Jonossa"), unit, stage="waiting", segment="Suomalaiset perheet")
+    left = enrol(make_participant(world.org, name="Testi Lähti"), unit, segment="Suomalaiset perheet")
+    services.enrolment_transition(actor=None, enrolment=left, to="dropped_out", on=date(2019, 11, 1), reason="Muutto")
+    enrol(make_participant(world.org, name="Testi Muu"), unit, stage="interested")  # no segment
+    funnel = programme_funnel(world.coordinator, programme)
+    finnish, other = funnel.rows  # the programme's segment first, then those counted against none
+    assert finnish.stage_counts() == [2, 2, 1, 0, 0]  # the drop-out had enrolled
+    assert finnish.now_counts() == [1, 0, 0, 1]  # one waiting, one dropped out
+    assert (other.segment, other.target, other.stage_counts()) == ("", None, [1, 1, 0, 0, 0])
+    assert funnel.total.stage_counts() == [3, 3, 1, 0, 0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_it_counts_the_programme_funnel_from_its_index_alone(world: World) -> None:
+    # A national programme has 30 000 enrolments: counted row by row from the table, the funnel
+    # page took 2.8 times as long there as for a programme of 300.
+    programme = make_programme(world.org)
+    populate(make_unit(programme), 1)
+    with CaptureQueriesContext(connection) as queries:
+        programme_funnel(world.coordinator, programme)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries[0]["sql"])
+        plan = " | ".join(row[3] for row in cursor.fetchall())
+    assert "recruitment_enrolment USING COVERING INDEX enrolment_funnel" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # grouped in the index's order, no sort
