@@ -137,6 +137,7 @@ def prepare(base_url: str, participants: int, seed: int, data_dir: Path) -> Data
     if marker.exists() and _generated_count(data, schema) == participants:
         data.generation = {**json.loads(marker.read_text()), "reused": True}
         print(f"data set {participants}: reused ({marker.name})")
+        _manage(data, "migrate", "--noinput", "-v0")  # a kept data set gets the indexes added since
         return data
     print(f"data set {participants}: generating …", flush=True)
     if data.kind == "sqlite":
