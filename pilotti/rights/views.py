@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
@@ -114,6 +115,26 @@ def disclosure_add(request: HttpRequest, participant_uuid: UUID) -> HttpResponse
     return redirect("rights:log", participant_uuid=participant.uuid)
 
 
+# What the erasure pages list, by the keys the erasure record keeps (services.erasure_counts).
+ERASURE_ROWS = {
+    "contact_details": gettext_lazy("Contact details"),
+    "contact_details_history": gettext_lazy("Earlier versions of the contact details"),
+    "participant_history": gettext_lazy("Earlier versions of the person's details"),
+    "responses_deleted": gettext_lazy("Questionnaire answers deleted"),
+    "responses_kept_anonymised": gettext_lazy("Questionnaire answers kept, anonymised"),
+    "safety_alerts": gettext_lazy("Safety alerts"),
+    "reminder_choice": gettext_lazy("Reminder choices"),
+    "members_erased": gettext_lazy("Members erased as persons"),
+    "other_members_blanked": gettext_lazy("Children and expected children whose details are removed"),
+    "household_history": gettext_lazy("Earlier versions of the household's details"),
+    "member_history": gettext_lazy("Earlier versions of the members' details"),
+}
+
+
+def _erasure_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(str(ERASURE_ROWS[key]), value) for key, value in counts.items()]
+
+
 @login_required
 def erase(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
@@ -123,7 +144,7 @@ def erase(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
     held, until = services.statutory_until(participant)
     context = {
         "participant": participant,
-        "counts": services.erasure_counts(participant),
+        "counts": _erasure_rows(services.erasure_counts(participant)),
         "held": held,
         "until": until,
         "erased": selectors.is_erased(participant),
@@ -154,7 +175,7 @@ def household_erase(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
         "household": household,
         "members": members,
         "held": [(member, until) for member, is_held, until in held if is_held],
-        "counts": services.household_erasure_counts(household),
+        "counts": _erasure_rows(services.household_erasure_counts(household)),
         "erased": selectors.is_household_erased(household),
     }
     return render(request, "rights/household_erase.html", context)
