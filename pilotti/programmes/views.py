@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
 from pilotti.core.forms import add_service_errors
+from pilotti.evaluation.selectors import report_units
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
 from pilotti.programmes.forms import (
@@ -259,6 +260,8 @@ def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
         "status_history": unit.history.select_related("history_user").order_by("history_date"),
         "can_manage": can_manage,
         "can_change_meetings": can_manage or selectors.can_change_meetings(_user(request), unit),
+        # Partners see each other's units but report only on their own (evaluation.selectors).
+        "can_see_report": report_units(_user(request), unit.programme).filter(pk=unit.pk).exists(),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }

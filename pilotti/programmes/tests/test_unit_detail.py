@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit, Meeting, Partnership
 from pilotti.programmes.services import HELSINKI
 from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit, queries_for
 
@@ -128,3 +128,17 @@ def test_it_assigns_only_members_as_facilitators(world: World) -> None:
     assert not unit.facilitators.exists()
     client.post(url, {"user": world.facilitator.pk, "role": "peer_instructor"})
     assert unit.facilitators.get().user == world.facilitator
+
+
+def test_it_links_to_the_units_report_for_those_who_may_read_it(world: World) -> None:
+    programme = make_programme(world.org)
+    unit = make_unit(programme, name="Naistari")
+    Partnership.objects.create(programme=programme, organisation=world.other_org)
+    url = reverse("programmes:unit_detail", args=[unit.uuid])
+    report = reverse("evaluation:unit_report", args=[unit.uuid])
+    assert report in signed_in(world.evaluator).get(url).content.decode()
+    assert signed_in(world.evaluator).get(report).status_code == 200
+    # A partner organisation sees the unit but reports only on its own units.
+    partner_page = signed_in(world.outsider).get(url)
+    assert partner_page.status_code == 200
+    assert report not in partner_page.content.decode()
