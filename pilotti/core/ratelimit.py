@@ -1,18 +1,32 @@
-"""Fixed-window rate limits in Django's cache, which every app server shares (settings.CACHES).
+"""Fixed-window rate limits, counted in a table of the database (``core.RateCounter``), which
+every app server shares whatever the cache is.
 
 A window is aligned to the clock (``now // window``), so the page that refuses can say exactly
 when the next window opens. Keys are hashed: a personal link's token or a client's address is
-never a cache key in plain text (the database cache stores keys in a table).
+never stored in plain text.
+
+One request's counters are one statement: an upsert that adds to every counter at once and
+returns the new counts (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite
+3.35+ alike). The database adds under the row's lock, so the count is exact with any number of
+servers and workers; the first use of a window inserts its row. Closed windows are deleted by
+``prune``, which a window's first use runs now and then (``PRUNE_ONE_IN``).
 """
 
 import hashlib
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from pilotti.core.models import RateCounter
+
+# A window's first use deletes the closed windows once in this many times: the table holds about
+# the counters of the open windows, and the delete runs on an index, not on every request.
+PRUNE_ONE_IN = 50
 
 
 @dataclass(frozen=True)
@@ -22,34 +36,84 @@ class Limit:
     window: int  # seconds
 
 
-def _cache_key(limit: Limit, key: str, now: float) -> tuple[str, int]:
-    window_index = int(now // limit.window)
+@dataclass(frozen=True)
+class Use:
+    """One use of ``key`` under ``limit``; ``counted=False`` only asks whether the limit is reached
+    (for limits counted on failures only)."""
+
+    limit: Limit
+    key: str
+    counted: bool = True
+
+
+def _counter_key(limit: Limit, key: str, window_index: int) -> str:
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"pilotti:ratelimit:{limit.name}:{digest}:{window_index}", window_index
+    return f"{limit.name}:{digest}:{window_index}"
 
 
 def _retry_after(limit: Limit, window_index: int, now: float) -> int:
     return max(1, math.ceil((window_index + 1) * limit.window - now))
 
 
+def waits(*uses: Use, now: float | None = None) -> list[int]:
+    """Counts the uses in one statement; for each, 0 while within its limit, else the seconds
+    until its window ends."""
+    now = time.time() if now is None else now
+    rows: dict[str, list[int]] = {}  # counter key: [added, expires]
+    for use in uses:
+        window_index = int(now // use.limit.window)
+        row = rows.setdefault(
+            _counter_key(use.limit, use.key, window_index), [0, (window_index + 1) * use.limit.window]
+        )
+        row[0] += int(use.counted)
+    counts = _add(rows)
+    first_use = any(added and counts[key] == added for key, (added, _expires) in rows.items())
+    if first_use and secrets.randbelow(PRUNE_ONE_IN) == 0:  # now and then, tidy up
+        prune(now=now)
+    result = []
+    for use in uses:
+        window_index = int(now // use.limit.window)
+        count = counts[_counter_key(use.limit, use.key, window_index)]
+        # A counted use may be the limit's last; an uncounted one asks whether the next would pass it.
+        passed = count > use.limit.count - (0 if use.counted else 1)
+        result.append(_retry_after(use.limit, window_index, now) if passed else 0)
+    return result
+
+
+def wait(*uses: Use, now: float | None = None) -> int:
+    """Like ``waits``: 0 while all are within their limits, else the longest wait."""
+    return max(waits(*uses, now=now), default=0)
+
+
+def _add(rows: dict[str, list[int]]) -> dict[str, int]:
+    connection = connections[router.db_for_write(RateCounter)]
+    quote = connection.ops.quote_name
+    table, key, count, expires = (quote(name) for name in (RateCounter._meta.db_table, "key", "count", "expires"))
+    ordered = sorted(rows)  # the same lock order in every statement: no deadlock between two
+    values = ", ".join(["(%s, %s, %s)"] * len(ordered))
+    sql = (
+        f"INSERT INTO {table} ({key}, {count}, {expires}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count} "
+        f"RETURNING {key}, {count}"
+    )
+    with connection.cursor() as cursor:
+        params: list[str | int] = []
+        for name in ordered:
+            params += [name, *rows[name]]
+        cursor.execute(sql, params)
+        return {name: int(value) for name, value in cursor.fetchall()}
+
+
 def consume(limit: Limit, key: str, *, now: float | None = None) -> int:
     """Counts one use of ``key``: 0 while within the limit, else the seconds until it resets."""
-    now = time.time() if now is None else now
-    cache_key, window_index = _cache_key(limit, key, now)
-    # Increment first: the key exists for every use but the window's first, and on the database
-    # cache each call is several queries, so the common case must be a single call.
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # the window's first use, or another server's first use just now
-        count = 1 if cache.add(cache_key, 1, timeout=limit.window + 1) else cache.incr(cache_key)
-    return 0 if count <= limit.count else _retry_after(limit, window_index, now)
+    return wait(Use(limit, key), now=now)
 
 
-def exceeded(limit: Limit, key: str, *, now: float | None = None) -> int:
-    """Like ``consume`` but without counting: for limits counted only on failures."""
+def prune(*, now: float | None = None) -> int:
+    """Deletes the counters of closed windows; how many."""
     now = time.time() if now is None else now
-    cache_key, window_index = _cache_key(limit, key, now)
-    return 0 if int(cache.get(cache_key, 0)) < limit.count else _retry_after(limit, window_index, now)
+    deleted, _by_model = RateCounter.objects.filter(expires__lte=now).delete()
+    return deleted
 
 
 # allauth's rate-limited pages and the allauth action (settings.ACCOUNT_RATE_LIMITS) behind each.

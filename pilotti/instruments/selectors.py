@@ -70,13 +70,12 @@ def current_version(instrument: Instrument) -> InstrumentVersion:
     return version
 
 
-def structure_prefetches(path: str = "") -> list[Prefetch[Any]]:
-    """The prefetches of a version's structure, for a queryset of versions (``path=""``) or of
-    rows that point at one (``path="version__"``)."""
+def structure_prefetches() -> list[Prefetch[Any]]:
+    """The prefetches of a version's structure, for a queryset of versions."""
     return [
-        Prefetch(f"{path}items", queryset=Item.objects.select_related("subscale").prefetch_related("options")),
-        Prefetch(f"{path}subscales"),
-        Prefetch(f"{path}bands", queryset=Band.objects.select_related("subscale")),
+        Prefetch("items", queryset=Item.objects.select_related("subscale").prefetch_related("options")),
+        Prefetch("subscales"),
+        Prefetch("bands", queryset=Band.objects.select_related("subscale")),
     ]
 
 
@@ -92,6 +91,43 @@ def version_with_structure(version: InstrumentVersion) -> InstrumentVersion:
         .prefetch_related(*structure_prefetches())
         .get()
     )
+
+
+# Versions recently answered through the client panel, with their instrument, scoring rule and
+# structure: a full room answers the same version hundreds of times a minute. A version's wording
+# and structure change only as a whole (``services.instrument_save`` clears the structure and
+# writes it again, with a new scoring rule, while no one has answered), and sequences and SQLite's
+# AUTOINCREMENT never hand out a rule's id twice, so the rule's id tells a changed version; the
+# instrument's name (the title where the version has none) can change alone, so it is in the key
+# too, and the version's uuid keeps test databases, which roll ids back, apart.
+AnsweringKey = tuple[int, str, int, str]  # version id, version uuid (hex), scoring rule id, instrument name
+_ANSWERING: dict[AnsweringKey, InstrumentVersion] = {}
+_ANSWERING_KEPT = 64
+_SPEC = "_pilotti_answering_spec"  # the spec of a version kept here, which never changes
+
+
+def answering_key(version: InstrumentVersion) -> AnsweringKey | None:
+    """The key of ``version_for_answering`` for a version read with its instrument and rule."""
+    rule = version._state.fields_cache.get("scoring")
+    if rule is None:  # no rule: nothing tells a change
+        return None
+    return version.pk, version.uuid.hex, rule.pk, version.instrument.name
+
+
+def version_for_answering(version_id: int, key: AnsweringKey | None) -> InstrumentVersion:
+    """The version with its instrument, rule and structure, as ``version_with_structure`` reads it;
+    from this process's memory when ``key`` (read with the row that points at the version) was
+    read before. Shared between requests: never change it."""
+    version = _ANSWERING.get(key) if key else None
+    if version is None:
+        version = version_with_structure(InstrumentVersion(pk=version_id))
+        read_key = answering_key(version)  # if the version changed since ``key``, the new one
+        if read_key is not None:
+            if len(_ANSWERING) >= _ANSWERING_KEPT:
+                del _ANSWERING[next(iter(_ANSWERING))]  # the oldest
+            setattr(version, _SPEC, spec_of(version))  # the view, the service and the scoring each ask
+            _ANSWERING[read_key] = version
+    return version
 
 
 def _bands(bands: list[Band]) -> tuple[BandSpec, ...]:
@@ -124,6 +160,9 @@ def _scoring(rule: ScoringRule | None, bands: list[Band]) -> ScoringSpec:
 def spec_of(version: InstrumentVersion) -> VersionSpec:
     """The version as plain data for ``scoring.score`` and export. Pass a version from
     ``version_with_structure`` to read it without further queries."""
+    kept: VersionSpec | None = getattr(version, _SPEC, None)
+    if kept is not None:
+        return kept
     bands = list(version.bands.all())
     items = tuple(
         ItemSpec(

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
-from pilotti.core.ratelimit import Limit, consume
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
@@ -45,7 +44,7 @@ class AlreadyAnswered(Exception):
 
 
 class TooManyAnswers(Exception):
-    """The client panel's rate limit for this address was reached."""
+    """The client panel's limit of answers from one address was reached."""
 
 
 def hash_token(token: str) -> str:
@@ -263,27 +262,22 @@ def device_hash(panel: ClientPanel, device_id: str) -> str:
     return hashlib.sha256(f"{panel.code}:{device_id}".encode()).hexdigest()
 
 
-def _within_rate_limit(panel: ClientPanel, address: str) -> bool:
-    """Answers per address and panel in a window: enough to stop a script from filling a
-    meeting's panel (the shared cache counts across app servers)."""
-    limit = Limit("surveys-panel-answers", settings.SURVEY_PANEL_RATE_LIMIT, settings.SURVEY_PANEL_RATE_WINDOW)
-    return consume(limit, f"{panel.pk}:{address}") == 0
-
-
 def panel_answer(
     *,
     panel: ClientPanel,
     answers: Mapping[str, AnswerValue],
     language: str,
     device_id: str,
-    address: str,
+    over_limit: bool = False,
     now: datetime | None = None,
 ) -> Response:
     """One anonymous answer to the meeting's panel.
 
     Outside kiosk mode a device (its cookie's random id, hashed with the panel's code) answers
     once: a second time raises AlreadyAnswered. The device row is not linked to the answer.
-    Safety items are never offered here, so they are left out of the checks too.
+    Safety items are never offered here, so they are left out of the checks too. ``over_limit``:
+    this address has sent more answers to the panel than its limit allows in the window
+    (``throttling.panel_waits`` counts them with the request): a valid answer raises TooManyAnswers.
     """
     if not panel.is_open:
         raise ValidationError(_("This questionnaire is closed."))
@@ -294,33 +288,48 @@ def panel_answer(
     found = {key: code for key, code in problems(spec, answers).items() if key in offered}
     if found:
         raise ValidationError({key: ValidationError(code, code=code) for key, code in found.items()})
-    if not _within_rate_limit(panel, address):
+    if over_limit:
         raise TooManyAnswers
-    with transaction.atomic():
-        if not panel.kiosk:
-            try:
-                with transaction.atomic():
-                    PanelDevice.objects.create(panel=panel, device_hash=device_hash(panel, device_id))
-            except IntegrityError:
-                raise AlreadyAnswered from None
-        has_skipped_items = offered != {item.key for item in spec.items}
-        # With safety items left out the form is partial for the instrument's checks; the
-        # offered items were checked in full above, and the missing-items rule decides the total.
-        response = response_record(
-            version=version,
-            organisation=panel.meeting.unit.organisation,
-            meeting=panel.meeting,
-            answers=answers,
-            mode=Mode.CLIENT_PANEL,
-            language=language,
-            submitted=not has_skipped_items,
-            now=now,
-        )
-        if has_skipped_items:
-            response.submitted_at = now or timezone.now()
-            response.save(update_fields=["submitted_at"])
+    # With safety items left out the form is partial for the instrument's checks; the offered
+    # items were checked in full above, and the missing-items rule decides the total.
+    complete = offered == {item.key for item in spec.items}
+    if panel.kiosk and complete:  # a full room's tablet: response_record is one transaction
+        response = _panel_response(panel, version, answers, language, submitted=True, now=now)
+    else:
+        with transaction.atomic():
+            if not panel.kiosk:
+                try:
+                    with transaction.atomic():
+                        PanelDevice.objects.create(panel=panel, device_hash=device_hash(panel, device_id))
+                except IntegrityError:
+                    raise AlreadyAnswered from None
+            response = _panel_response(panel, version, answers, language, submitted=complete, now=now)
+            if not complete:
+                response.submitted_at = now or timezone.now()
+                response.save(update_fields=["submitted_at"])
     response_submitted(response=response)
     return response
+
+
+def _panel_response(
+    panel: ClientPanel,
+    version: InstrumentVersion,
+    answers: Mapping[str, AnswerValue],
+    language: str,
+    *,
+    submitted: bool,
+    now: datetime | None,
+) -> Response:
+    return response_record(
+        version=version,
+        organisation=panel.meeting.unit.organisation,
+        meeting=panel.meeting,
+        answers=answers,
+        mode=Mode.CLIENT_PANEL,
+        language=language,
+        submitted=submitted,
+        now=now,
+    )
 
 
 def panel_has_answered(panel: ClientPanel, device_id: str) -> bool:

@@ -1,19 +1,22 @@
-"""Rate limits of the participants' pages (/q/<token>/, /p/<code>/), in the shared cache.
+"""Rate limits of the participants' pages (/q/<token>/, /p/<code>/), in the shared counter table.
 
 Four counters, each per ``settings.SURVEY_PAGE_RATE_WINDOW`` seconds: every request from one IP
 address, every request to one personal link, every request to one client panel, and unknown
 addresses tried from one IP address. The last one stops guessing: a personal link's token
 has 256 bits and a panel's code about 58, and a guesser gets only a handful of tries per window.
-The client panel's answers have their own, stricter limit (services.panel_answer).
+The client panel's answers have their own, stricter limit per address and panel
+(``SURVEY_PANEL_RATE_LIMIT``), counted on every POST with the page's counters: a request's
+counters are one statement (pilotti.core.ratelimit.waits).
 """
 
+from dataclasses import dataclass
 from typing import Literal
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
 
-from pilotti.core.ratelimit import Limit, consume, exceeded
+from pilotti.core.ratelimit import Limit, Use, consume, wait, waits
 
 
 def _client(request: HttpRequest) -> str:
@@ -24,18 +27,38 @@ def _unknown_limit() -> Limit:
     return Limit("surveys-unknown", settings.SURVEY_PAGE_UNKNOWN_PER_IP, settings.SURVEY_PAGE_RATE_WINDOW)
 
 
-def wait_before(request: HttpRequest, kind: Literal["link", "panel"], secret: str) -> int:
-    """Counts this request; the seconds the client must wait, or 0 to go ahead."""
+def _page_uses(request: HttpRequest, kind: Literal["link", "panel"], secret: str) -> tuple[Use, ...]:
     window = settings.SURVEY_PAGE_RATE_WINDOW
     client = _client(request)
-    guessing = exceeded(_unknown_limit(), client)
-    if guessing:
-        return guessing
     per_secret = settings.SURVEY_PAGE_RATE_PER_LINK if kind == "link" else settings.SURVEY_PAGE_RATE_PER_PANEL
-    return max(
-        consume(Limit("surveys-ip", settings.SURVEY_PAGE_RATE_PER_IP, window), client),
-        consume(Limit(f"surveys-{kind}", per_secret, window), secret),
+    return (
+        Use(_unknown_limit(), client, counted=False),  # a guesser waits, whatever the address now
+        Use(Limit("surveys-ip", settings.SURVEY_PAGE_RATE_PER_IP, window), client),
+        Use(Limit(f"surveys-{kind}", per_secret, window), secret),
     )
+
+
+def wait_before(request: HttpRequest, kind: Literal["link", "panel"], secret: str) -> int:
+    """Counts this request; the seconds the client must wait, or 0 to go ahead."""
+    return wait(*_page_uses(request, kind, secret))
+
+
+@dataclass(frozen=True)
+class PanelWaits:
+    page: int  # seconds before this address may load the page again; 0 to go ahead
+    answers: int  # the same for sending answers to this panel (always 0 for a GET)
+
+
+def panel_waits(request: HttpRequest, code: str) -> PanelWaits:
+    """Counts a request to a client panel, and on a POST an answer from this address to it: a
+    script filling a meeting's panel from one address stops at ``SURVEY_PANEL_RATE_LIMIT``."""
+    page = _page_uses(request, "panel", code)
+    answers: tuple[Use, ...] = ()
+    if request.method == "POST":
+        limit = Limit("surveys-panel-answers", settings.SURVEY_PANEL_RATE_LIMIT, settings.SURVEY_PANEL_RATE_WINDOW)
+        answers = (Use(limit, f"{code}:{_client(request)}"),)
+    found = waits(*page, *answers)
+    return PanelWaits(page=max(found[: len(page)]), answers=max(found[len(page) :], default=0))
 
 
 def unknown_address(request: HttpRequest) -> None:

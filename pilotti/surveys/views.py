@@ -8,7 +8,6 @@ addresses answer a friendly 404 in that language, for GET and POST alike.
 import secrets
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -161,8 +160,9 @@ def _with_device(response: HttpResponse, panel: ClientPanel, device_id: str) -> 
 
 def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
     """The client panel: anonymous, one answer per device (unless in kiosk mode), rate-limited."""
-    if wait := throttling.wait_before(request, "panel", code):
-        return _too_many_requests(request, wait)
+    waits = throttling.panel_waits(request, code)  # a POST's answer too: one statement
+    if waits.page:
+        return _too_many_requests(request, waits.page)
     panel = selectors.live_panel(code)
     language = languages.chosen(request)
     if panel is None:
@@ -190,7 +190,7 @@ def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
                 answers=answers,
                 language=language,
                 device_id=device_id,
-                address=get_client_ip_address(request) or "",
+                over_limit=bool(waits.answers),
             )
         except ValidationError as error:
             errors = _problem_codes(error)

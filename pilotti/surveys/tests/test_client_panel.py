@@ -1,11 +1,15 @@
 """The client panel: anonymous, one answer per device, kiosk mode, rate limit, threshold 5."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.instruments.models import Mode, Response
+from pilotti.instruments.selectors import current_version
+from pilotti.instruments.tests.helpers import library_file, make_instrument
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys import services
 from pilotti.surveys.models import ClientPanel, PanelDevice
@@ -150,11 +154,63 @@ def test_a_guessed_panel_code_is_404(db: None, method: str) -> None:
 
 def test_an_answer_reads_the_questionnaire_once(group: Group, django_assert_max_num_queries: object) -> None:
     # Throughput of a panel in a full room (docs/benchmarks.md): the view, the service and the
-    # scoring share one reading of the questionnaire's structure, not one each.
+    # scoring share one reading of the questionnaire's structure, kept in memory after the first.
     panel = panel_for(group[1], kiosk=True)
     client = Client()
     client.get(url(panel))
-    with django_assert_max_num_queries(11):  # type: ignore[operator]
+    # The counters, the panel, the response and its answer, and the test transaction's savepoint.
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
         response = client.post(f"{url(panel)}?lang=fi", {"q-rating": "8"})
     assert response.status_code == 302
     assert services.panel_answer_count(panel) == 1
+
+
+def test_an_answer_is_one_counter_statement_one_read_and_its_writes(group: Group) -> None:
+    # Every query of a kiosk answer, rate limits included (they are counted in the database, so
+    # this is what every app server does): nothing else may creep into the busiest path.
+    panel = panel_for(group[1], kiosk=True)
+    client = Client()
+    client.get(url(panel))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(f"{url(panel)}?lang=fi", {"q-rating": "8"}).status_code == 302
+    # The test runs in a transaction, so the answer's own shows as savepoints: left out here.
+    statements = [
+        _statement(query["sql"]) for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert statements == [
+        "INSERT core_ratecounter",  # address, panel, guessing, and answers per address and panel
+        "SELECT surveys_clientpanel",  # the panel, its meeting's organisation, the version's key
+        "INSERT instruments_response",
+        "INSERT instruments_answer",
+    ]
+
+
+def _statement(sql: str) -> str:
+    words = sql.replace('"', "").split()
+    return f"{words[0]} {words[words.index('FROM' if words[0] == 'SELECT' else 'INTO') + 1]}"
+
+
+def test_a_questionnaire_changed_before_its_first_answer_is_shown_changed(world: World, group: Group) -> None:
+    # The panel keeps the questionnaire's structure in memory; a change must still show at once.
+    instrument = make_instrument(world.org, key="pilotti-meeting-rating")
+    panel = services.panel_set(actor=None, meeting=group[1], version=current_version(instrument), kiosk=True)
+    assert "Minkä arvosanan" in Client().get(f"{url(panel)}?lang=fi").content.decode()
+    data = library_file("pilotti-meeting-rating")
+    data["items"][0]["text"]["fi"] = "Millainen tapaaminen oli?"
+    make_instrument(world.org, key="pilotti-meeting-rating", items=data["items"])
+    assert current_version(instrument).pk == panel.version_id  # changed in place: no one had answered
+    page = Client().get(f"{url(panel)}?lang=fi").content.decode()
+    assert "Millainen tapaaminen oli?" in page
+    assert "Minkä arvosanan" not in page
+    answer(panel, 7)
+    assert Response.objects.get(meeting=group[1]).total == 7
+
+
+def test_a_renamed_questionnaire_shows_its_new_name(world: World, group: Group) -> None:
+    # Without a title of its own a closed panel's page shows the instrument's name, which changes alone.
+    instrument = make_instrument(world.org, key="pilotti-meeting-rating", title={})
+    version = current_version(instrument)
+    panel = services.panel_set(actor=None, meeting=group[1], version=version, kiosk=True, is_open=False)
+    assert "Meeting rating 1–10" in Client().get(f"{url(panel)}?lang=fi").content.decode()
+    make_instrument(world.org, key="pilotti-meeting-rating", title={}, name="Tapaamisen arvio")
+    assert "Tapaamisen arvio" in Client().get(f"{url(panel)}?lang=fi").content.decode()
