@@ -335,6 +335,11 @@ SURVEY_PAGE_RATE_PER_LINK = int(os.environ.get("SURVEY_PAGE_RATE_PER_LINK", "60"
 SURVEY_PAGE_RATE_PER_PANEL = int(os.environ.get("SURVEY_PAGE_RATE_PER_PANEL", "600"))
 SURVEY_PAGE_UNKNOWN_PER_IP = int(os.environ.get("SURVEY_PAGE_UNKNOWN_PER_IP", "20"))
 
+# --- API (pilotti.api, docs/api.md) ---------------------------------------------------
+# Calls per token per minute, and unknown or dead tokens tried from one IP address per 10 minutes.
+API_RATE_PER_TOKEN = int(os.environ.get("API_RATE_PER_TOKEN", "600"))
+API_FAILED_PER_IP = int(os.environ.get("API_FAILED_PER_IP", "30"))
+
 # --- Evaluation (pilotti.evaluation, docs/evaluation.md) -------------------------------
 # In anything shared outside the organisation, counts of 1 to this number minus one people are
 # suppressed, and no mean, SD, min/max or effect size is shown for fewer (INSTRUMENTS.md 3).

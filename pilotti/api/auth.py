@@ -1,10 +1,24 @@
-"""Bearer-token authentication for the API: the only way in (no session, so no CSRF to forge)."""
+"""Bearer-token authentication for the API: the only way in (no session, so no CSRF to forge).
 
+Rate limits in the shared counter table (pilotti.core.ratelimit): calls per token per minute
+(``API_RATE_PER_TOKEN``), and tokens that are not live tried from one IP address per ten minutes
+(``API_FAILED_PER_IP``), which stops guessing. Over a limit the API answers 429 with Retry-After.
+"""
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from pilotti.api import services
 from pilotti.api.selectors import Caller, caller_for
+from pilotti.core.ratelimit import Limit, consume
+
+
+class RateLimited(Exception):
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 class TokenAuth(HttpBearer):
@@ -13,7 +27,14 @@ class TokenAuth(HttpBearer):
         account or membership in the token's organisation is no longer active."""
         caller = caller_for(services.hash_token(token.strip()))
         if caller is None:
+            failed = Limit("api-failed", settings.API_FAILED_PER_IP, 600)
+            wait = consume(failed, get_client_ip_address(request) or "unknown")
+            if wait:
+                raise RateLimited(wait)
             return None
+        wait = consume(Limit("api-token", settings.API_RATE_PER_TOKEN, 60), str(caller.token.pk))
+        if wait:
+            raise RateLimited(wait)
         # The access log and the no-store middleware read request.user: the token's holder.
         request.user = caller.user
         services.token_used(token=caller.token)

@@ -22,12 +22,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import Swagger
 
 from pilotti.api import schemas
-from pilotti.api.auth import TokenAuth
+from pilotti.api.auth import RateLimited, TokenAuth
 from pilotti.api.selectors import (
     Caller,
     enrolments_for,
@@ -78,7 +79,7 @@ api = NinjaAPI(
 )
 
 ONE_DAY = timedelta(days=1)
-READ: dict[int, Any] = {401: schemas.Error, 404: schemas.Error, 422: schemas.ValidationErrors}
+READ: dict[int, Any] = {401: schemas.Error, 404: schemas.Error, 422: schemas.ValidationErrors, 429: schemas.Error}
 WRITE: dict[int, Any] = {**READ, 400: schemas.Error, 403: schemas.Error}
 
 
@@ -95,6 +96,17 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         request, {"detail": _("Give a valid API token: Authorization: Bearer <token>.")}, status=401
     )
     response["WWW-Authenticate"] = 'Bearer realm="pilotti"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    minutes = -(-exc.wait // 60)
+    detail = ngettext(
+        "Too many calls. Try again in %(minutes)s minute.", "Too many calls. Try again in %(minutes)s minutes.", minutes
+    ) % {"minutes": minutes}
+    response = api.create_response(request, {"detail": detail}, status=429)
+    response["Retry-After"] = str(exc.wait)
     return response
 
 

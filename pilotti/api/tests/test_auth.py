@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -76,3 +77,21 @@ def test_a_read_token_may_not_write(world: World) -> None:
     response = ApiClient(token).post("/participants", {"birth_year": 1990})
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
+
+
+def test_a_token_over_its_rate_gets_429_until_the_next_minute(world: World, settings: Any) -> None:
+    settings.API_RATE_PER_TOKEN = 3
+    client = ApiClient(make_token(world.coordinator, world.org))
+    assert [client.get("/programmes").status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/programmes")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Try again in 1 minute" in refused.json()["detail"]
+    # Another holder's token has its own count.
+    assert ApiClient(make_token(world.evaluator, world.org)).get("/programmes").status_code == 200
+
+
+def test_guessing_tokens_from_one_address_gets_429(world: World, settings: Any) -> None:
+    settings.API_FAILED_PER_IP = 2
+    guesses = [ApiClient(f"pilotti_abcdefgh_guess{n}").get("/programmes").status_code for n in range(3)]
+    assert guesses == [401, 401, 429]
