@@ -7,6 +7,7 @@ one-liners: sign in as the outsider and expect a 404.
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pyotp
 import pytest
@@ -69,6 +70,22 @@ def reauthenticated(user: User) -> Client:
     sign_in_for_real(client, user)
     assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """PostgreSQL: no autovacuum in the test database. Tests write inside transactions that are
+    rolled back; a vacuum running meanwhile counts the uncommitted rows as none and sets the
+    tables' row estimates to 0, and a report planned on that took minutes (nested loops over
+    thousands of rows believed to be one; the scale smoke test stalled CI)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} SET (autovacuum_enabled = false)")
 
 
 @pytest.fixture(autouse=True)
