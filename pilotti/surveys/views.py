@@ -18,8 +18,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.scoring import AnswerValue
 from pilotti.instruments.spec import VersionSpec, text_in
-from pilotti.surveys import languages, questionnaire, selectors, services, throttling
-from pilotti.surveys.models import ClientPanel
+from pilotti.surveys import crisis, languages, questionnaire, selectors, services, throttling
+from pilotti.surveys.models import ClientPanel, PersonalLink
 
 PANEL_COOKIE_SALT = "pilotti.surveys.panel-device"
 PANEL_COOKIE_AGE = 30 * 24 * 60 * 60
@@ -90,6 +90,13 @@ def _form_context(
     }
 
 
+def _thanks_context(link: PersonalLink, title: str, language: str) -> dict[str, Any]:
+    """After an answer that raised a safety alert, the person sees where to get help now, every
+    time they open the link again."""
+    flagged = link.response is not None and link.response.safety_flagged
+    return {"title": title, "help_lines": crisis.help_lines(language) if flagged else []}
+
+
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: the questionnaire, paused and resumed here, submitted once."""
     if wait := throttling.wait_before(request, "link", token):
@@ -105,7 +112,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     title = text_in(spec.title, language, link.version.instrument.name)
     if link.submitted_at is not None:
         status = 409 if request.method == "POST" else 200
-        return _page(request, "surveys/thanks.html", {"title": title}, language=language, status=status)
+        return _page(
+            request, "surveys/thanks.html", _thanks_context(link, title, language), language=language, status=status
+        )
     if language not in spec.languages:
         return _unavailable(request, spec, language, title)
     answers, errors = services.draft_answers(link), {}
@@ -121,7 +130,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             errors = _problem_codes(error)
         except services.AlreadyAnswered:
-            return _page(request, "surveys/thanks.html", {"title": title}, language=language, status=409)
+            return _page(
+                request, "surveys/thanks.html", _thanks_context(link, title, language), language=language, status=409
+            )
     context = {
         **_form_context(spec, language, anonymous=False, answers=answers, errors=errors),
         "can_pause": True,

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from conftest import PASSWORD, make_user
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.services import library_load
+from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.tests.helpers import add_participants
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
@@ -21,7 +22,7 @@ from pilotti.programmes import services as programmes
 from pilotti.programmes.models import Meeting
 from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 from pilotti.surveys.staff_views import qr_data_uri
-from pilotti.surveys.tests.helpers import link_for
+from pilotti.surveys.tests.helpers import link_for, safety_instrument
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
@@ -167,3 +168,32 @@ def test_a_participant_answers_the_client_panel_qr_code(
     assert stored.participant is None
     assert stored.total == 9
     expect(staff.locator(".panel-count")).to_contain_text("1", timeout=10_000)  # htmx polling
+
+
+# The crisis block in the three languages the issue names: the Finnish crisis line for everyone,
+# and the line of the person's own language where one exists.
+HELP_LINE_OF = {"fi": "09 2525 0111", "sv": "09 2525 0112", "ar": "09 2525 0113"}
+HELP_HEADING = {"fi": "Apua nyt", "sv": "Hjälp nu", "ar": "مساعدة الآن"}
+
+
+@pytest.mark.parametrize("language", sorted(HELP_LINE_OF))
+def test_a_safety_answer_shows_where_to_get_help(
+    phone: Page, group: tuple[str, Meeting, list[Participant]], language: str
+) -> None:
+    _email, meeting, (finn, _arab) = group
+    version = safety_instrument(meeting.unit.programme.organisation, languages=("en", "fi", "sv", "ar"))
+    _link, token = link_for(finn, version=version)
+    phone.goto(f"/q/{token}/?lang={language}")
+    expect(phone.locator("html")).to_have_attribute("lang", language)
+    for item in range(1, 9):
+        tile(phone, f"q{item}", "0").click()
+    tile(phone, "q9", "1").click()  # thoughts of self-harm on several days
+    phone.locator("button[value=submit]").click()
+
+    help_now = phone.get_by_role("region", name=HELP_HEADING[language])
+    expect(help_now).to_be_visible()
+    expect(help_now.locator("a[href='tel:112']")).to_be_visible()
+    expect(help_now.locator("a[href='tel:+358925250111']")).to_have_text("09 2525 0111")
+    expect(help_now).to_contain_text(HELP_LINE_OF[language])
+    fits(phone)
+    assert SafetyAlert.objects.filter(participant=finn).count() == 1

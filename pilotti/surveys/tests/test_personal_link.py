@@ -6,16 +6,17 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
 from pilotti.instruments.models import Mode, Response
+from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings import sms
 from pilotti.people.models import Participant
-from pilotti.surveys import services
+from pilotti.surveys import crisis, services
 from pilotti.surveys.models import PersonalLink
-from pilotti.surveys.tests.helpers import WHO5_ANSWERS, link_for
+from pilotti.surveys.tests.helpers import PHQ9_SAFETY_ANSWERS, WHO5_ANSWERS, link_for, safety_instrument
 
 
 def url(token: str) -> str:
@@ -160,3 +161,43 @@ def test_outsiders_and_evaluators_cannot_make_links(world: World, person: Partic
     for user in (world.outsider, world.evaluator):
         assert signed_in(user).get(f"{new}?participant={person.uuid}").status_code == 404
     assert signed_in(world.facilitator).get(f"{new}?participant=not-a-uuid").status_code == 404
+
+
+# What each language must show after a safety answer: 112 and the Finnish crisis line for all,
+# the Swedish line in Swedish, the Arabic-and-English line for those who read neither Finnish
+# nor Swedish.
+HELP_IN = {
+    "fi": ("tel:112", "tel:+358925250111", "tel:116117"),
+    "sv": ("tel:112", "tel:+358925250111", "tel:116117", "tel:+358925250112"),
+    "ar": ("tel:112", "tel:+358925250111", "tel:116117", "tel:+358925250113"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(HELP_IN))
+def test_it_shows_where_to_get_help_now_after_a_safety_answer(world: World, person: Participant, language: str) -> None:
+    version = safety_instrument(world.org, languages=("en", "fi", "sv", "ar"))
+    _link, token = link_for(person, version=version)
+    client = Client()
+    submitted = client.post(f"{url(token)}?lang={language}", {**PHQ9_SAFETY_ANSWERS, "action": "submit"})
+    assert submitted.status_code == 302
+    # The workers were told at once, before the person saw the page.
+    assert SafetyAlert.objects.filter(participant=person).count() == 1
+
+    page = client.get(url(token)).content.decode()
+    assert 'id="help-now-heading"' in page
+    for number in HELP_IN[language]:
+        assert f'href="{number}"' in page
+    with translation.override(language):
+        assert str(crisis.HELP_LINES[1].text) in page
+    others = {number for numbers in HELP_IN.values() for number in numbers} - set(HELP_IN[language])
+    assert not [number for number in others if f'href="{number}"' in page]
+
+
+def test_it_shows_no_help_block_when_no_safety_item_was_answered_above_zero(world: World, person: Participant) -> None:
+    version = safety_instrument(world.org)
+    _link, token = link_for(person, version=version)
+    client = Client()
+    client.post(f"{url(token)}?lang=fi", {**PHQ9_SAFETY_ANSWERS, "q-q9": "0", "action": "submit"})
+    page = client.get(url(token)).content.decode()
+    assert "Kiitos" in page
+    assert "help-now" not in page
