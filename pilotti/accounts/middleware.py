@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -9,14 +10,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from pilotti.accounts.signals import SIGNED_IN_AT
 
+# Sent by the pages' automatic refreshes (hx-headers on every hx-trigger="every …"): a page left
+# open polls every few seconds, and a poll is not the person using Pilotti (issue 19, finding 11).
+POLL_HEADER = "X-Pilotti-Poll"
+LAST_ACTIVE = "pilotti_last_active"
+
+
+def is_poll(request: HttpRequest) -> bool:
+    return request.headers.get(POLL_HEADER) == "1"
+
 
 class SessionTimeoutMiddleware:
-    """Ends a session a fixed time after sign-in, however active it has been (ASVS 7.3.2).
+    """Ends a session after ``SESSION_IDLE_TIMEOUT`` without the person's own requests (ASVS
+    7.3.1) and a fixed time after sign-in, however active it has been (ASVS 7.3.2).
 
-    The idle timeout is the session cookie's age, renewed on every request.
+    The idle time is kept in the session, not only in the cookie's age: the cookie is renewed by
+    every request, polls included, so it cannot tell an unattended page from a person.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -24,11 +37,23 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            signed_in_at = request.session.get(SIGNED_IN_AT)
-            if signed_in_at is None or time.time() - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+            now = time.time()
+            signed_in_at: int | None = request.session.get(SIGNED_IN_AT)
+            last_active: int = request.session.get(LAST_ACTIVE, signed_in_at or 0)
+            if (
+                signed_in_at is None
+                or now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - last_active > settings.SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
+                if request.headers.get("HX-Request"):
+                    # A poll's answer would land inside the page; the whole page leaves, names and all.
+                    page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
+                    return HttpResponseClientRedirect(f"{reverse('account_login')}?{urlencode({'next': page})}")
                 return redirect(f"{reverse('account_login')}?next={request.path}")
+            if not is_poll(request):
+                request.session[LAST_ACTIVE] = int(now)
         return self.get_response(request)
 
 

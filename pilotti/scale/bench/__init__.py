@@ -1,1 +1,0 @@
-"""Benchmarks as ratios (``make bench``, docs/benchmarks.md): run.py drives, worker.py measures."""
