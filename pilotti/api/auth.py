@@ -5,13 +5,13 @@ Rate limits in the shared counter table (pilotti.core.ratelimit): calls per toke
 (``API_FAILED_PER_IP``), which stops guessing. Over a limit the API answers 429 with Retry-After.
 """
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from pilotti.api import services
 from pilotti.api.selectors import Caller, caller_for
+from pilotti.core.client_address import client_address
 from pilotti.core.ratelimit import Limit, consume
 
 
@@ -28,7 +28,7 @@ class TokenAuth(HttpBearer):
         caller = caller_for(services.hash_token(token.strip()))
         if caller is None:
             failed = Limit("api-failed", settings.API_FAILED_PER_IP, 600)
-            wait = consume(failed, get_client_ip_address(request) or "unknown")
+            wait = consume(failed, client_address(request) or "unknown")
             if wait:
                 raise RateLimited(wait)
             return None

@@ -11,7 +11,6 @@ from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_reset
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -21,6 +20,7 @@ from django.utils.crypto import salted_hmac
 from pilotti.accounts.models import User
 from pilotti.audit.masking import mask_secrets
 from pilotti.audit.models import EventKind, SecurityEvent
+from pilotti.core.client_address import client_address
 
 # Set on a request whose event a receiver or view already recorded, so that the middleware
 # does not record the same refusal again from its status code.
@@ -62,7 +62,7 @@ def record_security_event(
         user=user,
         user_email=user.email if user is not None else "",
         identifier_hash=identifier_hash(identifier),
-        ip_address=(get_client_ip_address(request) or None) if request is not None and meta else None,
+        ip_address=(client_address(request) or None) if request is not None and meta else None,
         user_agent=str(meta.get("HTTP_USER_AGENT", ""))[:300],
         method=(request.method or "") if request is not None else "",
         path=mask_secrets(request.path)[:300] if request is not None else "",

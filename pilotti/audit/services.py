@@ -2,18 +2,13 @@
 
 from collections.abc import Sequence
 
-from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import AccessLog, Action, Category, Purpose, Result
+from pilotti.core.client_address import client_address
 from pilotti.organisations.models import Membership, Organisation
 from pilotti.people.models import Household, Participant
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # django-axes resolves the client address behind PROXY_COUNT proxies; reuse its answer.
-    return get_client_ip_address(request) or None
 
 
 def _membership(user: User, organisation: Organisation | None) -> Membership | None:
@@ -51,7 +46,7 @@ def _entry(
         item=item[:200],
         purpose=purpose,
         result=result,
-        ip_address=_client_ip(request) if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
         user_agent=request.headers.get("User-Agent", "")[:300] if request is not None else "",
         path=request.path[:300] if request is not None else "",
     )

@@ -12,15 +12,15 @@ counters are one statement (pilotti.core.ratelimit.waits).
 from dataclasses import dataclass
 from typing import Literal
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
 
+from pilotti.core.client_address import client_address
 from pilotti.core.ratelimit import Limit, Use, consume, wait, waits
 
 
 def _client(request: HttpRequest) -> str:
-    return get_client_ip_address(request) or "unknown"
+    return client_address(request) or "unknown"
 
 
 def _unknown_limit() -> Limit:
