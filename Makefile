@@ -74,13 +74,13 @@ audit: $(VENV)/.installed
 	@mkdir -p var
 	$(VENV)/bin/cyclonedx-py environment --pyproject pyproject.toml --of JSON -o var/sbom.cdx.json $(PY)
 	@echo "SBOM written to var/sbom.cdx.json"
-	$(PY) -m pilotti.core.supply_chain
+	$(PY) -m tools.supply_chain
 
 # Benchmarks as ratios into docs/benchmarks.md (SQLite; PostgreSQL when DATABASE_URL names one).
 # The data sets are kept under var/bench/ (or a schema per data set) and reused by later runs.
 SCALE ?= 100000
 bench: messages
-	$(PY) -m pilotti.scale.bench --scale $(SCALE) $(BENCH_ARGS)
+	$(PY) -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

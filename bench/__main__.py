@@ -1,3 +1,3 @@
-from pilotti.scale.bench.run import main
+from bench.run import main
 
 main()

@@ -1,9 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
-class ScaleConfig(AppConfig):
-    """Scale data and benchmarks (docs/benchmarks.md). No models, no URLs in production."""
+class BenchConfig(AppConfig):
+    """Scale data and benchmarks (docs/benchmarks.md). No models; installed only by
+    ``bench.settings`` and the test settings, never by Pilotti's own."""
 
-    name = "pilotti.scale"
-    verbose_name = _("Scale data and benchmarks")
+    name = "bench"
+    verbose_name = "Scale data and benchmarks"

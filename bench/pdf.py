@@ -1,6 +1,6 @@
 """The PDF report of a data set's largest programme, in a process of its own: time and peak memory.
 
-``python -m pilotti.scale.bench.pdf`` with the data set's ``DATABASE_URL``; prints one JSON line.
+``python -m bench.pdf`` with the data set's ``DATABASE_URL``; prints one JSON line.
 The peak is the process's maximum resident set (``ru_maxrss``), so it includes Django, WeasyPrint
 and the report's data; the resident set just before rendering is given beside it.
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotti.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
     import weasyprint  # noqa: F401 - loaded before the baseline, as a server process has it
     from django.core.management import call_command
 
-    from pilotti.scale.bench.worker import _largest
+    from bench.worker import _largest
 
     programme = _largest(f"skaala-{int(os.environ.get('BENCH_SEED', '1'))}")
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

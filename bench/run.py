@@ -44,7 +44,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PAGES = ("programme", "funnel", "roll_call", "report")
 PAGE_NAMES = {
@@ -72,6 +72,7 @@ class DataSet:
         return {
             **os.environ,
             "DATABASE_URL": self.url,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "HTTPS": "off",
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "BENCH_SEED": str(self.seed),
@@ -179,7 +180,7 @@ def _generation_figures(output: str) -> dict[str, Any]:
 class Worker:
     def __init__(self, data: DataSet) -> None:
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "pilotti.scale.bench.worker"],
+            [PYTHON, "-m", "bench.worker"],
             cwd=ROOT,
             env=data.env(),
             stdin=subprocess.PIPE,
@@ -337,7 +338,7 @@ def throughput(data: DataSet, worker: Worker, seconds: int, clients: int, worker
         [str(Path(PYTHON).with_name("gunicorn")), "pilotti.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--backlog", "2048", "--log-level", "warning", "--preload", "--timeout", "120"],
         cwd=ROOT,
-        env=data.env(DJANGO_SETTINGS_MODULE="pilotti.scale.bench_settings"),
+        env=data.env(DJANGO_SETTINGS_MODULE="bench.throughput_settings"),
     )  # fmt: skip
     totals = {"panel": _zero(), "floor": _zero()}
     try:
@@ -379,7 +380,7 @@ def pdf(data: DataSet, timeout: int) -> dict[str, Any]:
     """The PDF report in a fresh process: its time and its peak resident memory."""
     try:
         output = subprocess.run(
-            [PYTHON, "-m", "pilotti.scale.bench.pdf"],
+            [PYTHON, "-m", "bench.pdf"],
             cwd=ROOT,
             env=data.env(),
             capture_output=True,

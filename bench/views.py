@@ -3,7 +3,7 @@
 It goes through the same middleware (sessions, CSRF, security headers, the organisation
 middleware) as the client panel, and writes one row in a transaction, as the panel does; the
 difference between the two is Pilotti's own work per answer. Reached only through
-``bench_settings`` (see there).
+``bench.throughput_settings`` (see there).
 """
 
 from django.db import connection, transaction

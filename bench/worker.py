@@ -4,7 +4,7 @@ The runner (``bench.run``) starts one worker per data set and sends each a JSON 
 measurement, alternating between them, so both sides of a ratio are measured side by side
 while the machine's load is the same. Each answer is one JSON line.
 
-``python -m pilotti.scale.bench.worker`` with the data set's ``DATABASE_URL`` in the environment.
+``python -m bench.worker`` with the data set's ``DATABASE_URL`` in the environment.
 """
 
 import json
@@ -80,17 +80,17 @@ class Worker:
         return {"seconds": seconds, "bytes": size}
 
     def report_sql(self) -> dict[str, Any]:
-        from pilotti.scale.bench import floor
+        from bench import floor
 
         started = time.perf_counter()
         rows = floor.figures(self.programme.pk)
         return {"seconds": time.perf_counter() - started, "rows": sum(len(r) for r in rows.values())}
 
     def check(self) -> dict[str, Any]:
+        from bench import floor
         from pilotti.evaluation import selectors, services
-        from pilotti.scale.bench import floor
 
-        report = services.report_build(user=None, programme=self.programme, filters=selectors.Filters(), shared=False)
+        report = services.report_build(viewer=None, programme=self.programme, filters=selectors.Filters(), shared=False)
         return {"problems": floor.same_figures(report, floor.figures(self.programme.pk))}
 
     def database(self) -> dict[str, Any]:
@@ -104,7 +104,7 @@ class Worker:
             return {"version": f"SQLite {cursor.fetchone()[0]}"}
 
     def bench_table(self) -> dict[str, Any]:
-        from pilotti.scale.bench_views import create_table
+        from bench.views import create_table
 
         create_table()
         return {}
@@ -135,7 +135,7 @@ class Worker:
     def count(self, code: str) -> dict[str, Any]:
         from django.db import connection
 
-        from pilotti.scale.bench_views import TABLE
+        from bench.views import TABLE
         from pilotti.surveys.models import ClientPanel
 
         panel = ClientPanel.objects.get(code=code)
@@ -187,7 +187,7 @@ def _with_mfa(user: Any) -> None:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotti.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()

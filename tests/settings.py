@@ -8,6 +8,9 @@ os.environ.setdefault("HTTPS", "off")
 
 from pilotti.settings import *  # noqa: F403
 
+# The benchmarks' smoke tests (bench/tests) need their command; production never installs it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+
 # Argon2 is deliberately slow; tests create many accounts and sign in often.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

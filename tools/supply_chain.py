@@ -5,7 +5,7 @@ check no package at all (the vulnerability service unreachable, or a registry mi
 PyPI's JSON API): that would be a silent pass. This wrapper fails instead, naming what was not
 checked, unless ``AUDIT_ALLOW_INCOMPLETE=1`` says an incomplete check is acceptable here; then it
 prints a warning that cannot be missed. Known vulnerabilities always fail. Run:
-``python -m pilotti.core.supply_chain`` (docs/security.md).
+``python -m tools.supply_chain`` (docs/security.md).
 """
 
 import json

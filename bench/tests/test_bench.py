@@ -1,6 +1,9 @@
 """The benchmark's pieces at a tiny size: the worker's measurements, the floor view, the table."""
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,9 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 
-from pilotti.scale import bench_views
-from pilotti.scale.bench import run
-from pilotti.scale.bench.worker import PAGES, Worker
+from bench import run, views
+from bench.worker import PAGES, Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +25,32 @@ def worker() -> Worker:
     return Worker(SEED)
 
 
-@override_settings(ROOT_URLCONF="pilotti.scale.bench_urls")
+@override_settings(ROOT_URLCONF="bench.urls")
 def test_the_floor_view_inserts_one_row() -> None:
-    bench_views.create_table()
+    views.create_table()
     response = Client().post("/bench/insert-one/", {"value": "8"})
     assert response.status_code == 302
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {bench_views.TABLE}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {views.TABLE}")  # noqa: S608
         assert cursor.fetchone()[0] == 1
 
 
 def test_the_floor_view_does_not_exist_in_pilotti_itself(client: Client) -> None:
     assert client.post("/bench/insert-one/", {"value": "8"}).status_code == 404
+
+
+def test_pilotti_itself_has_no_benchmark_command(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "pilotti.settings", "PILOTTI_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "help", "generate_scale_data"],
+        cwd=run.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Unknown command: 'generate_scale_data'" in result.stderr
 
 
 def test_it_measures_the_pages_and_the_report_and_writes_the_table(worker: Worker, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
+from bench import floor
 from pilotti.evaluation import selectors as evaluation
 from pilotti.instruments.models import Instrument, Mode, Response
 from pilotti.instruments.scoring import score
@@ -17,7 +18,6 @@ from pilotti.meetings.models import Attendance
 from pilotti.people.models import ContactDetails, Participant
 from pilotti.programmes.models import Programme
 from pilotti.recruitment.models import Enrolment, Stage
-from pilotti.scale.bench import floor
 
 pytestmark = pytest.mark.django_db
 

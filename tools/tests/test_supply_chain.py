@@ -1,6 +1,6 @@
 """`make audit`'s reading of pip-audit: an audit that checked nothing must not pass quietly."""
 
-from pilotti.core.supply_chain import INCOMPLETE, OK, VULNERABLE, judge
+from tools.supply_chain import INCOMPLETE, OK, VULNERABLE, judge
 
 CHECKED = {"name": "django", "version": "5.2.19", "vulns": []}
 SKIPPED = {"name": "whitenoise", "skip_reason": "Dependency not found on PyPI and could not be audited"}

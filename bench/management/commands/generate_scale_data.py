@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pilotti.scale.generator import AlreadyGenerated, Generator
+from bench.generator import AlreadyGenerated, Generator
 
 MAX_PARTICIPANTS = 1_000_000
 

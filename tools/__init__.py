@@ -1,0 +1,1 @@
+"""Development tooling that is not part of the product (``make audit``)."""
