@@ -274,7 +274,10 @@ AXES_USERNAME_CALLABLE = "pilotti.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Reverse proxies in front of the app: pilotti.core.client_address finds the client's address
+# behind them, for axes, allauth, the rate limits and the logs alike.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "pilotti.core.client_address.client_address"
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
