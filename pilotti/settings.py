@@ -358,7 +358,7 @@ API_FAILED_PER_IP = int(os.environ.get("API_FAILED_PER_IP", "30"))
 
 # --- Evaluation (pilotti.evaluation, docs/evaluation.md) -------------------------------
 # In anything shared outside the organisation, counts of 1 to this number minus one people are
-# suppressed, and no mean, SD, min/max or effect size is shown for fewer (INSTRUMENTS.md 3).
+# suppressed, and no mean, SD, min/max or effect size is shown for fewer (docs/statistics.md, Small numbers).
 SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "5"))
 
 # --- Static files ---------------------------------------------------------------------
@@ -460,5 +460,5 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 
 # --- The person's rights (pilotti.rights, docs/rights.md) ------------------------------------
 # Kela keeps Kanta's logs 12 years; the same is a working default for local access logs
-# (unconfirmed for systems outside Kanta, TRUST.md). Nothing prunes them automatically.
+# (unconfirmed for systems outside Kanta: docs/compliance.md, Legal references). Nothing prunes them automatically.
 ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ACCESS_LOG_RETENTION_YEARS", "12"))

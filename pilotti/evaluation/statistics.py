@@ -1,8 +1,8 @@
 """The statistics of the pilot report: pure functions on numbers the database has already
 aggregated (n, mean, SD, counts) or on per-person paired vectors. No database here.
 
-Formulas and their sources are in INSTRUMENTS.md section 2 and docs/evaluation.md; each function
-is tested against SciPy and against a worked example (tests/test_statistics.py).
+Formulas and their sources are in docs/statistics.md and docs/evaluation.md; each function
+is tested against SciPy and against a worked example (pilotti/evaluation/tests/test_statistics.py).
 """
 
 import math
@@ -16,7 +16,8 @@ from scipy import optimize, special, stats
 
 CONFIDENCE = 0.95
 # Below this many non-zero paired differences no two-sided test can reach p < 0.05: the exact
-# Wilcoxon signed-rank p-value is at least 2/2ⁿ, which is 0.0625 for n = 5 (INSTRUMENTS.md 2.6).
+# Wilcoxon signed-rank p-value is at least 2/2ⁿ, which is 0.0625 for n = 5
+# (docs/statistics.md, Wilcoxon signed-rank test).
 MIN_PAIRS_FOR_A_TEST = 6
 
 
@@ -46,7 +47,7 @@ class MeanSummary:
 
 
 def mean_ci(n: int, mean: float | None, sd: float | None, confidence: float = CONFIDENCE) -> MeanSummary:
-    """mean ± t(1−α/2, n−1) · s/√n (INSTRUMENTS.md 2.4). No interval for n < 2."""
+    """mean ± t(1−α/2, n−1) · s/√n (docs/statistics.md, t interval for a mean). No interval for n < 2."""
     if n < 1 or mean is None:
         return MeanSummary(n, None, None, None, None)
     if n < 2 or sd is None:
@@ -84,7 +85,7 @@ class Proportion:
 
 
 def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
-    """Wilson score interval for k successes of n (INSTRUMENTS.md 2.3); stays inside [0, 1]."""
+    """Wilson score interval for k successes of n (docs/statistics.md, Wilson interval); stays inside [0, 1]."""
     if n <= 0:
         return Proportion(k, n, None, None, None)
     z = _z(confidence)
@@ -96,7 +97,8 @@ def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
 
 
 def hedges_j(df: int) -> float:
-    """Hedges' exact small-sample correction J = Γ(df/2) / (√(df/2) · Γ((df−1)/2)) (INSTRUMENTS.md 2.8)."""
+    """Hedges' exact small-sample correction J = Γ(df/2) / (√(df/2) · Γ((df−1)/2)) (docs/statistics.md,
+    Effect sizes)."""
     if df < 2:
         return math.nan
     return float(math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2))
@@ -140,7 +142,7 @@ class Wilcoxon:
 def wilcoxon(differences: Sequence[float]) -> Wilcoxon:
     """Wilcoxon signed-rank on post − pre, zero differences dropped ('wilcox'), SciPy's
     automatic method: exact without ties or zeros up to 50 pairs, an exhaustive permutation
-    test with ties or zeros up to 13, else the normal approximation (INSTRUMENTS.md 2.6)."""
+    test with ties or zeros up to 13, else the normal approximation (docs/statistics.md, Wilcoxon signed-rank test)."""
     d = np.round(np.asarray(differences, dtype=float), 6)
     nonzero = d[d != 0]
     if nonzero.size == 0:

@@ -1,4 +1,4 @@
-"""Small-number suppression for anything that leaves the organisation (INSTRUMENTS.md section 3).
+"""Small-number suppression for anything that leaves the organisation (docs/statistics.md, Small numbers).
 
 ``shared(report)`` turns the internal report into the shared one:
 - primary suppression: a count of 1 … threshold − 1 people becomes ``SUPPRESSED`` (0 stays:
@@ -14,7 +14,7 @@
   for leaving are left out altogether: they are about single people.
 
 The rules are greedy (one pass per table, in the order above) and documented in
-docs/evaluation.md; tests/test_suppression.py pins each one.
+docs/evaluation.md; pilotti/evaluation/tests/test_suppression.py pins each one.
 """
 
 import copy

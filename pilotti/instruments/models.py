@@ -205,7 +205,7 @@ class Option(models.Model):
 
 
 class ScoringRule(models.Model):
-    """How a version is scored, and the constants for reliable change (INSTRUMENTS.md 2.1–2.2)."""
+    """How a version is scored, and the constants for reliable change (docs/statistics.md, Reliable change)."""
 
     version = models.OneToOneField(InstrumentVersion, on_delete=models.CASCADE, related_name="scoring")
     method = models.CharField(_("scoring method"), max_length=16, choices=METHODS, default=Method.NONE)

@@ -1,12 +1,12 @@
 """Scoring, answer checks and reliable change: pure functions over ``spec.VersionSpec``.
 
 No database here, so every rule is tested with a worked example on the shipped library's
-own files (tests/test_scoring.py). Part B (answering) and the evaluation call:
+own files (pilotti/instruments/tests/test_scoring.py). Part B (answering) and the evaluation call:
 
 - ``problems(spec, answers)``: what is wrong with a set of answers, per item key;
 - ``score(spec, answers)``: the total, subscales, band, missing items and safety flags;
 - ``reliable_change(pre, post, spec)``: the Jacobson–Truax reliable change index and the
-  person's classification (INSTRUMENTS.md 2.1–2.2).
+  person's classification (docs/statistics.md, Reliable change).
 
 Answers are keyed by item key: a number for scale, single-choice and number items (the
 option's value for single choice), a list of option values for multiple choice, text for
@@ -134,7 +134,7 @@ def _item_score(item: ItemSpec, value: AnswerValue) -> float | None:
     if number is None:
         return None
     if item.reverse_scored:
-        # value′ = (max + min) − value (INSTRUMENTS.md 1.13), from the options or the scale's ends.
+        # value′ = (max + min) − value (docs/instruments.md, Scoring), from the options or the scale's ends.
         ends = item.value_range
         if ends is not None:
             number = ends[0] + ends[1] - number
@@ -228,7 +228,7 @@ def _scaled(rule: ScoringSpec, raw: float) -> tuple[float | None, str]:
     return raw, ""
 
 
-# --- Reliable and clinically significant change (INSTRUMENTS.md 2.1–2.2) -------------------
+# --- Reliable and clinically significant change (docs/statistics.md, Reliable change) -------------------
 
 
 class Change:

@@ -1,6 +1,6 @@
 """Demo answers and measurement plans for three seed pilots, with the seeds' exact figures.
 
-- Ikaalinen (../shared/seeds/003): the client panel rated the day activity 51 times on 1–10,
+- Ikaalinen (seed 003, docs/seeds.md): the client panel rated the day activity 51 times on 1–10,
   mean 9.22 (the ratings sum to 470: 470 / 51 = 9.2157, which rounds to 9.22); both workers
   rated usefulness 5 of 5 from their own and from the clients' point of view (four ratings,
   typed in by the demo facilitator); the final survey was answered by 5 of the 8 who

@@ -1,4 +1,4 @@
-"""The five seed pilots as programmes, with their units and meetings, as ../shared/seeds describe them.
+"""The five seed pilots as programmes, with their units and meetings, as docs/seeds.md describes them.
 
 Where a seed does not say (a weekday, a start time, the length of a family track), the
 demo picks a plausible value and the description says it is made up. Idempotent: a

@@ -1,7 +1,7 @@
 """The disclosure log (luovutusloki) and the record of erasures.
 
 A disclosure is data about a person sent outside the organisation: who received it, on what
-legal basis, what was sent, when and by whom (client-data act 703/2023; TRUST.md). Like the
+legal basis, what was sent, when and by whom (client-data act 703/2023; docs/compliance.md, Legal references). Like the
 access log it is append-only: the application refuses to change or delete a row and, on
 PostgreSQL, so does the database (migration 0002).
 

@@ -1,4 +1,4 @@
-"""Ikaalinen (../shared/seeds/003): reaching people isolated at home by the pandemic.
+"""Ikaalinen (seed 003, docs/seeds.md): reaching people isolated at home by the pandemic.
 
 A practical nurse and a social counsellor reach people by outreach (about 40 contacted, 8
 committed, 7 to the end in the pilot); day activity twice a week, 15.7.–15.11.2022, at a

@@ -1,4 +1,4 @@
-"""South Savo (../shared/seeds/002): professionally guided peer-support groups.
+"""South Savo (seed 002, docs/seeds.md): professionally guided peer-support groups.
 
 Run jointly by Essote and Vaalijala with third-sector partners, for parents of neurodivergent
 children and for young people becoming independent with their families; groups from late August

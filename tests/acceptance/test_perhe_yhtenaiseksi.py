@@ -1,4 +1,4 @@
-"""Perhe yhtenäiseksi (../shared/seeds/001): family work with refugee families in Oulu.
+"""Perhe yhtenäiseksi (seed 001, docs/seeds.md): family work with refugee families in Oulu.
 
 A preventive family-therapeutic model offered to every client family when the family's
 integration plan is made; the family's situation is mapped first. In use in Oulu since September

@@ -1,4 +1,4 @@
-"""Tampere (../shared/seeds/004): peer-support groups for expecting and small-child families.
+"""Tampere (seed 004, docs/seeds.md): peer-support groups for expecting and small-child families.
 
 Immigrant and Finnish families together, each group led by a public health nurse and a peer
 instructor with an immigrant background; weekly for about seven weeks, 1.5 h; partners

@@ -1,4 +1,4 @@
-"""Valoa arkeen (../shared/seeds/000): remote parenting support in North Savo.
+"""Valoa arkeen (seed 000, docs/seeds.md): remote parenting support in North Savo.
 
 Parents of small children under strain meet a multiprofessional worker pair (social and health
 care) remotely, 12 or 13 times, once a week for three months, 1.5 h each; child health clinics

@@ -1,4 +1,4 @@
-"""The internal Ikaalinen report reproduces the seed (seeds/003); the shared one hides its small counts."""
+"""The internal Ikaalinen report reproduces seed 003 (docs/seeds.md); the shared one hides its small counts."""
 
 import pytest
 from django.core.management import call_command

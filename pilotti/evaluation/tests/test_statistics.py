@@ -1,4 +1,4 @@
-"""Each statistic against SciPy and against a worked example from its source (INSTRUMENTS.md 2)."""
+"""Each statistic against SciPy and against a worked example from its source (docs/statistics.md)."""
 
 import math
 
@@ -15,7 +15,7 @@ POST = [14, 15, 10, 18, 13, 17, 9, 19, 12, 16]
 
 
 def test_it_gives_the_wilson_interval_of_the_worked_examples() -> None:
-    # INSTRUMENTS.md 2.3: k = 7, n = 12 → [0.3195, 0.8067]; k = 0, n = 8 → [0, 0.324].
+    # docs/statistics.md, Wilson interval: k = 7, n = 12 → [0.3195, 0.8067]; k = 0, n = 8 → [0, 0.324].
     p = statistics.wilson(7, 12)
     assert (round(p.ci_low, 4), round(p.ci_high, 4)) == (0.3195, 0.8067)
     zero = statistics.wilson(0, 8)
@@ -53,7 +53,7 @@ def test_it_computes_the_sd_from_the_databases_sums() -> None:
 
 
 def test_it_has_hedges_correction_of_the_worked_example() -> None:
-    # INSTRUMENTS.md 2.8: df = 9 gives J_exact = 0.9139 and J_approx = 0.9143.
+    # docs/statistics.md, Effect sizes: df = 9 gives J_exact = 0.9139 and J_approx = 0.9143.
     assert round(statistics.hedges_j(9), 4) == 0.9139
     assert round(1 - 3 / (4 * 9 - 1), 4) == 0.9143
 
@@ -74,7 +74,7 @@ def test_its_d_av_divides_by_the_average_sd() -> None:
     result = statistics.paired(PRE, POST)
     sd_av = (np.std(PRE, ddof=1) + np.std(POST, ddof=1)) / 2
     assert result.d_av.d == pytest.approx((np.mean(POST) - np.mean(PRE)) / sd_av)
-    # High pre–post correlation inflates d_z relative to d_av (INSTRUMENTS.md 2.8).
+    # High pre–post correlation inflates d_z relative to d_av (docs/statistics.md, Effect sizes).
     assert result.r is not None
     assert result.r > 0.9
     assert result.d_z.d > result.d_av.d
@@ -110,7 +110,7 @@ def test_its_permutation_wilcoxon_with_ties_is_scipys(differences: list[float]) 
 
 
 def test_it_says_five_pairs_cannot_reach_significance() -> None:
-    # The smallest two-sided exact p with n = 5 is 2/2⁵ = 0.0625 (INSTRUMENTS.md 2.6).
+    # The smallest two-sided exact p with n = 5 is 2/2⁵ = 0.0625 (docs/statistics.md, Wilcoxon signed-rank test).
     five = statistics.paired([1, 2, 3, 4, 5], [3, 5, 7, 9, 11])
     assert five.wilcoxon.p == pytest.approx(0.0625)
     assert not five.can_reach_significance
@@ -131,7 +131,7 @@ def test_it_survives_no_variation_and_a_single_pair() -> None:
 
 
 def test_reliable_change_is_the_instruments_jacobson_truax() -> None:
-    # INSTRUMENTS.md 2.1: PHQ-9 with SD1 = 5.0, r = 0.84 → S_diff 2.83, threshold 5.54 points.
+    # docs/statistics.md, Reliable change: PHQ-9 with SD1 = 5.0, r = 0.84 → S_diff 2.83, threshold 5.54 points.
     spec = ScoringSpec(
         method="sum", direction=Direction.LOWER_IS_BETTER, reliability=0.84, clinical_sd=5.0, clinical_cutoff=10
     )

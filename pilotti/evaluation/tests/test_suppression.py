@@ -1,4 +1,4 @@
-"""The small-number rules (INSTRUMENTS.md section 3), one by one."""
+"""The small-number rules (docs/statistics.md, Small numbers), one by one."""
 
 from typing import Any
 

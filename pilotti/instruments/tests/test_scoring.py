@@ -230,7 +230,7 @@ def test_it_takes_the_mean_of_the_items() -> None:
 
 
 def test_it_computes_the_worked_rci_example_of_instruments_md() -> None:
-    # INSTRUMENTS.md 2.1: SD1 = 5.0, r = 0.84 → SE = 2.0, S_diff = 2.83, threshold 5.54.
+    # docs/statistics.md, Reliable change: SD1 = 5.0, r = 0.84 → SE = 2.0, S_diff = 2.83, threshold 5.54.
     rule = ScoringSpec(
         method=Method.SUM, direction="lower_is_better", reliability=0.84, clinical_sd=5.0, clinical_cutoff=10
     )
