@@ -1,6 +1,5 @@
 """Writes to organisations and memberships. Each is one atomic action that records who did it."""
 
-import hashlib
 import secrets
 from collections.abc import Callable
 
@@ -13,13 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.tokens import hash_token
 from pilotti.organisations.models import Invitation, Membership, Organisation, Role
 from pilotti.organisations.selectors import count_active_admins
 from pilotti.organisations.validators import normalise_business_id
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -76,11 +72,27 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
     """Deactivates (or reactivates) a membership; it is never deleted, so history stays."""
     if not active:
         _refuse_losing_last_admin(membership)
+    reactivated = active and not membership.is_active
     membership.is_active = active
     membership._history_user = actor  # type: ignore[attr-defined]
     membership._change_reason = "reactivated" if active else "deactivated"  # type: ignore[attr-defined]
     membership.save()
+    if reactivated:
+        _tell_reactivated(actor=actor, membership=membership)
     return membership
+
+
+def _tell_reactivated(*, actor: User, membership: Membership) -> None:
+    """An admin who reactivates a membership opens the organisation to that account again, through
+    its single sign-on too: the person hears of it and can object (issue 19, finding 1)."""
+    context = {"membership": membership, "actor": actor}
+    with translation.override(translation.get_language()):
+        subject = _("Your access to %(organisation)s in Pilotti is active again") % {
+            "organisation": membership.organisation.name
+        }
+        body = render_to_string("organisations/email/reactivated.txt", context)
+    recipient = membership.user.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]))
 
 
 def member_invite(
