@@ -64,8 +64,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# surveys/locale holds only the participant languages (docs/answering.md): ignored, or makemessages
+# would move the surveys app's Finnish, Swedish and English strings there.
 makemessages: $(VENV)/.installed
-	cd pilotti && ../$(PY) ../manage.py makemessages -l fi -l sv -l en --no-obsolete --add-location=file
+	cd pilotti && ../$(PY) ../manage.py makemessages -l fi -l sv -l en --no-obsolete --add-location=file --ignore=surveys/locale
 
 # Supply chain (docs/security.md): an SBOM of the installed environment, then pip-audit read
 # strictly: known vulnerabilities fail, and so does an audit that could not check every package

@@ -5,14 +5,19 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pilotti.evaluation.selectors import DEFAULT_DOSE, Filters
 from pilotti.programmes.models import DeliveryUnit
 
 
 class ReportFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=pgettext_lazy("date filter", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=pgettext_lazy("date filter", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     dose = forms.IntegerField(
         label=_("Dose: attended at least this many per cent of the meetings"),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pilotti.instruments.spec import Direction, ItemType, Method, MissingRule, ReliabilityKind, text_in
 from pilotti.organisations.models import Organisation
@@ -239,8 +240,8 @@ class Band(models.Model):
     subscale = models.ForeignKey(Subscale, on_delete=models.CASCADE, null=True, blank=True, related_name="bands")
     position = models.PositiveSmallIntegerField(default=0)
     key = models.SlugField(_("key"), max_length=60)
-    low = models.FloatField(_("from"))
-    high = models.FloatField(_("to"))
+    low = models.FloatField(pgettext_lazy("score band", "from"))
+    high = models.FloatField(pgettext_lazy("score band", "to"))
     label = models.JSONField(_("label"), default=dict, blank=True)
 
     class Meta:

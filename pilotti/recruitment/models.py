@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilotti.organisations.models import Organisation
@@ -127,8 +128,10 @@ class StageChange(models.Model):
     """One step of an enrolment, kept for good: who moved it, when, and to which unit."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
-    from_stage = models.CharField(_("from"), max_length=16, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
+    from_stage = models.CharField(
+        pgettext_lazy("stage change", "from"), max_length=16, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(pgettext_lazy("stage change", "to"), max_length=16, choices=Stage.choices)
     on = models.DateField(_("date"))
     unit = models.ForeignKey(DeliveryUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=300, blank=True)

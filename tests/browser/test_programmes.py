@@ -42,7 +42,7 @@ def test_it_creates_a_programme_and_a_twice_weekly_unit_that_skips_holidays(
     assert_accessible(phone)
     programme_url = phone.url
 
-    phone.locator("main a", has_text="Uusi paikka").click()
+    phone.locator("main a", has_text="Uusi toimipaikka").click()
     fill(phone, {"name": "Olohuone", "street_address": "Valtakatu 1", "municipality": "Ikaalinen"})
     phone.locator("main form button[type=submit]").last.click()
     expect(phone).to_have_url(programme_url)
