@@ -7,6 +7,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from pilotti.evaluation.report.types import Report
+
 MAX_LIMIT = 200
 
 # The models' choices, written out so that the schema and the type checker both see them
@@ -18,6 +20,9 @@ GenderValue = Literal["", "female", "male", "other", "not_said"]
 AgeBandValue = Literal["", "under_18", "18_29", "30_44", "45_64", "65_plus"]
 AttendanceStatus = Literal["present", "absent", "excused"]
 AnswerValue = int | float | str | list[int] | None
+# The report's contract is declared once, beside the report; pydantic reads its TypedDicts field by
+# field, so the OpenAPI schema describes every figure and where it may be "suppressed".
+ReportOut = Report
 
 
 class Error(Schema):

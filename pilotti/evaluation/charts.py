@@ -6,7 +6,10 @@ pilotti.css (CSS variables), with presentation attributes as the fallback WeasyP
 Suppressed values get no bar; each chart has a table with the same numbers beside it.
 """
 
+from collections.abc import Mapping
 from typing import Any
+
+from pilotti.evaluation.report.types import FeedbackItem, FlowStep, Report
 
 WIDTH = 640
 BAR_HEIGHT = 22
@@ -64,13 +67,13 @@ def columns(values: list[tuple[str, Any]], height: int = 160) -> dict[str, Any]:
     return {"width": WIDTH, "height": height + 20, "baseline": height, "top": int(top), "columns": cols}
 
 
-def flow(steps: list[dict[str, Any]]) -> dict[str, Any]:
+def flow(steps: list[FlowStep]) -> dict[str, Any]:
     """The CONSORT-style flow: a box per step, and beside it a box of who left before the next."""
     boxes: list[dict[str, Any]] = []
     box_height = 54
     row = box_height + 36
     for n, step in enumerate(steps):
-        left = [entry for entry in step.get("left", []) if entry["n"] != 0]
+        left: list[Mapping[str, Any]] = [entry for entry in step["left"] if entry["n"] != 0]
         if step.get("in_progress"):
             left.append({"label": None, "n": step["in_progress"]})
         y = n * row
@@ -106,7 +109,7 @@ UNIT_ROWS = 100
 TEXT_ROWS = 50
 
 
-def with_charts(report: dict[str, Any]) -> dict[str, Any]:
+def with_charts(report: Report) -> dict[str, Any]:
     """The report arranged for the page and the PDF: long lists summarised, chart geometry added
     (neither is part of the JSON). The report itself is left as it was."""
     import copy
@@ -114,7 +117,7 @@ def with_charts(report: dict[str, Any]) -> dict[str, Any]:
     attendance, units = report["attendance"], report["comparison"]["units"]
     by_number = len(attendance["meetings"]) > MEETING_ROWS
     many_people = len(attendance["participants"]) > PARTICIPANT_ROWS
-    result = {
+    result: dict[str, Any] = {
         **report,
         "attendance": {
             **attendance,
@@ -152,7 +155,7 @@ def with_charts(report: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _newest_texts(item: dict[str, Any]) -> dict[str, Any]:
+def _newest_texts(item: FeedbackItem) -> dict[str, Any]:
     """A copy of a feedback item with at most ``TEXT_ROWS`` written answers, the newest."""
     answers = item.get("answers")
     if not answers or len(answers) <= TEXT_ROWS:

@@ -20,9 +20,11 @@ docs/evaluation.md; pilotti/evaluation/tests/test_suppression.py pins each one.
 import copy
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+
+from pilotti.evaluation.report.types import Report
 
 SUPPRESSED = "suppressed"
 STAGE_COLUMNS = (
@@ -287,10 +289,12 @@ def comparison(data: dict[str, Any], limit: int, *, only_others: bool = False) -
                 row[key] = cell
 
 
-def shared(report: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
+def shared(report: Report, limit: int | None = None) -> Report:
     """The shared view of an internal report (a new dictionary; the internal one is untouched)."""
     limit = limit if limit is not None else threshold()
-    result = copy.deepcopy(report)
+    # The rules walk the report by its declared key names and replace values with SUPPRESSED or
+    # drop keys the contract marks NotRequired: they work on the plain tree, which stays a Report.
+    result = cast(dict[str, Any], copy.deepcopy(report))
     result["view"] = "shared"
     result["threshold"] = limit
     recruitment(result["recruitment"], limit)
@@ -298,13 +302,13 @@ def shared(report: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
     feedback(result["feedback"], limit)
     before_after(result["before_after"], limit)
     comparison(result["comparison"], limit)
-    return result
+    return cast(Report, result)
 
 
-def internal(report: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
+def internal(report: Report, limit: int | None = None) -> Report:
     """The internal view: unsuppressed, except other organisations' rows in the comparison."""
     limit = limit if limit is not None else threshold()
     # Only the comparison changes: copying the whole report (every participant's row) cost seconds.
-    result = {**report, "threshold": limit, "comparison": copy.deepcopy(report["comparison"])}
-    comparison(result["comparison"], limit, only_others=True)
+    result: Report = {**report, "threshold": limit, "comparison": copy.deepcopy(report["comparison"])}
+    comparison(cast(dict[str, Any], result["comparison"]), limit, only_others=True)
     return result

@@ -7,29 +7,32 @@ under pseudonymous codes.
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from pilotti.core.spreadsheets import append_row, csv_safe
+from pilotti.evaluation.report.types import Report
 from pilotti.recruitment.selectors import FUNNEL_STAGES, NOW_STAGES
 
 Table = tuple[list[str], list[list[Any]]]
 STAGES = [*FUNNEL_STAGES, *NOW_STAGES]
 
 
-def tables(report: dict[str, Any]) -> dict[str, Table]:
+def tables(report: Report) -> dict[str, Table]:
     result: dict[str, Table] = {}
     recruitment = report["recruitment"]
     result["recruitment_segments"] = (
         ["segment", "target", *STAGES],
         [
-            ["(total)" if r is recruitment["total"] else r["segment"], r["target"], *(r[s] for s in STAGES)]
+            ["(total)" if r is recruitment["total"] else r["segment"], r["target"], *_stages(r)]
             for r in [*recruitment["segments"], recruitment["total"]]
         ],
     )
     result["recruitment_sources"] = (
         ["referral_source", *STAGES],
-        [[r["source"], *(r[s] for s in STAGES)] for r in recruitment["referral_sources"]],
+        [[r["source"], *_stages(r)] for r in recruitment["referral_sources"]],
     )
     result["flow"] = (
         ["step", "n", "declined", "not_reached", "dropped_out", "in_progress"],
@@ -119,7 +122,7 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
             for g in score["groups"]:
                 pick = _picker(g)
 
-                rci = (g.get("rci") or {}).get("counts") or {}
+                rci = g["rci"].get("counts") or {} if "rci" in g else {}
                 changes.append(
                     [
                         instrument["instrument"],
@@ -206,11 +209,7 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
                     r["completed"],
                     r["meetings_held"],
                     r["attendance_rate"],
-                    *(
-                        (r["ratings"].get(k) or {}).get(part)
-                        for k in keys
-                        for part in ("n", "mean", "ci_low", "ci_high")
-                    ),
+                    *(_part(r["ratings"].get(k), part) for k in keys for part in ("n", "mean", "ci_low", "ci_high")),
                 ]
                 for r in comparison[level]
             ],
@@ -218,7 +217,11 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
     return result
 
 
-def _picker(group: dict[str, Any]) -> Any:
+def _stages(row: Mapping[str, Any]) -> list[Any]:
+    return [row[stage] for stage in STAGES]
+
+
+def _picker(group: Mapping[str, Any]) -> Any:
     def pick(key: str, sub: str) -> Any:
         value = group.get(key)
         return value.get(sub) if isinstance(value, dict) else None
@@ -226,7 +229,11 @@ def _picker(group: dict[str, Any]) -> Any:
     return pick
 
 
-def as_csv(report: dict[str, Any]) -> str:
+def _part(rating: Mapping[str, Any] | None, key: str) -> Any:
+    return None if rating is None else rating.get(key)
+
+
+def as_csv(report: Report) -> str:
     """Long format: one line per cell, table · row · column · value."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -234,25 +241,25 @@ def as_csv(report: dict[str, Any]) -> str:
     for name, (header, rows) in tables(report).items():
         for number, row in enumerate(rows, start=1):
             for column, value in zip(header, row, strict=True):
-                writer.writerow([report["view"], name, number, column, "" if value is None else value])
+                writer.writerow([csv_safe(v) for v in (report["view"], name, number, column, value)])
     return out.getvalue()
 
 
-def as_xlsx(report: dict[str, Any]) -> bytes:
+def as_xlsx(report: Report) -> bytes:
     """A sheet per table, the view and filters on the first."""
     book = Workbook()
     about = book.create_sheet("report", 0)
     book.remove(book.worksheets[1])  # the empty default sheet
-    about.append(["programme", report["programme"]["slug"]])
-    about.append(["view", report["view"]])
-    about.append(["threshold", report.get("threshold")])
+    append_row(about, ["programme", report["programme"]["slug"]])
+    append_row(about, ["view", report["view"]])
+    append_row(about, ["threshold", report.get("threshold")])
     for key, value in report["filters"].items():
-        about.append([key, value])
+        append_row(about, [key, value])
     for name, (header, rows) in tables(report).items():
         sheet = book.create_sheet(name[:31])
-        sheet.append(header)
+        append_row(sheet, header)
         for row in rows:
-            sheet.append([value if not isinstance(value, bool) else int(value) for value in row])
+            append_row(sheet, [value if not isinstance(value, bool) else int(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         filters = selectors.Filters(
             since=options["since"], until=options["until"], unit=unit, dose=max(1, min(100, options["dose"])) / 100
         )
-        report = services.report_build(user=None, programme=programme, filters=filters, shared=options["shared"])
+        report = services.report_build(viewer=None, programme=programme, filters=filters, shared=options["shared"])
         content = self._render(report, options["format"])
         out = options["out"]
         if out:
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
 
-    def _render(self, report: dict[str, Any], format: str) -> str | bytes:
+    def _render(self, report: selectors.Report, format: str) -> str | bytes:
         if format == "json":
             # Compact: only then does json use its C encoder; indenting a national programme's report
             # took longer than computing it (docs/benchmarks.md). ``python -m json.tool`` indents.
