@@ -5,12 +5,14 @@ import ast
 import re
 from pathlib import Path
 
+import allauth
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import strip_tags
 
 from conftest import World, signed_in
+from pilotti.accounts.allauth_words import ALLAUTH_MSGIDS
 from tests.test_isolation import OWN_ACCOUNT_ONLY, all_patterns, registered_kwargs
 
 LOCALE = Path(__file__).resolve().parents[1] / "pilotti" / "locale"
@@ -59,9 +61,9 @@ FORBIDDEN: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def translations(language: str) -> list[tuple[str, str]]:
+def translations(po: Path) -> list[tuple[str, str]]:
     """(msgid, msgstr) of every translated entry, fuzzy ones left out as msgfmt leaves them out."""
-    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = po.read_text(encoding="utf-8")
     entries = []
     for block in text.split("\n\n"):
         if "#, fuzzy" in block:
@@ -83,17 +85,23 @@ def translations(language: str) -> list[tuple[str, str]]:
     return entries
 
 
-def offences(language: str, text: str) -> list[str]:
+# The test data name programmes in Finnish ("Alfan ohjelma"), and pages show those names: on a
+# page, "ohjelma" is not necessarily Pilotti's own word. The catalogues are still checked for it.
+NOT_ON_PAGES = {r"\bohjelm"}
+
+
+def offences(language: str, text: str, *, page: bool = False) -> list[str]:
     return [
         f"{match.group(0)!r} ({instead})"
         for pattern, instead in FORBIDDEN[language]
+        if not (page and pattern in NOT_ON_PAGES)
         for match in re.finditer(pattern, text, re.IGNORECASE)
     ]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_it_uses_the_glossarys_words_in_every_translation(language: str) -> None:
-    entries = translations(language)
+    entries = translations(LOCALE / language / "LC_MESSAGES" / "django.po")
     assert len(entries) > 1000
     found = [f"{msgid[:60]!r}: {', '.join(hits)}" for msgid, msgstr in entries if (hits := offences(language, msgstr))]
     assert not found, "\n".join(found)
@@ -139,7 +147,20 @@ def test_it_shows_the_glossarys_words_on_every_staff_page(world: World, language
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         pages += 1
-        if hits := offences(language, strip_tags(response.content.decode())):
+        if hits := offences(language, strip_tags(response.content.decode()), page=True):
             found.append(f"{url} ({name}): {', '.join(sorted(set(hits)))}")
     assert pages > 50
     assert not found, "\n".join(found)
+
+
+def test_it_rewords_only_texts_that_allauth_has() -> None:
+    allauth_fi = Path(allauth.__file__).parent / "locale" / "fi" / "LC_MESSAGES" / "django.po"
+    assert set(ALLAUTH_MSGIDS) <= {msgid for msgid, _ in translations(allauth_fi)}
+
+
+def test_it_names_two_factor_authentication_on_allauths_pages_as_pilotti_does(world: World) -> None:
+    client = signed_in(world.coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "Kaksivaiheinen tunnistautuminen" in page
+    assert "tunnistus" not in page
