@@ -5,12 +5,17 @@ A in another role, and an outsider (admin of organisation B only). Isolation tes
 one-liners: sign in as the outsider and expect a 404.
 """
 
+import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +42,55 @@ class World:
 
 
 PASSWORD = "correct horse battery"
+
+# --- The day the suite runs on -----------------------------------------------------------------
+# `PILOTTI_TEST_TODAY=2026-12-06` (or `2026-12-06T23:30`) runs the suite with the clock moved to
+# that day, at the present time of day in Helsinki unless a time is given; the clock keeps
+# running. CI runs the tests marked `calendar` on a public holiday, a Sunday, the day daylight
+# saving time starts and New Year's Eve (.ci/run, docs/testing.md), because a suite that passes
+# only on ordinary weekdays failed on Independence Day.
+TEST_TODAY = "PILOTTI_TEST_TODAY"
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# Tests whose outcome can depend on the day they run: schedules generated from today, the demo
+# (it starts a family track on the day it is loaded), reminders and due questionnaires.
+CALENDAR_TESTS = (
+    "pilotti/programmes/tests/",
+    "pilotti/meetings/tests/",
+    "pilotti/measurement/tests/",
+    "pilotti/core/tests/test_load_demo.py",
+    "tests/browser/test_guide.py::test_facilitator_guide",
+)
+
+
+def moment_of(value: str, now: datetime) -> datetime:
+    """The moment a `PILOTTI_TEST_TODAY` value names: its day at ``now``'s Helsinki time of day,
+    or the day and time it gives."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY}={value!r} is not a date like 2026-12-06 or 2026-12-06T23:30") from None
+    if len(value) == len("2026-12-06"):
+        moment = datetime.combine(date.fromisoformat(value), now.astimezone(HELSINKI).time())
+    return moment.replace(tzinfo=HELSINKI) if moment.tzinfo is None else moment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "calendar: the outcome can depend on the day (run on chosen days in CI)")
+    if value := os.environ.get(TEST_TODAY):
+        # Started before collection, so that module-level dates see the chosen day too.
+        time_machine.travel(moment_of(value, datetime.now(HELSINKI)), tick=True).start()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: Iterable[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(CALENDAR_TESTS):
+            item.add_marker(pytest.mark.calendar)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    value = os.environ.get(TEST_TODAY)
+    return f"{TEST_TODAY}={value}: the clock reads {datetime.now(HELSINKI):%Y-%m-%d %H:%M %Z}" if value else None
 
 
 def make_user(email: str, *, with_mfa: bool = True, **extra: object) -> User:

@@ -458,6 +458,8 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
         )
         if facilitator is not None and u.facilitator_role:
             services.facilitator_assign(actor=None, unit=units[u.name], user=facilitator, role=u.facilitator_role)
+        if u.starts_on_load:
+            _meet_today(units[u.name], u.at, today)
     for u in spec.units:  # statuses last: a replacement must exist before it is named
         for status, on, reason in u.statuses:
             replacement = units.get(u.replaced_by or "") if status == S.DISCONTINUED else None
@@ -471,6 +473,14 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
             )
     for unit in units.values():
         _record_meetings(unit, spec.fields.topics)
+
+
+def _meet_today(unit: DeliveryUnit, at: time, today: date) -> None:
+    """The schedule rightly skips public holidays, but the facilitator's "Today" must have a
+    meeting whatever day the demo is loaded: on a holiday the first meeting moves to today."""
+    first = unit.meetings.order_by("starts_at").first()
+    if first is not None and first.starts_at.astimezone(HELSINKI).date() != today:
+        services.meeting_move(actor=None, meeting=first, starts_at=services.helsinki(today, at))
 
 
 def _record_meetings(unit: DeliveryUnit, topics: list[str]) -> None:

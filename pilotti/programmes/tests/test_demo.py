@@ -1,5 +1,8 @@
 from datetime import datetime
 
+import pytest
+import time_machine
+
 from pilotti.organisations import demo as organisations_demo
 from pilotti.programmes import demo
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
@@ -93,3 +96,24 @@ def test_it_records_the_past_demo_meetings_as_held_with_themes(db: None) -> None
     today = DeliveryUnit.objects.get(name="Perhepolku OU-03").meetings.filter(status=Meeting.Status.SCHEDULED)
     assert today.count() == 8
     assert today.first().interpreter_language == "arabia"  # type: ignore[union-attr]
+
+
+# Independence Day on a Sunday, New Year's Eve, the night daylight saving time starts, Midsummer.
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 6, 9, 0, tzinfo=HELSINKI),
+        datetime(2026, 12, 31, 23, 30, tzinfo=HELSINKI),
+        datetime(2026, 3, 29, 2, 30, tzinfo=HELSINKI),
+        datetime(2027, 6, 25, 12, 0, tzinfo=HELSINKI),
+    ],
+    ids=str,
+)
+def test_it_gives_the_facilitator_a_meeting_on_the_day_the_demo_is_loaded(db: None, moment: datetime) -> None:
+    with time_machine.travel(moment, tick=False):
+        organisations_demo.load()
+        demo.load()
+    track = DeliveryUnit.objects.get(name="Perhepolku OU-03")
+    days = [m.starts_at.astimezone(HELSINKI).date() for m in track.meetings.filter(status=Meeting.Status.SCHEDULED)]
+    assert days[0] == moment.date()
+    assert len(days) == 8
