@@ -132,7 +132,7 @@ def test_valoa_arkeen_runs_remote_family_tracks_from_clinic_referral_to_report(
         url,
         steps.Answers({"factors": [1, 3]}, {"other": "Vauva heräilee öisin."}),
         language="fi",
-        heading="Kuormitustekijät alussa",
+        heading="Mikä sinua kuormittaa?",
     )
     url = steps.make_link(worker, second_track[1], mikko, "pilotti-final-survey")
     steps.answer_link(open_page("phone"), url, steps.Answers({"benefit": 5}), language="fi", heading="Loppukysely")

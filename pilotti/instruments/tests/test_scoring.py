@@ -183,9 +183,9 @@ def test_it_offers_the_eleven_strain_factors_of_valoa_arkeen() -> None:
         "Ahdistus",
         "Huolestuneisuus",
         "Mielialan muutokset",
-        "Muut mielenterveyden haasteet",
-        "Lapseen tai perhesuhteisiin liittyvät haasteet",
-        "Päihteiden käyttö",
+        "Muut mielenterveyden vaikeudet",
+        "Lapseen tai perhesuhteisiin liittyvät vaikeudet",
+        "Alkoholin tai huumeiden käyttö",
     ]
     assert problems(library("pilotti-strain-factors"), {"factors": [1, 3, 11]}) == {}
 
