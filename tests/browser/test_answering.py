@@ -196,4 +196,5 @@ def test_a_safety_answer_shows_where_to_get_help(
     expect(help_now.locator("a[href='tel:+358925250111']")).to_have_text("09 2525 0111")
     expect(help_now).to_contain_text(HELP_LINE_OF[language])
     fits(phone)
+    phone.screenshot(path=Path(tempfile.gettempdir()) / f"pilotti-help-now-{language}-390.png", full_page=True)
     assert SafetyAlert.objects.filter(participant=finn).count() == 1
