@@ -27,6 +27,7 @@ FORBIDDEN: dict[str, list[tuple[str, str]]] = {
         (r"segmentt", "segment: kohderyhmä"),
         (r"ilmoittau", "staff enrol people: ottaa mukaan, osallistuminen"),
         (r"nimenhuu", "roll call: läsnäolot"),
+        (r"ohjaustaho", "referral source: ohjautumisreitti"),
         (r"(?<!ei )\btavoitet", "contacted: yhteyttä otettu (tavoitettu means reached)"),
         (r"\bpäättäneet|\bpäättyneet", "completers: loppuun osallistuneet"),
         (r"asiakasraa", "client panel: nimetön palaute (asiakasraati is the client council)"),
@@ -47,10 +48,11 @@ FORBIDDEN: dict[str, list[tuple[str, str]]] = {
         (r"\banmäl(a|d|da|de|t|s)?\b(?! förhinder)", "enrol: skriva in (anmält förhinder stays for excused)"),
         (r"\boanmäl", "enrol: skriva in"),
         (r"upprop", "roll call: närvaro"),
+        (r"remitterande instans", "referral source: hänvisningsväg"),
         (r"\bsegment(et|en)?\b", "segment: målgrupp"),
         (r"klientpanel", "client panel: anonym respons"),
         (r"åtkomstlogg|logg(en)? över användning|utlämningslogg", "access log: användningslogg; utlämnandelogg"),
-        (r"arbetare", "workers: personal"),
+        (r"\barbetar(e|na)", "workers: personal (arbetar, the verb, stays)"),
         (r"förfallo|\bförfaller\b", "due date: planerat datum"),
         (r"klientdatalag|klienthandling", "the law: lagen om behandling av kunduppgifter; kundhandlingar"),
         (r"reservkod", "recovery codes: återställningskoder"),
@@ -114,6 +116,7 @@ def test_it_uses_the_glossarys_words_in_every_translation(language: str) -> None
         ("fi", "Yksiköiden sivut"),
         ("fi", "Valitse jokin oman organisaationne toteutuksista."),
         ("sv", "Dina arbetare har fått veta"),
+        ("sv", "Arbetarnas bedömningar"),
         ("sv", "Ni har redan en plats"),
         ("sv", "Oanmälda besökare"),
     ],
@@ -124,7 +127,13 @@ def test_it_catches_the_variants_the_review_found(language: str, text: str) -> N
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fi", "Ei tavoitettu"), ("fi", "Tarkenne"), ("sv", "Anmält förhinder"), ("sv", "Inskrivna")],
+    [
+        ("fi", "Ei tavoitettu"),
+        ("fi", "Tarkenne"),
+        ("sv", "Anmält förhinder"),
+        ("sv", "De som arbetar med dig"),
+        ("sv", "Inskrivna"),
+    ],
 )
 def test_it_lets_the_right_words_through(language: str, text: str) -> None:
     assert not offences(language, text)
