@@ -29,6 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import Max
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import Answer, Instrument, InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, score
 from pilotti.instruments.selectors import current_version, spec_of, version_with_structure
@@ -64,7 +65,6 @@ from pilotti.programmes.models import (
 from pilotti.programmes.models import (
     Mode as DeliveryMode,
 )
-from pilotti.programmes.services import HELSINKI
 from pilotti.recruitment.models import Enrolment as EnrolmentRow
 from pilotti.recruitment.models import ReferralSource, Stage, StageChange
 from pilotti.surveys.models import ClientPanel

@@ -13,6 +13,7 @@ from pilotti.api import services
 from pilotti.api.selectors import Caller, caller_for
 from pilotti.core.client_address import client_address
 from pilotti.core.ratelimit import Limit, consume
+from pilotti.core.tokens import hash_token
 
 
 class RateLimited(Exception):
@@ -25,7 +26,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
         """The caller of a live token, or None (401): unknown, revoked, expired, or its holder's
         account or membership in the token's organisation is no longer active."""
-        caller = caller_for(services.hash_token(token.strip()))
+        caller = caller_for(hash_token(token.strip()))
         if caller is None:
             failed = Limit("api-failed", settings.API_FAILED_PER_IP, 600)
             wait = consume(failed, client_address(request) or "unknown")

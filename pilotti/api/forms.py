@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pilotti.api.models import Access
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
-from pilotti.programmes.services import HELSINKI
 
 
 class TokenForm(forms.Form):

@@ -1,6 +1,5 @@
 """Writes of API tokens: made (the token is returned once, only its hash is kept), used, revoked."""
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -12,16 +11,13 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.api.models import Access, ApiToken
 from pilotti.api.selectors import can_revoke
+from pilotti.core.tokens import hash_token
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.selectors import memberships_of
 
 TOKEN_START = "pilotti_"  # noqa: S105 - the public start of every token, not a secret
 # No look-alike characters in the visible part: people read it aloud when asking an admin.
 PREFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_prefix() -> str:

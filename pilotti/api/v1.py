@@ -41,6 +41,7 @@ from pilotti.api.selectors import (
 )
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access, log_access_many
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import selectors as evaluation
 from pilotti.evaluation.services import report_build
 from pilotti.instruments import selectors as instruments
@@ -54,7 +55,6 @@ from pilotti.people.models import HouseholdMember, Participant
 from pilotti.people.services import ProfileFields, participant_create
 from pilotti.programmes import selectors as programme_selectors
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
-from pilotti.programmes.services import HELSINKI
 from pilotti.recruitment.models import Enrolment
 from pilotti.recruitment.services import EnrolmentFields, enrolment_create
 from pilotti.surveys import selectors as surveys

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import Instrument, Mode, Response
 from pilotti.instruments.scoring import AnswerValue
 from pilotti.instruments.selectors import current_version
@@ -36,7 +37,6 @@ from pilotti.people.demo import Loader, _code
 from pilotti.people.models import Participant
 from pilotti.programmes.demo import DEMO_FACILITATOR
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
-from pilotti.programmes.services import HELSINKI
 
 IKAALINEN = "ikaalinen-paivatoiminta"
 ESSOTE = "ohjatut-vertaistukiryhmat"

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.tokens import hash_token
+from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
-from pilotti.meetings.services import hash_token
 from pilotti.people.models import HouseholdMember, Participant, Relation
 from pilotti.people.selectors import participants_visible_to, participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.services import HELSINKI
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, Stage
 from pilotti.recruitment.selectors import enrolments_visible_to
 

@@ -4,7 +4,6 @@ Meeting writes are in ``pilotti.programmes.services`` (the one exception is the 
 unregistered visitors, recorded with the roll call); reminders are sent by reminders.py.
 """
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -14,16 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.tokens import hash_token
+from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
 from pilotti.people.models import HouseholdMember, Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.services import HELSINKI
 
 MAX_VISITORS = 999
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

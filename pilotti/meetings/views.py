@@ -22,6 +22,7 @@ from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
 from pilotti.core.forms import add_service_errors
+from pilotti.core.zone import HELSINKI
 from pilotti.meetings import ical, selectors, services
 from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
@@ -69,7 +70,7 @@ def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> d
 
 def _log_names_shown(request: HttpRequest, meeting: Meeting, roll: selectors.RollCall) -> None:
     """One entry per person whose name the roll call shows, so each person's log lists it."""
-    local = meeting.starts_at.astimezone(programme_services.HELSINKI)
+    local = meeting.starts_at.astimezone(HELSINKI)
     log_access_many(
         request,
         participants=[row.participant for row in roll.rows if row.name and row.participant is not None],
@@ -87,14 +88,14 @@ def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 def _meeting_page(request: HttpRequest, meeting: Meeting, *, status: int = 200) -> HttpResponse:
     can_change = programmes.can_change_meetings(_user(request), meeting.unit)
-    today = timezone.now().astimezone(programme_services.HELSINKI).date()
+    today = timezone.now().astimezone(HELSINKI).date()
     context = {
         "meeting": meeting,
         "unit": meeting.unit,
         "can_change": can_change,
         "can_mark_held": can_change
         and meeting.status == Meeting.Status.SCHEDULED
-        and meeting.starts_at.astimezone(programme_services.HELSINKI).date() <= today,
+        and meeting.starts_at.astimezone(HELSINKI).date() <= today,
         "can_move": can_change and meeting.status == Meeting.Status.SCHEDULED and not meeting.unit.is_closed,
         "present": meeting.facilitators_present.order_by("full_name", "email"),
         "history": meeting.history.select_related("history_user").order_by("-history_date")[:20],

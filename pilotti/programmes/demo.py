@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
 from pilotti.programmes.schedule import DateRange, Rule, ScheduleRule
-from pilotti.programmes.services import HELSINKI, ProgrammeFields
+from pilotti.programmes.services import ProgrammeFields
 
 S = DeliveryUnit.Status
 R = FacilitatorRole

@@ -11,13 +11,13 @@ organisations):
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.programmes.models import (
     Adoption,
@@ -29,7 +29,6 @@ from pilotti.programmes.models import (
     UnitFacilitator,
 )
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 

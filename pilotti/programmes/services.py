@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation
 from pilotti.programmes.models import (
     Adoption,
@@ -30,7 +30,6 @@ from pilotti.programmes.models import (
 from pilotti.programmes.schedule import ScheduleRule, generate
 
 # Meetings happen in Finland: wall-clock times are Helsinki times, whatever the server's zone.
-HELSINKI = ZoneInfo("Europe/Helsinki")
 RESERVED_SLUGS = {"new", "mine"}
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pilotti.accounts.models import User
 from pilotti.core.forms import add_service_errors
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.selectors import report_units
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
@@ -339,7 +340,7 @@ def meeting_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 @login_required
 def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid)
-    local = meeting.starts_at.astimezone(services.HELSINKI)
+    local = meeting.starts_at.astimezone(HELSINKI)
     initial = {"day": local.date(), "start_time": local.time(), "duration_minutes": meeting.duration_minutes}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core.tokens import hash_token
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
@@ -45,10 +46,6 @@ class AlreadyAnswered(Exception):
 
 class TooManyAnswers(Exception):
     """The client panel's limit of answers from one address was reached."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_path(token: str) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from pilotti.core.zone import HELSINKI
 from pilotti.instruments import fileformat
 from pilotti.instruments.models import InstrumentVersion, Response
 from pilotti.instruments.selectors import current_version
@@ -15,7 +16,6 @@ from pilotti.people import services as people
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
-from pilotti.programmes.services import HELSINKI
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.services import enrolment_transition
 

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 from pilotti.accounts.models import User
+from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import Instrument, Mode, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.instruments.services import library_load, response_record
@@ -12,7 +13,6 @@ from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.programmes.services import HELSINKI
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 
 FIRST = date(2019, 10, 30)  # make_unit's first meeting (a Wednesday); weekly after that

@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.core.zone import HELSINKI
 from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
 from pilotti.programmes import services
 from pilotti.programmes.selectors import my_week
-from pilotti.programmes.services import HELSINKI
 
 
 def _week(world: World, units: int, per_unit: int) -> None:

@@ -3,10 +3,10 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations import demo as organisations_demo
 from pilotti.programmes import demo
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
-from pilotti.programmes.services import HELSINKI
 
 
 def _snapshot() -> tuple[int, int, int]:

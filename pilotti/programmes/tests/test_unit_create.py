@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.core.zone import HELSINKI
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.services import HELSINKI
 from pilotti.programmes.tests.helpers import make_programme, make_site
 
 

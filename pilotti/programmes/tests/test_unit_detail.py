@@ -3,9 +3,9 @@ from datetime import date, datetime
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.core.zone import HELSINKI
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Meeting, Partnership
-from pilotti.programmes.services import HELSINKI
 from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit, queries_for
 
 

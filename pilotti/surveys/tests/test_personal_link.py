@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
+from pilotti.core.tokens import hash_token
 from pilotti.instruments.models import Mode, Response
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings import sms
@@ -26,7 +27,7 @@ def url(token: str) -> str:
 def test_it_keeps_only_the_hash_of_the_token(person: Participant) -> None:
     link, token = link_for(person)
     assert len(token) >= 43
-    assert link.token_hash == services.hash_token(token)
+    assert link.token_hash == hash_token(token)
     assert token not in link.token_hash
     assert link.expires_at > timezone.now() + timedelta(days=29)
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from pilotti.core.tokens import hash_token
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.surveys import services
 from pilotti.surveys.models import PersonalLink
 from pilotti.surveys.tests.helpers import link_for, panel_for
 
@@ -28,7 +28,7 @@ def test_a_personal_links_token_is_unguessable_and_only_its_hash_is_stored(perso
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
     stored = " ".join(str(value) for value in PersonalLink.objects.values_list().get(pk=link.pk))
     assert token not in stored
-    assert link.token_hash == services.hash_token(token)
+    assert link.token_hash == hash_token(token)
 
 
 def test_it_stops_guessing_addresses_after_a_few_misses_and_says_when_to_come_back(person: Participant) -> None:
