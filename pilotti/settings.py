@@ -163,11 +163,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE transactions take the write
-    # lock up front so that concurrent writers wait (busy timeout) instead of failing.
+    # lock up front so that concurrent writers wait (busy timeout) instead of failing. The wait
+    # is short: our own writes take milliseconds, so a longer wait only means another process
+    # holds the lock, and then every worker would hang with it; past the timeout the person
+    # gets the 503 page (core/faults.py) and can send again (docs/deployment.md, "Faults").
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -425,6 +428,17 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 # A generated file can be downloaded for this many hours; then `manage.py prune_generated_files`
 # (cron, hourly) deletes it. Requests for new files delete expired ones too.
 GENERATED_FILE_HOURS = int(os.environ.get("GENERATED_FILE_HOURS", "24"))
+# After this many seconds the waiting page says that the file takes longer than expected and
+# offers to ask again; a new request no longer waits for the old one (docs/deployment.md, "Faults").
+GENERATED_FILE_EXPECTED_SECONDS = int(os.environ.get("GENERATED_FILE_EXPECTED_SECONDS", "60"))
+# Leases of running tasks (pilotti.core.leases): the worker renews its task's lease every
+# TASK_HEARTBEAT_SECONDS; a lease not renewed for TASK_LEASE_SECONDS means the worker is gone and
+# the task runs again, at most TASK_MAX_ATTEMPTS times in all; a task running longer than
+# TASK_TIME_LIMIT seconds is failed. The largest programme's PDF takes 11 s (docs/benchmarks.md).
+TASK_HEARTBEAT_SECONDS = float(os.environ.get("TASK_HEARTBEAT_SECONDS", "10"))
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "2"))
+TASK_TIME_LIMIT = float(os.environ.get("TASK_TIME_LIMIT", "900"))
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

@@ -26,3 +26,5 @@ urlpatterns = [
 ]
 # allauth's rate limits answer with this page (it looks for ROOT_URLCONF.handler429).
 handler429 = "pilotti.core.ratelimit.too_many_requests"
+# Uncaught exceptions: 503 with Retry-After while the database is away, else a kind 500 (core/faults.py).
+handler500 = "pilotti.core.faults.server_error"

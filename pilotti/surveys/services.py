@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core import once
 from pilotti.core.tokens import hash_token
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
@@ -197,13 +198,25 @@ def personal_link_pause(*, link: PersonalLink, answers: Mapping[str, AnswerValue
     return draft
 
 
+def link_scope(link: PersonalLink) -> str:
+    """The personal link's forms' scope of one-time keys (pilotti.core.once)."""
+    return f"link:{link.pk}"
+
+
 def personal_link_submit(
-    *, link: PersonalLink, answers: Mapping[str, AnswerValue], language: str, now: datetime | None = None
+    *,
+    link: PersonalLink,
+    answers: Mapping[str, AnswerValue],
+    language: str,
+    once_key: str = "",
+    now: datetime | None = None,
 ) -> Response:
     """Stores the answers as submitted. A link is answered once: a second time raises
-    AlreadyAnswered; missing or invalid answers raise ValidationError keyed by item."""
+    AlreadyAnswered; missing or invalid answers raise ValidationError keyed by item. The form's
+    one-time key is recorded with the answer (``once_key``, see pilotti.core.once)."""
     with transaction.atomic():
         link = _locked(link)
+        once.claim(link_scope(link), once_key, now=now)
         _replace_draft(link)
         response = response_record(
             version=link.version,
@@ -266,6 +279,7 @@ def panel_answer(
     language: str,
     device_id: str,
     over_limit: bool = False,
+    once_key: str = "",
     now: datetime | None = None,
 ) -> Response:
     """One anonymous answer to the meeting's panel.
@@ -275,6 +289,8 @@ def panel_answer(
     Safety items are never offered here, so they are left out of the checks too. ``over_limit``:
     this address has sent more answers to the panel than its limit allows in the window
     (``throttling.panel_waits`` counts them with the request): a valid answer raises TooManyAnswers.
+    A form's one-time key (``once_key``) stores it once, kiosk mode too: a resend raises
+    once.AlreadyUsed.
     """
     if not panel.is_open:
         raise ValidationError(_("This questionnaire is closed."))
@@ -290,10 +306,11 @@ def panel_answer(
     # With safety items left out the form is partial for the instrument's checks; the offered
     # items were checked in full above, and the missing-items rule decides the total.
     complete = offered == {item.key for item in spec.items}
-    if panel.kiosk and complete:  # a full room's tablet: response_record is one transaction
+    if panel.kiosk and complete and not once_key:  # response_record is one transaction
         response = _panel_response(panel, version, answers, language, submitted=True, now=now)
     else:
         with transaction.atomic():
+            once.claim(panel_scope(panel), once_key, now=now)
             if not panel.kiosk:
                 try:
                     with transaction.atomic():
@@ -306,6 +323,11 @@ def panel_answer(
                 response.save(update_fields=["submitted_at"])
     response_submitted(response=response)
     return response
+
+
+def panel_scope(panel: ClientPanel) -> str:
+    """The panel's forms' scope of one-time keys (pilotti.core.once)."""
+    return f"panel:{panel.pk}"
 
 
 def _panel_response(
@@ -347,20 +369,24 @@ def paper_record(
     language: str,
     meeting: Meeting | None = None,
     answered_on: datetime | None = None,
+    once_key: str = "",
 ) -> Response:
     """A paper form typed in by staff: marked as paper, items may be left blank (the
-    instrument's missing-items rule then decides the total)."""
-    response = response_record(
-        version=version,
-        organisation=participant.organisation,
-        participant=participant,
-        meeting=meeting,
-        answers=answers,
-        mode=Mode.PAPER,
-        language=language,
-        actor=actor,
-        now=answered_on,
-    )
+    instrument's missing-items rule then decides the total). The entry form's one-time key
+    (``once_key``) stores it once: a resend raises once.AlreadyUsed."""
+    with transaction.atomic():
+        once.claim(f"paper:{participant.pk}", once_key)
+        response = response_record(
+            version=version,
+            organisation=participant.organisation,
+            participant=participant,
+            meeting=meeting,
+            answers=answers,
+            mode=Mode.PAPER,
+            language=language,
+            actor=actor,
+            now=answered_on,
+        )
     log_access(
         actor,
         participant=participant,

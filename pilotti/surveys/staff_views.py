@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
+from pilotti.core import once
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
@@ -151,10 +152,13 @@ def paper(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
                 answers=answers,
                 language=form.cleaned_data["language"],
                 answered_on=timezone.make_aware(datetime.combine(form.cleaned_data["answered_on"], time(12))),
+                once_key=once.key_from(request.POST),
             )
         except ValidationError as error:
             errors = {key: str(errs[0].code) for key, errs in getattr(error, "error_dict", {}).items()}
-        else:
+        except once.AlreadyUsed:
+            pass  # sent twice (a reload after a reset): stored the first time, confirmed again
+        if not errors:
             messages.success(request, _("The paper form of %(code)s was saved.") % {"code": participant.code})
             return redirect("surveys:link_list", participant_uuid=participant.uuid)
     context: dict[str, Any] = {
@@ -164,6 +168,7 @@ def paper(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
         "form": form,
         "questions": questionnaire.questions(items, get_language() or "fi", answers, errors),
         "has_errors": bool(errors),
+        "once_key": once.form_key(request.POST),
     }
     return render(request, "surveys/staff/paper.html", context, status=400 if errors or form.errors else 200)
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from pilotti.core import once
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.scoring import AnswerValue
 from pilotti.instruments.spec import VersionSpec, text_in
@@ -97,6 +98,11 @@ def _thanks_context(link: PersonalLink, title: str, language: str) -> dict[str, 
     return {"title": title, "help_lines": crisis.help_lines(language) if flagged else []}
 
 
+def _resent(request: HttpRequest, scope: str) -> bool:
+    """A form whose answer is stored already, sent again (after a connection reset, a reload)."""
+    return request.method == "POST" and once.was_used(scope, once.key_from(request.POST))
+
+
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """A personal link: the questionnaire, paused and resumed here, submitted once."""
     if wait := throttling.wait_before(request, "link", token):
@@ -111,6 +117,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     spec = instruments.spec_of(instruments.version_with_structure(link.version))
     title = text_in(spec.title, language, link.version.instrument.name)
     if link.submitted_at is not None:
+        if _resent(request, services.link_scope(link)):  # the same thank-you as the first time
+            return _redirect(request, request.path, language)
         status = 409 if request.method == "POST" else 200
         return _page(
             request, "surveys/thanks.html", _thanks_context(link, title, language), language=language, status=status
@@ -125,7 +133,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             if request.POST.get("action") == "pause":
                 services.personal_link_pause(link=link, answers=answers, language=language)
                 return _redirect(request, f"{request.path}?paused=1", language)
-            services.personal_link_submit(link=link, answers=answers, language=language)
+            services.personal_link_submit(
+                link=link, answers=answers, language=language, once_key=once.key_from(request.POST)
+            )
             return _redirect(request, request.path, language)
         except ValidationError as error:
             errors = _problem_codes(error)
@@ -136,6 +146,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         **_form_context(spec, language, anonymous=False, answers=answers, errors=errors),
         "can_pause": True,
+        "once_key": once.form_key(request.POST),
         "paused": request.GET.get("paused") == "1" and not errors,
         "expires_at": link.expires_at,
     }
@@ -202,11 +213,12 @@ def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
                 language=language,
                 device_id=device_id,
                 over_limit=bool(waits.answers),
+                once_key=once.key_from(request.POST),
             )
         except ValidationError as error:
             errors = _problem_codes(error)
-        except services.AlreadyAnswered:
-            pass  # the GET after the redirect says so
+        except (services.AlreadyAnswered, once.AlreadyUsed):
+            pass  # the GET after the redirect says so; a resent form gets the same thank-you
         except services.TooManyAnswers:
             return _page(request, "surveys/too_many.html", {"title": title}, language=language, status=429)
         if not errors:
@@ -216,6 +228,7 @@ def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         **_form_context(spec, language, anonymous=True, answers=answers, errors=errors),
         "kiosk": panel.kiosk,
+        "once_key": once.form_key(request.POST),
         "thanked": panel.kiosk and request.GET.get("thanks") == "1" and not errors,
     }
     response = _page(request, "surveys/answer.html", context, language=language, status=400 if errors else 200)
