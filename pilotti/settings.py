@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pilotti.accounts.middleware.RequireMFAMiddleware",
+    # Before the organisation is chosen: a provider-made session sees its own organisation only.
+    "pilotti.sso.middleware.ProviderSessionMiddleware",
     "pilotti.organisations.middleware.CurrentOrganisationMiddleware",
     "pilotti.core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -248,6 +250,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Plain HTTP and loopback addresses for a provider: only the tests' own provider on 127.0.0.1
+# (tests/settings.py). Otherwise the server fetches public https addresses only (pilotti.sso.addresses).
+SSO_ALLOW_LOOPBACK_HTTP = False
 
 # Sessions: an idle timeout (the cookie age, renewed on every request) and an absolute
 # timeout counted from sign-in (pilotti.accounts.middleware), ASVS 7.3.1–7.3.2.

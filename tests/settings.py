@@ -29,3 +29,5 @@ LANGUAGE_CODE = "en"
 # Serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The test OpenID Connect provider (tests/oidc_provider) listens on http://127.0.0.1.
+SSO_ALLOW_LOOPBACK_HTTP = True

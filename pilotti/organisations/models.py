@@ -1,4 +1,7 @@
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -64,6 +67,35 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("evaluator")
 
 
+# The one organisation whose memberships the current request may use, or None for all. Set for a
+# session that an organisation's own sign-in service made (pilotti.sso.middleware): that service
+# vouches for the person in its own organisation only (issue 19, finding 1).
+_ONLY_ORGANISATION: ContextVar[int | None] = ContextVar("only_organisation", default=None)
+
+
+@contextmanager
+def memberships_limited_to(organisation_id: int) -> Iterator[None]:
+    token = _ONLY_ORGANISATION.set(organisation_id)
+    try:
+        yield
+    finally:
+        _ONLY_ORGANISATION.reset(token)
+
+
+class MembershipManager(models.Manager["Membership"]):
+    """Every membership query of a limited request sees only the one organisation's memberships.
+
+    The default manager, so that every selector, permission check and related manager
+    (``user.memberships``) is limited without knowing of it; ``Membership.everywhere`` is for the
+    one page that lists what a limited session cannot use.
+    """
+
+    def get_queryset(self) -> models.QuerySet["Membership"]:
+        memberships = super().get_queryset()
+        only = _ONLY_ORGANISATION.get()
+        return memberships if only is None else memberships.filter(organisation_id=only)
+
+
 class Membership(models.Model):
     """A staff member's role in one organisation. Deactivated, never deleted: history stays."""
 
@@ -77,6 +109,10 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = MembershipManager()
+    # Not limited: for the page that lists what a limited session may not use (pilotti.sso).
+    everywhere = models.Manager()  # noqa: DJ012  (ruff takes the custom default manager for a field)
 
     class Meta:
         ordering = ["organisation__name", "user__email"]

@@ -19,8 +19,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.sso.addresses import RefusedAddress, check_provider_url
 from pilotti.sso.models import SingleSignOn
-from pilotti.sso.selectors import enabled_single_sign_ons, member_for_sign_in, single_sign_on_by_provider_id
+from pilotti.sso.selectors import (
+    enabled_single_sign_ons,
+    member_for_sign_in,
+    proven_domains,
+    single_sign_on_by_provider_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +51,12 @@ def problem_page(request: HttpRequest, *, title: str, message: str, status: int)
 
 
 def verified_email(sso: SingleSignOn, sociallogin: SocialLogin) -> str | None:
-    """The address the provider vouches for, if it lies in one of the allowed domains."""
+    """The address the provider vouches for, if it lies in one of the allowed domains that the
+    organisation has proven it holds."""
+    domains = proven_domains(sso)
     for address in sociallogin.email_addresses:
         email = (address.email or "").strip().lower()
-        if email.rpartition("@")[2] not in sso.email_domains:
+        if email.rpartition("@")[2] not in domains:
             continue
         if address.verified is True or sso.trust_emails_without_verified_claim:
             return email
@@ -140,15 +148,38 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         send = session.request
 
         @functools.wraps(send)
-        def request_or_explain(*args: Any, **kwargs: Any) -> Any:
+        def request_or_explain(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            # Checked before every request, not only when saved: a name can come to resolve to
+            # an internal address later, and settings saved before the check was added exist.
             try:
-                return send(*args, **kwargs)
+                check_provider_url(url)
+            except RefusedAddress as error:
+                logger.warning("Single sign-on provider address refused: %s (%s)", url, error)
+                raise ImmediateHttpResponse(unreachable_page()) from error
+            try:
+                response = send(method, url, *args, **kwargs)
             except OSError as error:  # requests' connection errors and timeouts are OSErrors
                 logger.warning("Single sign-on provider unreachable: %r", error)
                 raise ImmediateHttpResponse(unreachable_page()) from error
+            # The discovery document and the keys: allauth would raise on an error or on a body
+            # that is not JSON, a 500. The token endpoint's errors (POST) allauth explains itself.
+            if method.upper() == "GET" and not _json_ok(response):
+                logger.warning("Single sign-on provider answered %s to GET %s", response.status_code, url)
+                raise ImmediateHttpResponse(unreachable_page())
+            return response
 
         session.request = request_or_explain
         return session
+
+
+def _json_ok(response: Any) -> bool:
+    if response.status_code >= 400:
+        return False
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def unreachable_page() -> HttpResponse:

@@ -1,20 +1,24 @@
 """Writes to an organisation's single sign-on settings."""
 
 import re
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
+import requests
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.selectors import has_role
-from pilotti.sso.models import SingleSignOn
+from pilotti.sso.addresses import RefusedAddress, check_provider_url
+from pilotti.sso.models import EmailDomain, SingleSignOn
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-# Plain HTTP is allowed only to this machine itself (a provider under test or development).
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# What allauth reads from the discovery document: each must be an address Pilotti may fetch.
+DISCOVERY_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
 def parse_email_domains(text: str) -> list[str]:
@@ -31,12 +35,54 @@ def parse_email_domains(text: str) -> list[str]:
     return list(dict.fromkeys(domains))
 
 
+def discovery_document(url: str) -> dict[str, object]:
+    """The provider's OpenID Connect discovery document, checked as allauth will use it."""
+    where = f"{url}/.well-known/openid-configuration"
+    try:
+        check_provider_url(url)
+        response = requests.get(where, timeout=settings.SOCIALACCOUNT_REQUESTS_TIMEOUT, allow_redirects=False)
+        document = response.json() if response.status_code == 200 else None
+    except RefusedAddress as error:
+        raise ValidationError(str(error)) from error
+    except (OSError, ValueError):  # requests' errors, and JSON that does not parse
+        document = None
+    if not isinstance(document, dict):
+        raise ValidationError(
+            _("Pilotti could not read an OpenID Connect discovery document at %(url)s. Check the issuer URL.")
+            % {"url": where}
+        )
+    if document.get("issuer") != url:
+        raise ValidationError(
+            _("The provider gives its issuer as %(issuer)s, not %(url)s: use the issuer it gives.")
+            % {"issuer": document.get("issuer"), "url": url}
+        )
+    for key in DISCOVERY_ENDPOINTS:
+        endpoint = document.get(key)
+        try:
+            if not isinstance(endpoint, str):
+                raise RefusedAddress(_("It names no %(key)s.") % {"key": key})
+            check_provider_url(endpoint)
+        except RefusedAddress as error:
+            raise ValidationError(
+                _("The provider's discovery document cannot be used: %(key)s: %(error)s") % {"key": key, "error": error}
+            ) from error
+    return document
+
+
 def _check_server_url(server_url: str) -> str:
     url = server_url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
-        raise ValidationError({"server_url": _("The issuer URL must start with https://.")})
+    try:
+        discovery_document(url)
+    except ValidationError as error:
+        raise ValidationError({"server_url": error.messages}) from error
     return url
+
+
+def _claim_domains(organisation: Organisation, domains: list[str]) -> None:
+    """Keeps one claim per named domain: new ones start unproven, dropped ones go."""
+    EmailDomain.objects.filter(organisation=organisation).exclude(domain__in=domains).delete()
+    for domain in domains:
+        EmailDomain.objects.get_or_create(organisation=organisation, domain=domain)
 
 
 @transaction.atomic
@@ -65,10 +111,9 @@ def single_sign_on_save(
             _("Name at least one e-mail domain whose staff sign in through this provider.")
         )
     taken = sorted(
-        domain
-        for other in SingleSignOn.objects.exclude(organisation=organisation)
-        for domain in other.email_domains
-        if domain in email_domains
+        EmailDomain.objects.filter(domain__in=email_domains, proven_at__isnull=False)
+        .exclude(organisation=organisation)
+        .values_list("domain", flat=True)
     )
     if taken:
         errors.setdefault("email_domains", []).append(
@@ -90,4 +135,47 @@ def single_sign_on_save(
     sso.updated_by = actor
     sso.full_clean()
     sso.save()
+    _claim_domains(organisation, email_domains)
     return sso
+
+
+def dns_txt_records(name: str) -> list[str]:
+    """The TXT records of a DNS name; none when the name or the records do not exist."""
+    import dns.exception
+    import dns.resolver
+
+    try:
+        answer = dns.resolver.resolve(name, "TXT", lifetime=10)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers, dns.exception.Timeout):
+        return []
+    return [b"".join(record.strings).decode(errors="replace") for record in answer]
+
+
+def _prove(claim: EmailDomain, *, proof: str, proven_by: str) -> bool:
+    claim.proven_at = timezone.now()
+    claim.proof = proof
+    claim.proven_by = proven_by
+    try:
+        with transaction.atomic():
+            claim.save(update_fields=["proven_at", "proof", "proven_by"])
+    except IntegrityError:  # another organisation proved the domain first
+        return False
+    return True
+
+
+def email_domain_verify_by_dns(*, claim: EmailDomain, txt_records: Callable[[str], list[str]]) -> bool:
+    """Proves the claim if the domain publishes its TXT record; ``txt_records`` looks records up."""
+    if claim.proven_at is not None:
+        return True
+    if claim.txt_value not in txt_records(claim.txt_name):
+        return False
+    return _prove(claim, proof=EmailDomain.Proof.DNS, proven_by=claim.txt_name)
+
+
+def email_domain_approve(*, claim: EmailDomain, operator: str) -> bool:
+    """The operator's approval, after checking ownership some other way (e.g. a signed letter)."""
+    if not operator.strip():
+        raise ValidationError(_("Name the operator who approves the domain."))
+    if claim.proven_at is not None:
+        return True
+    return _prove(claim, proof=EmailDomain.Proof.OPERATOR, proven_by=operator.strip())

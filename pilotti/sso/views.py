@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import get_adapter
@@ -11,11 +13,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from pilotti.core.forms import add_service_errors
+from pilotti.organisations.forms import SwitchOrganisationForm
+from pilotti.organisations.middleware import SESSION_KEY as ORGANISATION_SESSION_KEY
 from pilotti.organisations.models import Organisation
 from pilotti.sso import services
 from pilotti.sso.forms import OrganisationSignInForm, SingleSignOnForm
+from pilotti.sso.middleware import REQUEST_ATTRIBUTE, is_limited
 from pilotti.sso.models import PROVIDER_ID_PREFIX
-from pilotti.sso.selectors import single_sign_on_for_admin, single_sign_on_for_email
+from pilotti.sso.selectors import (
+    email_domains_of,
+    has_pilottis_second_factor,
+    memberships_beyond,
+    single_sign_on_for_admin,
+    single_sign_on_for_email,
+)
 
 
 def _admin_organisation(request: HttpRequest) -> Organisation:
@@ -50,7 +61,7 @@ def _settings(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     callback = request.build_absolute_uri(
         reverse("openid_connect_callback", kwargs={"provider_id": f"{PROVIDER_ID_PREFIX}{organisation.slug}"})
     )
-    context = {"form": form, "sso": sso, "callback_url": callback}
+    context = {"form": form, "sso": sso, "callback_url": callback, "domains": email_domains_of(organisation)}
     return render(request, "sso/settings.html", context, status=400 if form.errors else 200)
 
 
@@ -84,3 +95,26 @@ def start(request: HttpRequest) -> HttpResponse:
                 response = error.response
             return response
     return render(request, "sso/start.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def other_organisations(request: HttpRequest) -> HttpResponse:
+    """A provider-made session's way into the person's other organisations: choosing one asks for
+    Pilotti's own second factor, which ends the limit (pilotti.sso.middleware)."""
+    if not is_limited(request):
+        return redirect("core:home")
+    organisation: Organisation | None = getattr(request, REQUEST_ATTRIBUTE)
+    memberships = memberships_beyond(request.user, organisation)  # type: ignore[arg-type]
+    can_prove = has_pilottis_second_factor(request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and can_prove:
+        form = SwitchOrganisationForm(request.POST)
+        if not form.is_valid() or not memberships.filter(organisation__uuid=form.cleaned_data["organisation"]).exists():
+            raise Http404
+        request.session[ORGANISATION_SESSION_KEY] = str(form.cleaned_data["organisation"])
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': reverse('core:home')})}")
+    context = {
+        "organisation": organisation,
+        "memberships": memberships,
+        "can_prove": can_prove,
+    }
+    return render(request, "sso/other_organisations.html", context)

@@ -18,9 +18,11 @@ import pytest
 import requests
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from conftest import World
-from pilotti.sso.models import SingleSignOn
+from pilotti.organisations.models import Organisation
+from pilotti.sso.models import EmailDomain, SingleSignOn
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_ID = "pilotti-alfa"
@@ -42,7 +44,15 @@ class Provider:
     def sign_in(self, client: Client, email: str, *, password: str = PROVIDER_PASSWORD) -> HttpResponse:
         """Starts at Pilotti's sign-in page, signs in at the provider as a browser would, and
         returns Pilotti's answer to the provider's redirect back."""
-        start = client.post("/sign-in/organisation/", {"email": email})
+        return self._follow(client, client.post("/sign-in/organisation/", {"email": email}), email, password)
+
+    def sign_in_at(self, client: Client, provider_id: str, email: str) -> HttpResponse:
+        """As ``sign_in``, but starting at allauth's own start page of the provider, which does not
+        ask which organisation holds the address's domain."""
+        start = client.post(f"/accounts/oidc/{provider_id}/login/", {"process": "login"})
+        return self._follow(client, start, email, PROVIDER_PASSWORD)
+
+    def _follow(self, client: Client, start: HttpResponse, email: str, password: str) -> HttpResponse:
         assert start.status_code == 302, start.content
         browser = requests.Session()
         to_provider = browser.get(start["Location"], allow_redirects=False, timeout=10)
@@ -110,8 +120,16 @@ def oidc_provider() -> Iterator[Provider]:
             process.stdout.close()
 
 
+def prove_domain(organisation: Organisation, domain: str) -> EmailDomain:
+    """The organisation's claim to the domain, proven (as ``manage.py verify_email_domains`` would)."""
+    return EmailDomain.objects.create(
+        organisation=organisation, domain=domain, proven_at=timezone.now(), proof=EmailDomain.Proof.DNS
+    )
+
+
 @pytest.fixture
 def alfa_sso(world: World, oidc_provider: Provider) -> SingleSignOn:
+    prove_domain(world.org, "alfa.example")
     return SingleSignOn.objects.create(
         organisation=world.org,
         is_enabled=True,

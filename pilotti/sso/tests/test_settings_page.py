@@ -1,26 +1,30 @@
 """The organisation admin's single sign-on settings page."""
 
+from typing import Any
+
 from django.db import connection
 from django.test import Client
 
 from conftest import World, reauthenticated, signed_in
 from pilotti.sso.models import SingleSignOn
+from pilotti.sso.tests.conftest import Provider, prove_domain
 
 FORM = {
     "is_enabled": "on",
-    "server_url": "https://login.microsoftonline.com/tenant/v2.0",
+    "server_url": "https://login.microsoftonline.com/tenant/v2.0",  # for the tests that never fetch it
     "client_id": "abc-123",
     "client_secret": "the secret from Entra",
     "email_domains": "alfa.example, @Pirha.fi",
 }
 
 
-def test_it_saves_the_settings_with_the_secret_encrypted(world: World) -> None:
+def test_it_saves_the_settings_with_the_secret_encrypted(world: World, oidc_provider: Provider) -> None:
     client = reauthenticated(world.owner)
     page = client.get("/organisation/sign-in/")
     assert page.status_code == 200
     assert "http://testserver/accounts/oidc/org-alfa/login/callback/" in page.text
-    response = client.post("/organisation/sign-in/", FORM)
+    form = {**FORM, "server_url": oidc_provider.url}
+    response = client.post("/organisation/sign-in/", form)
     assert response.status_code == 302
     sso = SingleSignOn.objects.get(organisation=world.org)
     assert sso.client_secret == "the secret from Entra"
@@ -32,12 +36,14 @@ def test_it_saves_the_settings_with_the_secret_encrypted(world: World) -> None:
     assert "the secret from Entra" not in stored
     # The secret is never shown back; an empty field keeps it.
     assert "the secret from Entra" not in client.get("/organisation/sign-in/").text
-    assert client.post("/organisation/sign-in/", {**FORM, "client_secret": ""}).status_code == 302
+    assert client.post("/organisation/sign-in/", {**form, "client_secret": ""}).status_code == 302
     sso.refresh_from_db()
     assert sso.client_secret == "the secret from Entra"
 
 
-def test_it_rejects_bad_input_and_keeps_what_was_typed(world: World) -> None:
+def test_it_rejects_bad_input_and_keeps_what_was_typed(world: World, settings: Any) -> None:
+    settings.SSO_ALLOW_LOOPBACK_HTTP = False
+    prove_domain(world.other_org, "beeta.example")
     SingleSignOn.objects.create(
         organisation=world.other_org,
         server_url="https://idp.beeta.example",
