@@ -134,7 +134,8 @@ def _bands(bands: list[Band]) -> tuple[BandSpec, ...]:
     return tuple(BandSpec(key=b.key, low=b.low, high=b.high, label=b.label) for b in bands)
 
 
-def _scoring(rule: ScoringRule | None, bands: list[Band]) -> ScoringSpec:
+def scoring_spec(rule: ScoringRule | None, bands: list[Band]) -> ScoringSpec:
+    """A version's scoring rule and bands as the pure scoring functions take them."""
     if rule is None:
         return ScoringSpec()
     return ScoringSpec(
@@ -192,7 +193,7 @@ def spec_of(version: InstrumentVersion) -> VersionSpec:
         rule = None
     return VersionSpec(
         items=items,
-        scoring=_scoring(rule, bands),
+        scoring=scoring_spec(rule, bands),
         subscales=subscales,
         languages=tuple(version.languages),
         title=version.title,

@@ -33,7 +33,7 @@ from pilotti.instruments.services import response_record
 from pilotti.measurement import services
 from pilotti.measurement.models import Audience, PlanEntry, When
 from pilotti.organisations.models import Organisation
-from pilotti.people.demo import Loader, _code
+from pilotti.people.demo import Loader, demo_code
 from pilotti.people.models import Participant
 from pilotti.programmes.demo import DEMO_FACILITATOR
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
@@ -108,7 +108,7 @@ def _has_answers(key: str, **lookups: object) -> bool:
 
 
 def _participant(organisation: str, number: int) -> Participant:
-    return Participant.objects.get(code=_code("PK", f"{organisation}:{number}"))
+    return Participant.objects.get(code=demo_code("PK", f"{organisation}:{number}"))
 
 
 def load_ikaalinen() -> None:
@@ -278,7 +278,7 @@ def load_valoa_arkeen() -> None:
             who_before = {f"q{i + 1}": max(0, min(5, v + (wobble if i == 0 else 0))) for i, v in enumerate(WHO5_BEFORE)}
             who_after = {f"q{i + 1}": v for i, v in enumerate(WHO5_AFTER)}
             epds_before = dict(EPDS_BEFORE)
-            if parent.code == _code("PK", f"{organisation.slug}:{ALERT_PARENT}"):
+            if parent.code == demo_code("PK", f"{organisation.slug}:{ALERT_PARENT}"):
                 epds_before["q10"] = 2
             for day, who, epds in ((start, who_before, epds_before), (end, who_after, EPDS_AFTER)):
                 _answer("who-5", organisation, dict(who), mode=Mode.PAPER, when=_at(day, 11), participant=parent)
@@ -290,7 +290,7 @@ def load() -> None:
     """Needs the programmes, people and meetings demos first; without them it does nothing."""
     if Programme.objects.filter(slug__in=[IKAALINEN, ESSOTE, VALOA]).count() != 3:
         return
-    if not Participant.objects.filter(code=_code("PK", "ikaalisten-kaupunki:1")).exists():
+    if not Participant.objects.filter(code=demo_code("PK", "ikaalisten-kaupunki:1")).exists():
         return
     load_ikaalinen()
     load_essote()

@@ -27,7 +27,7 @@ IMMIGRANT_LANGUAGES = ["arabia", "somali", "dari", "kurdi (sorani)", "venäjä",
 Step = tuple[str, date, str]  # (stage, day, reason)
 
 
-def _code(prefix: str, key: str) -> str:
+def demo_code(prefix: str, key: str) -> str:
     rng = random.Random(f"pilotti-demo:{key}")  # noqa: S311  (stable demo codes, not secrets)
     return f"{prefix}-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(5))
 
@@ -37,7 +37,7 @@ class Loader:
     organisations: dict[str, Organisation]
 
     def person(self, organisation: str, number: int, **profile: object) -> Participant:
-        code = _code("PK", f"{organisation}:{number}")
+        code = demo_code("PK", f"{organisation}:{number}")
         existing = Participant.objects.filter(code=code).first()
         if existing is not None:
             return existing
@@ -58,7 +58,7 @@ class Loader:
     def household(
         self, organisation: str, key: str, members: list[MemberFields], segment: str = "", municipality: str = ""
     ) -> Household:
-        code = _code("PH", f"{organisation}:household:{key}")
+        code = demo_code("PH", f"{organisation}:household:{key}")
         existing = Household.objects.filter(code=code).first()
         if existing is not None:
             return existing

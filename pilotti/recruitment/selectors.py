@@ -100,7 +100,7 @@ class Funnel:
         return result
 
 
-def _counts() -> dict[str, Count]:
+def funnel_counts() -> dict[str, Count]:
     """The funnel's columns as conditional counts (the report counts them per referral source)."""
     reached = {stage: Q(**{f"{stage}_on__isnull": False}) for stage in FUNNEL_STAGES[1:]}
     counts = {"contacted": Count("pk")}

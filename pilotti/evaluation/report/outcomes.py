@@ -16,7 +16,7 @@ from pilotti.evaluation.report.scope import Scope
 from pilotti.evaluation.report.types import Count, EffectOut, MeanOut, Outcome, PairedGroup, Score
 from pilotti.instruments.models import ScoringRule, Subscale
 from pilotti.instruments.scoring import Change, reliable_change
-from pilotti.instruments.selectors import _scoring
+from pilotti.instruments.selectors import scoring_spec
 from pilotti.instruments.spec import Method, text_in
 from pilotti.people.models import HouseholdMember
 
@@ -73,7 +73,7 @@ def before_after(s: Scope, versions: list[dict[str, Any]], language: str) -> lis
     for version in sorted({v["instrument_id"]: v for v in measures}.values(), key=lambda v: v["name"]):
         instrument_id = version["instrument_id"]
         rule = rules.get(instrument_id)
-        spec = _scoring(rule, [])
+        spec = scoring_spec(rule, [])
         pairs = sorted(k for k, v in counts.items() if k[1] == instrument_id and v >= 2)
         scores: list[Score] = []
         keys: list[tuple[str, str]] = []

@@ -14,7 +14,7 @@ from django.db.models import (
 from pilotti.evaluation.report.scope import Scope
 from pilotti.evaluation.report.types import FlowStep, Recruitment, StageCounts
 from pilotti.recruitment.models import EXITS, ReferralSource, Stage
-from pilotti.recruitment.selectors import FUNNEL_STAGES, NOW_STAGES, _counts, funnel
+from pilotti.recruitment.selectors import FUNNEL_STAGES, NOW_STAGES, funnel, funnel_counts
 
 FLOW_STEPS = ("contacted", "enrolled", "started", "completed")
 
@@ -30,7 +30,9 @@ def recruitment(s: Scope) -> Recruitment:
     """The funnel per segment (recruitment.selectors.funnel, against the targets), per referral
     source, and the CONSORT-style flow with who left at which step and why. Four queries."""
     segments = funnel(s.enrolments, s.programme)
-    by_source = s.enrolments.order_by().values("referral_source").annotate(**_counts()).order_by("referral_source")
+    by_source = (
+        s.enrolments.order_by().values("referral_source").annotate(**funnel_counts()).order_by("referral_source")
+    )
     labels = dict(ReferralSource.choices)
     step = Case(
         When(started_on__isnull=False, then=Value("started")),
