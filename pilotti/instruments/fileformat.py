@@ -7,6 +7,7 @@ path and what to do, e.g. ``items[3].options[1].value: must be a whole number``.
 """
 
 import json
+import math
 import re
 from typing import Any
 
@@ -367,9 +368,22 @@ def parse(data: Any) -> InstrumentSpec:
     return spec
 
 
+def _refuse_constant(name: str) -> float:
+    raise ValueError(_("%(name)s is not a number") % {"name": name})
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses to infinity
+        raise ValueError(_("%(text)s is too large a number") % {"text": text[:40]})
+    return value
+
+
 def loads(content: bytes | str) -> InstrumentSpec:
+    # Python's json reads NaN and Infinity, which JSON does not have: a score band or a scale's
+    # end at NaN compares false with everything, so no score would ever fall in it (issue 19, 12).
     try:
-        data = json.loads(content)
+        data = json.loads(content, parse_constant=_refuse_constant, parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError) as error:
         raise FileFormatError([_("The file is not valid JSON: %(error)s") % {"error": error}]) from error
     return parse(data)

@@ -75,3 +75,13 @@ def test_it_says_when_the_file_is_not_json() -> None:
 def test_it_refuses_a_file_that_is_not_an_instrument() -> None:
     assert errors_of([1, 2]) == ["must be an object ({…})"]
     assert 'format: must be "pilotti-instrument"' in errors_of(json.loads('{"key": "x", "name": "x"}'))
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_it_refuses_numbers_that_json_does_not_have(number: str) -> None:
+    # A band ending at NaN compares false with every score: nobody would ever fall in it.
+    text = json.dumps(library_file("gad-7")).replace('"max": 21', f'"max": {number}', 1)
+    assert number in text
+    with pytest.raises(FileFormatError) as caught:
+        loads(text.encode())
+    assert caught.value.errors[0].startswith("The file is not valid JSON")
