@@ -69,6 +69,16 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def tokens_end_with_password(*, user: User) -> int:
+    """Ends every live token of the user when their password changes or is reset: whoever knew
+    the old password could have made one, and a token would outlive the new password (issue 19,
+    finding 12). The person's own action, so they are recorded as the one who revoked."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
 def token_used(*, token: ApiToken) -> None:
     """Remembers when the token was last used, so that its owner and admins see whether it is in use."""
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
