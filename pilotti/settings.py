@@ -156,9 +156,10 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+LOCAL_DATABASE_URL = f"sqlite:///{VAR_DIR / 'pilotti.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pilotti.sqlite3'}"),
+        os.environ.get("DATABASE_URL", LOCAL_DATABASE_URL),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -282,6 +283,10 @@ AXES_USERNAME_CALLABLE = "pilotti.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+# `load_demo` (and so `make run`) makes accounts with a published password and no second factor:
+# only on the local database or with DEBUG, unless this says yes (pilotti.core.management).
+ALLOW_DEMO_ACCOUNTS = env_bool("PILOTTI_ALLOW_DEMO_ACCOUNTS", False)
+
 # Reverse proxies in front of the app: pilotti.core.client_address finds the client's address
 # behind them, for axes, allauth, the rate limits and the logs alike.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

@@ -31,3 +31,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The test OpenID Connect provider (tests/oidc_provider) listens on http://127.0.0.1.
 SSO_ALLOW_LOOPBACK_HTTP = True
+# The suite loads the demo on whatever database it runs (PostgreSQL in CI).
+ALLOW_DEMO_ACCOUNTS = True

@@ -1,6 +1,8 @@
+import os
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from pilotti.instruments.services import library_load
@@ -15,7 +17,23 @@ from pilotti.programmes import demo as programmes_demo
 class Command(BaseCommand):
     help = "Loads the demo pilots and demo accounts. Idempotent: a second run changes nothing."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-demo-accounts",
+            action="store_true",
+            help="Load the demo accounts (published password, no second factor) into a database that is not local",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        # A demo account signs in with a published password and no second factor: on a real
+        # database with DEBUG off that is a way in for anyone (issue 19, finding 12).
+        local = os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL) == settings.LOCAL_DATABASE_URL
+        if not (settings.DEBUG or local or settings.ALLOW_DEMO_ACCOUNTS or options["allow_demo_accounts"]):
+            raise CommandError(
+                "Not loading demo accounts with a published password into this database (DATABASE_URL is set and "
+                "DEBUG is off). Load them only into a demo install: add --allow-demo-accounts, or set "
+                "PILOTTI_ALLOW_DEMO_ACCOUNTS=1."
+            )
         with translation.override("en"):
             library_load()  # the shipped instruments first: the demo pilots answer them
             sign_ins = organisations_demo.load()
