@@ -35,6 +35,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "sso:start": {"own": "302", "partner": "302", "adopter": "302", "other": "302", "anonymous": "200"},
+    # Only a session a provider made is limited; every other session is sent home.
+    "sso:other_organisations": {
+        "own": "302",
+        "partner": "302",
+        "adopter": "302",
+        "other": "302",
+        "anonymous": "login",
+    },
     # allauth's pages of the sign-in through a provider; sign-up through one is closed.
     "socialaccount_connections": {
         "own": "200",
