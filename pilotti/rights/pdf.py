@@ -1,12 +1,12 @@
 """The person's PDFs, rendered like the evaluation report: WeasyPrint fetches nothing but our
-own static files (``evaluation.pdf.StaticOnlyFetcher``)."""
+own static files (``core.pdf.StaticOnlyFetcher``)."""
 
 from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from pilotti.evaluation.pdf import BASE_URL, StaticOnlyFetcher
+from pilotti.core.pdf import BASE_URL, StaticOnlyFetcher
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
