@@ -58,6 +58,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	HTTPS=off $(MANAGE) makemigrations --check --dry-run -v0
 
 format: $(VENV)/.installed
