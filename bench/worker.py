@@ -90,7 +90,7 @@ class Worker:
         from bench import floor
         from pilotti.evaluation import selectors, services
 
-        report = services.report_build(user=None, programme=self.programme, filters=selectors.Filters(), shared=False)
+        report = services.report_build(viewer=None, programme=self.programme, filters=selectors.Filters(), shared=False)
         return {"problems": floor.same_figures(report, floor.figures(self.programme.pk))}
 
     def database(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pilotti.api.models import Access
+from pilotti.core.forms import set_queryset
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
 
@@ -33,7 +34,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        set_queryset(self, "organisation", organisations)
 
     def expires_at(self) -> datetime | None:
         """The end of the chosen day in Helsinki, when the token stops working."""

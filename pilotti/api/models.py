@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 
 
 class Access(models.TextChoices):
@@ -21,7 +22,7 @@ class Access(models.TextChoices):
     WRITE = "write", _("read and write")
 
 
-class ApiToken(models.Model):
+class ApiToken(TenantOwned, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_tokens")

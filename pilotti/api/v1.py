@@ -3,8 +3,10 @@ services as the pages. docs/api.md describes it for its users; the schema is
 ``/api/v1/openapi.json``.
 
 Each operation: the caller comes from the bearer token (``auth.TokenAuth``); objects are found
-through ``selectors.*_for(caller)``, so an object outside the caller's scope answers 404 exactly
-like a missing one; a visible object the caller's role may not change answers 403, and so does
+through the apps' scoping selectors with the token's viewer (``caller.viewer``, the holder's
+membership in the token's organisation only), the same selectors the pages use, so an object
+outside the caller's scope answers 404 exactly like a missing one; a visible object the
+caller's role may not change answers 403, and so does
 any write with a read-only token; writes go through the apps' services; every list is paginated;
 every person-level row returned or written is in the access log.
 """
@@ -17,7 +19,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,16 +31,7 @@ from ninja.openapi.docs import Swagger
 
 from pilotti.api import schemas
 from pilotti.api.auth import RateLimited, TokenAuth
-from pilotti.api.selectors import (
-    Caller,
-    enrolments_for,
-    instruments_for_caller,
-    meetings_for,
-    participants_for,
-    programmes_for,
-    responses_for,
-    units_for,
-)
+from pilotti.api.selectors import Caller
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access, log_access_many
 from pilotti.core.zone import HELSINKI
@@ -55,6 +48,8 @@ from pilotti.people.models import HouseholdMember, Participant
 from pilotti.people.services import ProfileFields, participant_create
 from pilotti.programmes import selectors as programme_selectors
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.selectors import meetings_visible_to, programmes_visible_to, units_visible_to
+from pilotti.recruitment import selectors as recruitment
 from pilotti.recruitment.models import Enrolment
 from pilotti.recruitment.services import EnrolmentFields, enrolment_create
 from pilotti.surveys import selectors as surveys
@@ -157,7 +152,9 @@ def _call(service: Callable[[], T], at: Sequence[str | int] = ("body", "payload"
 
 
 def _caller(request: HttpRequest) -> Caller:
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = getattr(request, "auth", None)  # set by TokenAuth before any operation runs
+    if not isinstance(caller, Caller):
+        raise AuthenticationError
     return caller
 
 
@@ -166,6 +163,10 @@ def _writer(request: HttpRequest) -> Caller:
     if not caller.token.can_write:
         raise HttpError(403, _("This token is read-only. Make a read-and-write token for changes."))
     return caller
+
+
+def _instruments(caller: Caller) -> QuerySet[Instrument]:
+    return surveys.instruments_for(caller.viewer, caller.organisation.pk)
 
 
 def _page(queryset: QuerySet[Any], page: schemas.PageIn) -> tuple[int, list[Any]]:
@@ -205,14 +206,14 @@ def _programme(programme: Programme) -> dict[str, Any]:
 @api.get("/programmes", response=_responses(schemas.ProgrammePage, READ), tags=["programmes"])
 def programme_list(request: HttpRequest, page: Query[schemas.PageIn]) -> dict[str, Any]:
     """The programmes the token's organisation owns, is a partner in or has adopted."""
-    programmes = programmes_for(_caller(request)).select_related("organisation").order_by("name", "id")
+    programmes = programmes_visible_to(_caller(request).viewer).select_related("organisation").order_by("name", "id")
     count, rows = _page(programmes, page)
     return _paged(count, page, map(_programme, rows))
 
 
 @api.get("/programmes/{slug}", response=_responses(schemas.ProgrammeOut, READ), tags=["programmes"])
 def programme_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
-    programmes = programmes_for(_caller(request)).select_related("organisation")
+    programmes = programmes_visible_to(_caller(request).viewer).select_related("organisation")
     return _programme(get_object_or_404(programmes, slug=slug))
 
 
@@ -226,20 +227,13 @@ class ReportIn(Schema):
     )
 
 
-@api.get("/programmes/{slug}/report", response=_responses(dict[str, Any], WRITE), tags=["report"])
-def programme_report(request: HttpRequest, slug: str, filters: Query[ReportIn]) -> dict[str, Any]:
+@api.get("/programmes/{slug}/report", response=_responses(schemas.ReportOut, WRITE), tags=["report"])
+def programme_report(request: HttpRequest, slug: str, filters: Query[ReportIn]) -> schemas.ReportOut:
     """The pilot report's figures, exactly as the report page shows them: the internal view for
     the organisation's admins, coordinators and evaluators, the shared (suppressed) one otherwise."""
     caller = _caller(request)
-    programme = get_object_or_404(programmes_for(caller).select_related("organisation"), slug=slug)
-    units = evaluation.report_units(caller.user, programme)
-    if units.exclude(pk__in=units_for(caller).values("pk")).exists():
-        # The report's selectors cover every organisation the person works in; the API must not
-        # show through one organisation's token what another membership sees.
-        raise HttpError(
-            403,
-            _("You see this programme's data through more than one organisation: open its report on the report page."),
-        )
+    programme = get_object_or_404(programmes_visible_to(caller.viewer).select_related("organisation"), slug=slug)
+    units = evaluation.report_units(caller.viewer, programme)
     if filters.since and filters.until and filters.since > filters.until:
         raise ServiceRefused(
             [{"loc": ["query", "until"], "msg": _("The end of the period is before its start."), "type": "invalid"}]
@@ -251,11 +245,7 @@ def programme_report(request: HttpRequest, slug: str, filters: Query[ReportIn]) 
             raise ServiceRefused(
                 [{"loc": ["query", "unit"], "msg": _("No such unit in this programme's report."), "type": "invalid"}]
             )
-    internal_allowed = (
-        caller.role in evaluation.INTERNAL_ROLES
-        and programme_selectors.runs_programme(programme, caller.organisation.pk)
-        and evaluation.may_see_internal(caller.user, programme)
-    )
+    internal_allowed = evaluation.may_see_internal(caller.viewer, programme)
     report_filters = evaluation.Filters(
         since=filters.since,
         until=filters.until,
@@ -263,7 +253,7 @@ def programme_report(request: HttpRequest, slug: str, filters: Query[ReportIn]) 
         dose=filters.dose / 100 if filters.dose else evaluation.DEFAULT_DOSE,
     )
     shared = filters.view == "shared" or not internal_allowed
-    return report_build(user=caller.user, programme=programme, filters=report_filters, shared=shared)
+    return report_build(viewer=caller.viewer, programme=programme, filters=report_filters, shared=shared)
 
 
 # --- Units and meetings ------------------------------------------------------------------------
@@ -291,7 +281,7 @@ class UnitFilter(Schema):
 
 @api.get("/units", response=_responses(schemas.UnitPage, READ), tags=["units and meetings"])
 def unit_list(request: HttpRequest, page: Query[schemas.PageIn], filters: Query[UnitFilter]) -> dict[str, Any]:
-    units = units_for(_caller(request)).select_related("programme", "organisation", "site")
+    units = units_visible_to(_caller(request).viewer).select_related("programme", "organisation", "site")
     if filters.programme:
         units = units.filter(programme__slug=filters.programme)
     count, rows = _page(units.order_by("programme__name", "name", "id"), page)
@@ -300,7 +290,7 @@ def unit_list(request: HttpRequest, page: Query[schemas.PageIn], filters: Query[
 
 @api.get("/units/{unit_uuid}", response=_responses(schemas.UnitOut, READ), tags=["units and meetings"])
 def unit_detail(request: HttpRequest, unit_uuid: UUID) -> dict[str, Any]:
-    units = units_for(_caller(request)).select_related("programme", "organisation", "site")
+    units = units_visible_to(_caller(request).viewer).select_related("programme", "organisation", "site")
     return _unit(get_object_or_404(units, uuid=unit_uuid))
 
 
@@ -321,7 +311,7 @@ def _day_start(day: date) -> datetime:
 
 @api.get("/meetings", response=_responses(schemas.MeetingPage, READ), tags=["units and meetings"])
 def meeting_list(request: HttpRequest, page: Query[schemas.PageIn], filters: Query[MeetingFilter]) -> dict[str, Any]:
-    found = meetings_for(_caller(request)).select_related("unit")
+    found = meetings_visible_to(_caller(request).viewer).select_related("unit")
     if filters.unit:
         found = found.filter(unit__uuid=filters.unit)
     if filters.since:
@@ -333,7 +323,7 @@ def meeting_list(request: HttpRequest, page: Query[schemas.PageIn], filters: Que
 
 
 def _visible_meeting(caller: Caller, meeting_uuid: UUID) -> Meeting:
-    meetings_ = meetings_for(caller).select_related("unit", "unit__programme", "unit__organisation")
+    meetings_ = meetings_visible_to(caller.viewer).select_related("unit", "unit__programme", "unit__organisation")
     return get_object_or_404(meetings_, uuid=meeting_uuid)
 
 
@@ -347,9 +337,7 @@ def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> dict[str, Any]:
 def _roll_call_keeper(caller: Caller, meeting_uuid: UUID) -> Meeting:
     """The meeting, for those who take its roll call in the token's organisation (403 for others)."""
     meeting = _visible_meeting(caller, meeting_uuid)
-    if meeting.unit.organisation_id != caller.organisation.pk or not programme_selectors.can_change_meetings(
-        caller.user, meeting.unit
-    ):
+    if not programme_selectors.can_change_meetings(caller.viewer, meeting.unit):
         raise HttpError(403, _("Only the unit's facilitators and managers see and record its roll call."))
     return meeting
 
@@ -372,7 +360,7 @@ def attendance_list(request: HttpRequest, meeting_uuid: UUID, page: Query[schema
     """The roll call: the unit's people by code with their attendance, for those who record it."""
     caller = _caller(request)
     meeting = _roll_call_keeper(caller, meeting_uuid)
-    rows = meetings.roll_call(caller.user, meeting).rows
+    rows = meetings.roll_call(caller.viewer, meeting).rows
     shown = rows[page.offset : page.offset + page.limit]
     _log_many(request, [r.participant for r in shown if r.participant is not None], Category.PROFILE, Purpose.ROLL_CALL)
     return _paged(len(rows), page, map(_attendance_row, shown))
@@ -387,7 +375,7 @@ def attendance_record(request: HttpRequest, meeting_uuid: UUID, payload: schemas
     """Records attendance of some or all of the roll call at once: all of it is saved, or none."""
     caller = _writer(request)
     meeting = _roll_call_keeper(caller, meeting_uuid)
-    roll = {row.key: row for row in meetings.roll_call(caller.user, meeting).rows}
+    roll = {row.key: row for row in meetings.roll_call(caller.viewer, meeting).rows}
     errors = []
     seen: set[UUID] = set()
     for index, record in enumerate(payload.records):
@@ -435,14 +423,14 @@ def _participant(participant: Participant) -> dict[str, Any]:
 @api.get("/participants", response=_responses(schemas.ParticipantPage, READ), tags=["participants"])
 def participant_list(request: HttpRequest, page: Query[schemas.PageIn]) -> dict[str, Any]:
     """Pseudonymous participants (codes, never contact details) the caller sees in the organisation."""
-    count, rows = _page(participants_for(_caller(request)).order_by("code"), page)
+    count, rows = _page(people.participants_visible_to(_caller(request).viewer).order_by("code"), page)
     _log_many(request, rows, Category.PROFILE, Purpose.CLIENT_WORK)
     return _paged(count, page, map(_participant, rows))
 
 
 @api.get("/participants/{participant_uuid}", response=_responses(schemas.ParticipantOut, READ), tags=["participants"])
 def participant_detail(request: HttpRequest, participant_uuid: UUID) -> dict[str, Any]:
-    participant = get_object_or_404(participants_for(_caller(request)), uuid=participant_uuid)
+    participant = get_object_or_404(people.participants_visible_to(_caller(request).viewer), uuid=participant_uuid)
     _log_many(request, [participant], Category.PROFILE, Purpose.CLIENT_WORK)
     return _participant(participant)
 
@@ -452,7 +440,7 @@ def participant_new(request: HttpRequest, payload: schemas.ParticipantIn) -> Sta
     """A new pseudonymous participant of the token's organisation (coordinators). Contact details
     are not taken by the API: add them on the participant's page if they are needed."""
     caller = _writer(request)
-    if not people.can_manage_participants(caller.user, caller.organisation.pk):
+    if not people.can_manage_participants(caller.viewer, caller.organisation.pk):
         raise HttpError(403, _("Only the organisation's coordinators add participants."))
     profile = ProfileFields(**payload.model_dump())
     participant = _call(
@@ -504,7 +492,9 @@ class EnrolmentFilter(Schema):
 
 
 def _enrolments(caller: Caller) -> QuerySet[Enrolment]:
-    return enrolments_for(caller).select_related("programme", "unit", "participant", "household")
+    return recruitment.enrolments_visible_to(caller.viewer).select_related(
+        "programme", "unit", "participant", "household"
+    )
 
 
 @api.get("/enrolments", response=_responses(schemas.EnrolmentPage, READ), tags=["participants"])
@@ -534,13 +524,13 @@ def enrolment_detail(request: HttpRequest, enrolment_uuid: UUID) -> dict[str, An
 def enrolment_new(request: HttpRequest, payload: schemas.EnrolmentIn) -> Status[dict[str, Any]]:
     """Enrols a participant in a programme (and optionally one of the organisation's units) as contacted."""
     caller = _writer(request)
-    participant = participants_for(caller).filter(uuid=payload.participant).first()
+    participant = people.participants_visible_to(caller.viewer).filter(uuid=payload.participant).first()
     if participant is None:
         raise _invalid("participant", _("No participant with this uuid in the token's organisation."))
-    if not people.can_manage_participants(caller.user, participant.organisation_id):
+    if not people.can_manage_participants(caller.viewer, participant.organisation_id):
         raise HttpError(403, _("Only the organisation's coordinators enrol participants."))
     organisation = caller.organisation
-    programme = programmes_for(caller).filter(slug=payload.programme).first()
+    programme = programmes_visible_to(caller.viewer).filter(slug=payload.programme).first()
     if programme is None or not programme_selectors.runs_programme(programme, organisation.pk):
         raise _invalid("programme", _("Choose a programme your organisation runs."))
     unit = None
@@ -589,7 +579,7 @@ def _instrument(instrument: Instrument) -> dict[str, Any]:
 @api.get("/instruments", response=_responses(schemas.InstrumentPage, READ), tags=["instruments and answers"])
 def instrument_list(request: HttpRequest, page: Query[schemas.PageIn]) -> dict[str, Any]:
     """Pilotti's library and the organisation's own questionnaires, with their current version."""
-    found = instruments_for_caller(_caller(request)).filter(versions__isnull=False).distinct()
+    found = _instruments(_caller(request)).filter(versions__isnull=False).distinct()
     count, rows = _page(found.prefetch_related("versions").order_by("name", "id"), page)
     return _paged(count, page, map(_instrument, rows))
 
@@ -601,7 +591,7 @@ def instrument_list(request: HttpRequest, page: Query[schemas.PageIn]) -> dict[s
 )
 def instrument_detail(request: HttpRequest, instrument_uuid: UUID) -> dict[str, Any]:
     """The current version's items, options and scoring rule."""
-    found = instruments_for_caller(_caller(request)).filter(versions__isnull=False).distinct()
+    found = _instruments(_caller(request)).filter(versions__isnull=False).distinct()
     instrument = get_object_or_404(found.prefetch_related("versions"), uuid=instrument_uuid)
     spec = instruments.spec_of(instruments.version_with_structure(instruments.current_version(instrument)))
     items = [
@@ -660,15 +650,8 @@ def _response(response: Response) -> dict[str, Any]:
     }
 
 
-def _with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
-    answers = Answer.objects.select_related("item").prefetch_related("choices")
-    return responses.select_related("version__instrument", "participant", "meeting", "band").prefetch_related(
-        Prefetch("answers", queryset=answers)
-    )
-
-
 def _responses_of(caller: Caller) -> QuerySet[Response]:
-    return _with_answers(responses_for(caller))
+    return instruments.with_answers(instruments.responses_visible_to(caller.viewer).filter(submitted_at__isnull=False))
 
 
 def _answers_purpose(caller: Caller) -> Purpose:
@@ -733,12 +716,12 @@ def response_new(request: HttpRequest, payload: schemas.ResponseIn) -> Status[di
     """Submits one participant's answer set, as staff type in a paper form (recorded as paper):
     scored at once, and a safety item above zero raises the alert as on the pages."""
     caller = _writer(request)
-    participant = participants_for(caller).filter(uuid=payload.participant).first()
+    participant = people.participants_visible_to(caller.viewer).filter(uuid=payload.participant).first()
     if participant is None:
         raise _invalid("participant", _("No participant with this uuid in the token's organisation."))
-    if not surveys.participants_for_answers(caller.user).filter(pk=participant.pk).exists():
+    if not surveys.participants_for_answers(caller.viewer).filter(pk=participant.pk).exists():
         raise HttpError(403, _("Only coordinators and the facilitators of the person's own units enter answers."))
-    versions = surveys.current_versions(instruments_for_caller(caller), online_only=False)
+    versions = surveys.current_versions(_instruments(caller), online_only=False)
     version = next((v for v in versions if v.uuid == payload.version_uuid), None)
     if version is None:
         raise _invalid("version_uuid", _("Give the current version of one of the organisation's instruments."))
@@ -747,7 +730,7 @@ def response_new(request: HttpRequest, payload: schemas.ResponseIn) -> Status[di
         raise _invalid("language", _("Choose one of: %(choices)s.") % {"choices": choices})
     meeting = None
     if payload.meeting is not None:
-        meeting = meetings_for(caller).filter(uuid=payload.meeting).first()
+        meeting = meetings_visible_to(caller.viewer).filter(uuid=payload.meeting).first()
         if meeting is None:
             raise _invalid("meeting", _("No meeting with this uuid in the token's organisation."))
     version = instruments.version_with_structure(version)
@@ -768,4 +751,4 @@ def response_new(request: HttpRequest, payload: schemas.ResponseIn) -> Status[di
         at=("body", "payload", "answers"),
     )
     # The writer gets back what they wrote, also a facilitator who may not list the organisation's answers.
-    return Status(201, _response(_with_answers(Response.objects.filter(pk=response.pk)).get()))
+    return Status(201, _response(instruments.with_answers_of(response)))

@@ -6,60 +6,51 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.api import selectors, services
 from pilotti.api.forms import TokenForm
 from pilotti.core.forms import add_service_errors
-from pilotti.organisations.models import Organisation
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.selectors import organisations_visible_to
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _organisation(request: HttpRequest) -> Organisation | None:
-    return request.organisation  # type: ignore[attr-defined, no-any-return]
-
-
-def _form(request: HttpRequest, data: QueryDict | None = None) -> TokenForm:
-    current = _organisation(request)
+def _form(request: AuthenticatedHttpRequest, data: QueryDict | None = None) -> TokenForm:
+    current = request.organisation
     return TokenForm(
         data,
-        organisations=organisations_visible_to(_user(request)).order_by("name"),
+        organisations=organisations_visible_to(request.viewer).order_by("name"),
         initial={"organisation": current.uuid if current else None},
     )
 
 
-def _list_page(request: HttpRequest, form: TokenForm, status: int = 200) -> HttpResponse:
+def _list_page(request: AuthenticatedHttpRequest, form: TokenForm, status: int = 200) -> HttpResponse:
     context = {
-        "tokens": selectors.tokens_of(_user(request)),
+        "tokens": selectors.tokens_of(request.user),
         "form": form,
-        "is_admin": selectors.is_admin(_user(request), _organisation(request)),
+        "is_admin": selectors.is_admin(request.user, request.organisation),
     }
     return render(request, "api/token_list.html", context, status=status)
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _list_page(request, _form(request))
 
 
 @login_required
 @require_POST
 @reauthentication_required
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request, request.POST)
     if form.is_valid():
         try:
             token, secret = services.token_create(
-                actor=_user(request),
+                actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 name=form.cleaned_data["name"],
                 access=form.cleaned_data["access"],
@@ -75,21 +66,21 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_tokens(request: HttpRequest) -> HttpResponse:
+def organisation_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every token scoped to the current organisation, for its admins (404 for everyone else)."""
-    organisation = _organisation(request)
-    if not selectors.is_admin(_user(request), organisation):
+    organisation = request.organisation
+    if not selectors.is_admin(request.user, organisation):
         raise Http404
-    tokens = selectors.organisation_tokens(_user(request), organisation)
+    tokens = selectors.organisation_tokens(request.user, organisation)
     return render(request, "api/organisation_tokens.html", {"organisation": organisation, "tokens": tokens})
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_uuid: UUID) -> HttpResponse:
-    token = get_object_or_404(selectors.revocable_by(_user(request)).select_related("organisation"), uuid=token_uuid)
-    services.token_revoke(actor=_user(request), token=token)
+def token_revoke(request: AuthenticatedHttpRequest, token_uuid: UUID) -> HttpResponse:
+    token = get_object_or_404(selectors.revocable_by(request.user).select_related("organisation"), uuid=token_uuid)
+    services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token %(prefix)s… was revoked: it no longer works.") % {"prefix": token.prefix})
-    if token.user_id == _user(request).pk:
+    if token.user_id == request.user.pk:
         return redirect("api:tokens")
     return redirect("api:organisation_tokens")

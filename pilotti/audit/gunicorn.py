@@ -7,7 +7,7 @@ them in every field before formatting, whatever ``--access-logformat`` says.
 
 from typing import Any
 
-from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+from gunicorn.glogging import Logger
 
 from pilotti.audit.masking import mask_secrets
 

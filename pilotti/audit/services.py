@@ -55,9 +55,11 @@ def _entry(
 def _actor(by: HttpRequest | User | None, system: str) -> tuple[HttpRequest | None, User | None]:
     if by is None and not system:
         raise ValueError("An access-log entry without a user must name the system task that made it.")
-    request = by if isinstance(by, HttpRequest) else None
-    user: User | None = request.user if request is not None else by  # type: ignore[assignment]
-    return request, user
+    if isinstance(by, HttpRequest):
+        if not isinstance(by.user, User):  # an API request carries the token's holder (api.auth)
+            raise ValueError("An access-log entry of a request needs the signed-in user.")
+        return by, by.user
+    return None, by if isinstance(by, User) else None
 
 
 def log_access(
@@ -98,16 +100,20 @@ def log_access_many(
     by: HttpRequest | User,
     *,
     participants: Sequence[Participant],
+    households: Sequence[Household] = (),
     action: Action,
     category: Category,
     purpose: Purpose,
     item: str = "",
     result: Result = Result.SHOWN,
 ) -> list[AccessLog]:
-    """One entry per person for a page that shows many at once (a roll call), so that each
-    person's own log extract lists it; written in one INSERT whatever the group's size."""
+    """One entry per person (and household) for a page that shows many at once (a roll call, a
+    list), so that each one's own log extract lists it; written in one INSERT whatever the size."""
     request, user = _actor(by, "")
-    organisation_ids = {p.organisation_id for p in participants}
+    # (participant, household, their organisation's id) for each one shown
+    shown: list[tuple[Participant | None, Household | None, int]] = [(p, None, p.organisation_id) for p in participants]
+    shown += [(None, h, h.organisation_id) for h in households]
+    organisation_ids = {organisation_id for _p, _h, organisation_id in shown}
     memberships = {
         m.organisation_id: m
         for m in Membership.objects.filter(user=user, organisation_id__in=organisation_ids, is_active=True)
@@ -116,16 +122,16 @@ def log_access_many(
         _entry(
             request,
             user,
-            memberships.get(participant.organisation_id),
+            memberships.get(organisation_id),
             system="",
             participant=participant,
-            household=None,
+            household=household,
             action=action,
             category=category,
             purpose=purpose,
             item=item,
             result=result,
         )
-        for participant in participants
+        for participant, household, organisation_id in shown
     ]
     return AccessLog.objects.bulk_create(entries)

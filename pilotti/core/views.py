@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pilotti.measurement.selectors import open_alerts_for
+from pilotti.measurement.services import alerts_shown
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.programmes.selectors import my_week
 
 HEALTHZ_SQLITE_WAIT_MS = 100
@@ -36,10 +38,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Open safety alerts come first after sign-in, then a facilitator's meetings today and this week.
-    context = {
-        "safety_alerts": open_alerts_for(request.user),  # type: ignore[arg-type]
-        "week": my_week(request.user, timezone.now()),  # type: ignore[arg-type]
-    }
+    alerts = open_alerts_for(request.viewer)
+    alerts_shown(request=request, alerts=alerts)
+    context = {"safety_alerts": alerts, "week": my_week(request.viewer, timezone.now())}
     return render(request, "core/home.html", context)

@@ -26,12 +26,13 @@ from typing import Any
 
 import pandas as pd
 import pyreadstat
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook
 
-from pilotti.accounts.models import User
+from pilotti.core.spreadsheets import append_row, csv_safe
 from pilotti.evaluation import selectors
 from pilotti.instruments.models import DIRECTIONS, METHODS, MISSING_RULES, Answer, InstrumentVersion, Item, Option
 from pilotti.instruments.spec import ItemType, text_in
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes.models import Programme
 
@@ -64,8 +65,6 @@ LONG_COLUMNS = [
     "band",
 ]
 CODEBOOK_COLUMNS = ["name", "source", "label", "type", "values", "instrument", "version", "item_type", "scoring"]
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -200,9 +199,9 @@ def _value_labels(item: Mapping[str, Any], options: dict[int, list[tuple[int, st
     return labels
 
 
-def data_set(user: User | None, programme: Programme, filters: selectors.Filters) -> DataSet:
-    """The export's rows in the report's scope (``user`` None: the whole programme)."""
-    responses_qs = selectors.scope(user, programme, filters).responses
+def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Filters) -> DataSet:
+    """The export's rows in the report's scope (``viewer`` None: the whole programme)."""
+    responses_qs = selectors.scope(viewer, programme, filters).responses
     # answered_on is the scope's annotation (the day in Helsinki), which the type plugin cannot see.
     responses = list(
         responses_qs.order_by("answered_on", "submitted_at", "pk").values(  # type: ignore[misc]
@@ -329,19 +328,12 @@ def _long_row(base: dict[str, Any], value: float | None, label: str, text: str) 
 # --- Writing -------------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return f"'{value}"
-    return value
-
-
 def _plain(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return _safe(value)
+    return csv_safe(value)
 
 
 def codebook_rows(variables: list[Variable]) -> list[list[Any]]:
@@ -391,13 +383,8 @@ def as_xlsx(data: DataSet) -> bytes:
     }
     for title, (header, rows) in sheets.items():
         sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if cell.data_type == "f":  # openpyxl takes any text starting with = as a formula
-                    cell.data_type = "s"
+        for row in [header, *rows]:
+            append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

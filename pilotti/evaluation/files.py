@@ -16,13 +16,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from pilotti.accounts.models import User
+from pilotti.core import leases
 from pilotti.evaluation import charts, exports, pdf, selectors, services
 from pilotti.evaluation.forms import ReportFilterForm
 from pilotti.evaluation.models import GeneratedFile
+from pilotti.organisations.viewer import Viewer
+from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
 
 logger = logging.getLogger("pilotti.evaluation.files")
@@ -31,25 +35,28 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 
 def report_for(
-    user: User, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
+    viewer: Viewer, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
 ) -> tuple[dict[str, Any], ReportFilterForm]:
     """The report the page shows for these filters, with its charts: the page and the PDF share it."""
-    internal_allowed = selectors.may_see_internal(user, programme)
+    internal_allowed = selectors.may_see_internal(viewer, programme)
     form = ReportFilterForm(
-        query or None, units=selectors.report_units(user, programme), internal_allowed=internal_allowed
+        query or None, units=selectors.report_units(viewer, programme), internal_allowed=internal_allowed
     )
     report = services.report_build(
-        user=user, programme=programme, filters=form.filters(unit), shared=form.wants_shared() or not internal_allowed
+        viewer=viewer,
+        programme=programme,
+        filters=form.filters(unit),
+        shared=form.wants_shared() or not internal_allowed,
     )
     return charts.with_charts(report), form
 
 
 def export_filters(
-    user: User, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
+    viewer: Viewer, programme: Programme, unit: DeliveryUnit | None, query: QueryDict
 ) -> tuple[selectors.Filters | None, ReportFilterForm]:
     """The export's filters; None when the form has errors (never the whole programme in place
     of a mistyped period)."""
-    form = ReportFilterForm(query or None, units=selectors.report_units(user, programme), internal_allowed=True)
+    form = ReportFilterForm(query or None, units=selectors.report_units(viewer, programme), internal_allowed=True)
     return (None if form.errors else form.filters(unit)), form
 
 
@@ -60,39 +67,51 @@ def log_item(format: str, programme: Programme, filters: selectors.Filters) -> s
     return f"{format} export: {where}, {period}"
 
 
-def visible_to(user: User) -> QuerySet[GeneratedFile]:
-    """The files a user asked for, of programmes whose report they may still open."""
+def visible_to(viewer: Viewer) -> QuerySet[GeneratedFile]:
+    """The files the viewer asked for, of programmes whose report they may still open."""
     return GeneratedFile.objects.filter(
-        requested_by=user, programme__in=selectors.reports_visible_to(user)
+        requested_by=viewer.user, programme__in=selectors.reports_visible_to(viewer)
     ).select_related("programme", "unit")
 
 
-def still_allowed(user: User, generated: GeneratedFile) -> bool:
+def still_allowed(viewer: Viewer, generated: GeneratedFile) -> bool:
     """The scope is checked again when the file is delivered: a unit the user no longer sees, or
     an export by someone who lost the internal view, is not handed out."""
     if (
         generated.unit is not None
-        and not selectors.report_units(user, generated.programme).filter(Q(pk=generated.unit.pk)).exists()
+        and not selectors.report_units(viewer, generated.programme).filter(Q(pk=generated.unit.pk)).exists()
     ):
         return False
-    return not generated.is_export or selectors.may_see_internal(user, generated.programme)
+    return not generated.is_export or selectors.may_see_internal(viewer, generated.programme)
+
+
+def participants_in(generated: GeneratedFile) -> list[Participant]:
+    """The people whose rows the file holds (scoped when it was made), for the access log."""
+    return list(Participant.objects.filter(pk__in=generated.participant_ids))
 
 
 def request_file(
     *, user: User, programme: Programme, unit: DeliveryUnit | None, format: str, query: QueryDict
 ) -> GeneratedFile:
     """Records the request and enqueues the task. The same file still being prepared for the same
-    user is not asked for twice (a double click, a reload)."""
+    user is not asked for twice (a double click, a reload), unless it takes longer than expected:
+    then the request is the person's "try again" and makes a new one."""
     from pilotti.evaluation.tasks import make_file  # tasks imports this module
 
     prune()
+    now = timezone.now()
     encoded = query.urlencode()
     pending = GeneratedFile.objects.filter(
-        requested_by=user, programme=programme, unit=unit, format=format, query=encoded, status=Status.PENDING
+        requested_by=user,
+        programme=programme,
+        unit=unit,
+        format=format,
+        query=encoded,
+        status=Status.PENDING,
+        created_at__gt=now - timedelta(seconds=settings.GENERATED_FILE_EXPECTED_SECONDS),
     ).first()
     if pending is not None:
         return pending
-    now = timezone.now()
     generated = GeneratedFile.objects.create(
         created_at=now,
         requested_by=user,
@@ -106,6 +125,33 @@ def request_file(
     make_file.enqueue(str(generated.uuid))
     generated.refresh_from_db()  # the immediate backend has made it already
     return generated
+
+
+def settle(generated: GeneratedFile, *, now: datetime | None = None) -> GeneratedFile:
+    """The waiting page's check, so that a file never waits for ever even without a worker to
+    notice: tasks whose worker is gone are queued again or failed (core/leases.py), and a file not
+    made when every attempt must have ended is failed."""
+    if generated.status != Status.PENDING:
+        return generated
+    now = now or timezone.now()
+    if settings.TASKS_BACKEND == "database":
+        leases.recover(now=now)
+    deadline = now - timedelta(seconds=settings.TASK_TIME_LIMIT * settings.TASK_MAX_ATTEMPTS)
+    GeneratedFile.objects.filter(pk=generated.pk, status=Status.PENDING, created_at__lt=deadline).update(
+        status=Status.FAILED, finished_at=now
+    )
+    generated.refresh_from_db(fields=["status", "finished_at"])
+    return generated
+
+
+def again_url(generated: GeneratedFile) -> str:
+    """The address that asks for the same file again (the report page's own link)."""
+    scope, key = ("unit", generated.unit.uuid) if generated.unit else ("programme", generated.programme.slug)
+    if generated.is_export:
+        url = reverse(f"evaluation:{scope}_export", args=[key, generated.format])
+    else:
+        url = reverse(f"evaluation:{scope}_report_pdf", args=[key])
+    return f"{url}?{generated.query}" if generated.query else url
 
 
 def build(file_uuid: str) -> None:
@@ -144,16 +190,18 @@ class Made:
 
 
 def _make(generated: GeneratedFile) -> Made:
-    user, programme, unit = generated.requested_by, generated.programme, generated.unit
+    # Asked for on a page, so made as the pages see: through all the requester's organisations.
+    viewer = Viewer.everywhere(generated.requested_by)
+    programme, unit = generated.programme, generated.unit
     query = QueryDict(generated.query)
     if generated.format == "pdf":
-        report, _form = report_for(user, programme, unit, query)
+        report, _form = report_for(viewer, programme, unit, query)
         name = slugify(f"{programme.slug} {unit.name if unit else ''} {report['view']}")
         return Made(pdf.render_pdf(report), f"{name}.pdf", PDF_CONTENT_TYPE)
-    filters, _form = export_filters(user, programme, unit, query)
+    filters, _form = export_filters(viewer, programme, unit, query)
     if filters is None:
         raise ValueError(f"The export {generated.uuid} was asked for with invalid filters.")
-    data = exports.data_set(user, programme, filters)
+    data = exports.data_set(viewer, programme, filters)
     write, content_type, suffix = exports.WRITERS[generated.format]
     codebook = generated.format == "codebook"
     name = slugify(f"{programme.slug} {unit.name if unit else ''} {'codebook' if codebook else 'data'}")

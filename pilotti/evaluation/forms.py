@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pilotti.core.forms import set_choices
 from pilotti.evaluation.selectors import DEFAULT_DOSE, Filters
 from pilotti.programmes.models import DeliveryUnit
 
@@ -36,7 +37,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = {str(unit.uuid): unit for unit in units.order_by("name")}
         choices = [("", _("All units")), *((key, u.name) for key, u in self.units.items())]
-        self.fields["unit"].choices = choices  # type: ignore[attr-defined]
+        set_choices(self, "unit", choices)
         if not internal_allowed:
             del self.fields["view"]
 

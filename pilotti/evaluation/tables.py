@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook
 
 from pilotti.core.spreadsheets import append_row, csv_safe
 from pilotti.evaluation.report.types import Report

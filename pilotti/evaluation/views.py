@@ -9,7 +9,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,8 +21,9 @@ from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
 from pilotti.evaluation import files, selectors
 from pilotti.evaluation.models import GeneratedFile
-from pilotti.people.models import Participant
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.programmes.models import DeliveryUnit, Programme
+from pilotti.programmes.selectors import units_visible_to
 
 EXPORT_LINKS = [
     ("csv", gettext_lazy("CSV, one row per answer")),
@@ -45,24 +46,19 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _programme(request: AuthenticatedHttpRequest, slug: str) -> Programme:
+    return get_object_or_404(selectors.reports_visible_to(request.viewer).select_related("organisation"), slug=slug)
 
 
-def _programme(request: HttpRequest, slug: str) -> Programme:
-    return get_object_or_404(selectors.reports_visible_to(_user(request)).select_related("organisation"), slug=slug)
-
-
-def _unit(request: HttpRequest, unit_uuid: UUID) -> DeliveryUnit:
-    user = _user(request)
-    units = DeliveryUnit.objects.filter(programme__in=selectors.reports_visible_to(user)).select_related("programme")
-    unit = get_object_or_404(units, uuid=unit_uuid)
-    get_object_or_404(selectors.report_units(user, unit.programme).filter(Q(pk=unit.pk)))
+def _unit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> DeliveryUnit:
+    # A unit of the report's: visible, and one of the units the viewer's report on its programme covers.
+    unit = get_object_or_404(units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
+    get_object_or_404(selectors.report_units(request.viewer, unit.programme).filter(Q(pk=unit.pk)))
     return unit
 
 
-def _page(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
-    report, form = files.report_for(_user(request), programme, unit, request.GET)
+def _page(request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
+    report, form = files.report_for(request.viewer, programme, unit, request.GET)
     context = {
         "programme": programme,
         "unit": unit,
@@ -97,33 +93,36 @@ def _too_many(text: str) -> HttpResponse:
     return HttpResponse(text, status=429, content_type="text/plain")
 
 
-def _pdf(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
-    # GET, so that the report page's link (and a bookmark of it) keeps working; the limit bounds
-    # the work a user can queue, and SameSite=Lax keeps other sites from asking on their behalf.
-    if _over_limit(_user(request), "pdf", PDFS_PER_HOUR):
+def _pdf(request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
+    # POST: a GET would let another site's link or image make the server render PDFs under the
+    # user's name (SameSite=Lax sends the session with top-level GETs). The filters stay in the
+    # query string of the form's address; a GET, after the access check, is told to use POST.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if _over_limit(request.user, "pdf", PDFS_PER_HOUR):
         return _too_many(_("Too many PDF reports in an hour. Try again later."))
-    generated = files.request_file(user=_user(request), programme=programme, unit=unit, format="pdf", query=request.GET)
+    generated = files.request_file(user=request.user, programme=programme, unit=unit, format="pdf", query=request.GET)
     return _requested(generated)
 
 
 @login_required
-def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _page(request, _programme(request, slug), None)
 
 
 @login_required
-def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_report_pdf(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _pdf(request, _programme(request, slug), None)
 
 
 @login_required
-def unit_report(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def unit_report(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid)
     return _page(request, unit.programme, unit)
 
 
 @login_required
-def unit_report_pdf(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def unit_report_pdf(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid)
     return _pdf(request, unit.programme, unit)
 
@@ -131,20 +130,22 @@ def unit_report_pdf(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 # --- Person-level data exports (exports.py) --------------------------------------------------
 
 
-def _export_target(request: HttpRequest, programme: Programme) -> None:
+def _export_target(request: AuthenticatedHttpRequest, programme: Programme) -> None:
     """Only the internal view's roles export; everyone else is told nothing exists (404)."""
-    if not selectors.may_see_internal(_user(request), programme):
+    if not selectors.may_see_internal(request.viewer, programme):
         raise Http404
 
 
 @reauthentication_required
-def _export(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None, format: str) -> HttpResponse:
+def _export(
+    request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None, format: str
+) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    user = _user(request)
+    user = request.user
     if _over_limit(user, "exports", EXPORTS_PER_HOUR):
         return _too_many(_("Too many exports in an hour. Try again later."))
-    filters, _form = files.export_filters(user, programme, unit, request.GET)
+    filters, _form = files.export_filters(request.viewer, programme, unit, request.GET)
     if filters is None:
         return HttpResponse(_("Check the period: its end is before its start."), status=400, content_type="text/plain")
     generated = files.request_file(user=user, programme=programme, unit=unit, format=format, query=request.GET)
@@ -152,7 +153,7 @@ def _export(request: HttpRequest, programme: Programme, unit: DeliveryUnit | Non
 
 
 @login_required
-def programme_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+def programme_export(request: AuthenticatedHttpRequest, slug: str, format: str) -> HttpResponse:
     programme = _programme(request, slug)
     _export_target(request, programme)
     response: HttpResponse = _export(request, programme, None, format)
@@ -160,7 +161,7 @@ def programme_export(request: HttpRequest, slug: str, format: str) -> HttpRespon
 
 
 @login_required
-def unit_export(request: HttpRequest, unit_uuid: UUID, format: str) -> HttpResponse:
+def unit_export(request: AuthenticatedHttpRequest, unit_uuid: UUID, format: str) -> HttpResponse:
     unit = _unit(request, unit_uuid)
     _export_target(request, unit.programme)
     response: HttpResponse = _export(request, unit.programme, unit, format)
@@ -170,24 +171,31 @@ def unit_export(request: HttpRequest, unit_uuid: UUID, format: str) -> HttpRespo
 # --- Files made in the background (files.py) -------------------------------------------------
 
 
-def _generated(request: HttpRequest, file_uuid: UUID) -> GeneratedFile:
+def _generated(request: AuthenticatedHttpRequest, file_uuid: UUID) -> GeneratedFile:
     """Only the user who asked for the file sees it, and only while they may still see its report."""
-    generated = get_object_or_404(files.visible_to(_user(request)), uuid=file_uuid)
-    if not files.still_allowed(_user(request), generated):
+    generated = get_object_or_404(files.visible_to(request.viewer), uuid=file_uuid)
+    if not files.still_allowed(request.viewer, generated):
         raise Http404
     return generated
 
 
 @login_required
-def file_status(request: HttpRequest, file_uuid: UUID) -> HttpResponse:
+def file_status(request: AuthenticatedHttpRequest, file_uuid: UUID) -> HttpResponse:
     """Waits for the file: htmx asks again every few seconds for the status part alone; without
     JavaScript, reloading the page does the same."""
-    generated = _generated(request, file_uuid)
-    context = {"generated": generated, "report_url": _report_url(generated), "poll_seconds": POLL_SECONDS}
-    if request.htmx:  # type: ignore[attr-defined]
+    generated = files.settle(_generated(request, file_uuid))
+    context = {
+        "generated": generated,
+        "report_url": _report_url(generated),
+        "again_url": files.again_url(generated),
+        "poll_seconds": POLL_SECONDS,
+    }
+    if request.htmx:
+        shown_slow = request.GET.get("shown") == "slow"
         if generated.status == GeneratedFile.Status.PENDING and not generated.is_expired:
-            # Nothing new: htmx swaps nothing on 204, so the live region does not say it again.
-            return HttpResponse(status=204)
+            if generated.is_slow == shown_slow:
+                # Nothing new: htmx swaps nothing on 204, so the live region does not say it again.
+                return HttpResponse(status=204)
         return render(request, "evaluation/_file_status.html", context)
     return render(request, "evaluation/file_status.html", context)
 
@@ -201,7 +209,7 @@ def _report_url(generated: GeneratedFile) -> str:
 
 
 @login_required
-def file_download(request: HttpRequest, file_uuid: UUID) -> HttpResponseBase:
+def file_download(request: AuthenticatedHttpRequest, file_uuid: UUID) -> HttpResponseBase:
     generated = _generated(request, file_uuid)
     if generated.status != GeneratedFile.Status.READY or generated.is_expired:
         return _see_other(reverse("evaluation:file_status", args=[generated.uuid]))
@@ -212,13 +220,13 @@ def file_download(request: HttpRequest, file_uuid: UUID) -> HttpResponseBase:
 
 
 @reauthentication_required
-def _send_export(request: HttpRequest, generated: GeneratedFile) -> HttpResponseBase:
+def _send_export(request: AuthenticatedHttpRequest, generated: GeneratedFile) -> HttpResponseBase:
     """Person-level data leaves here: asked for the password again (it may be hours after the
     request) and written to the access log of everyone in the file, at every download."""
     if generated.participant_ids:
         log_access_many(
             request,
-            participants=list(Participant.objects.filter(pk__in=generated.participant_ids)),
+            participants=files.participants_in(generated),
             action=Action.EXPORT,
             category=Category.ANSWERS,
             purpose=Purpose.EVALUATION,

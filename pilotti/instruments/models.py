@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from pilotti.instruments.spec import Direction, ItemType, Method, MissingRule, ReliabilityKind, text_in
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 
 if TYPE_CHECKING:  # a development dependency: the type of gettext_lazy's result
     from django_stubs_ext import StrOrPromise
@@ -70,7 +71,7 @@ RELIABILITY_KINDS = [
 ]
 
 
-class Instrument(models.Model):
+class Instrument(TenantOwned, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.SlugField(_("key"), max_length=60, help_text=_("A short name for files, e.g. who-5."))
     # None: Pilotti's shipped library, visible to every organisation and changed only by the loader.
@@ -264,7 +265,7 @@ class Mode(models.TextChoices):
     STAFF = "staff", _("staff rating")
 
 
-class Response(models.Model):
+class Response(TenantOwned, models.Model):
     """One filled questionnaire. ``submitted_at`` is empty while a personal-link answer is paused.
 
     The scores are computed by ``scoring.score`` on submission and stored here, so reports can

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from pilotti.accounts.models import User
-from pilotti.instruments.models import Band, Instrument, InstrumentVersion, Item, Response, ScoringRule
+from pilotti.instruments.models import Answer, Band, Instrument, InstrumentVersion, Item, Response, ScoringRule
 from pilotti.instruments.spec import (
     BandSpec,
     InstrumentSpec,
@@ -20,43 +19,33 @@ from pilotti.instruments.spec import (
     SubscaleSpec,
     VersionSpec,
 )
-from pilotti.organisations.models import Membership, Organisation, Role
+from pilotti.organisations.models import Organisation, Role
+from pilotti.organisations.viewer import Viewer
 
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 RESPONSE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 
 
-def _organisation_ids(user: User, roles: tuple[Role, ...] = tuple(Role)) -> "QuerySet[Membership, int]":
-    if not user.is_authenticated:
-        return Membership.objects.none().values_list("organisation_id", flat=True)
-    return Membership.objects.filter(user=user, is_active=True, role__in=roles).values_list(
-        "organisation_id", flat=True
-    )
-
-
-def instruments_visible_to(user: User) -> QuerySet[Instrument]:
-    if not user.is_authenticated:
-        return Instrument.objects.none()
+def instruments_visible_to(viewer: Viewer) -> QuerySet[Instrument]:
     return Instrument.objects.filter(organisation__isnull=True) | Instrument.objects.filter(
-        organisation__in=_organisation_ids(user)
+        organisation__in=viewer.organisation_ids()
     )
 
 
-def can_manage_instruments(user: User, organisation: Organisation | None) -> bool:
+def can_manage_instruments(viewer: Viewer, organisation: Organisation | None) -> bool:
     """May create and import instruments for this organisation."""
     return (
-        organisation is not None
-        and _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=organisation.pk).exists()
+        organisation is not None and viewer.memberships(MANAGER_ROLES).filter(organisation_id=organisation.pk).exists()
     )
 
 
-def can_edit_instrument(user: User, instrument: Instrument) -> bool:
+def can_edit_instrument(viewer: Viewer, instrument: Instrument) -> bool:
     """The library changes only through its files; an organisation's own, by its admins and coordinators."""
-    return instrument.organisation is not None and can_manage_instruments(user, instrument.organisation)
+    return instrument.organisation is not None and can_manage_instruments(viewer, instrument.organisation)
 
 
-def instrument_list(user: User) -> QuerySet[Instrument]:
-    return instruments_visible_to(user).select_related("organisation").order_by("organisation_id", "name")
+def instrument_list(viewer: Viewer) -> QuerySet[Instrument]:
+    return instruments_visible_to(viewer).select_related("organisation").order_by("organisation_id", "name")
 
 
 def versions_of(instrument: Instrument) -> QuerySet[InstrumentVersion]:
@@ -214,7 +203,20 @@ def instrument_spec(instrument: Instrument, version: InstrumentVersion) -> Instr
     )
 
 
-def responses_visible_to(user: User) -> QuerySet[Response]:
+def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Responses with their answers, items, choices, instrument, person, meeting and band, in four queries."""
+    answers = Answer.objects.select_related("item").prefetch_related("choices")
+    return responses.select_related("version__instrument", "participant", "meeting", "band").prefetch_related(
+        Prefetch("answers", queryset=answers)
+    )
+
+
+def with_answers_of(response: Response) -> Response:
+    """A response just written, read back with its answers for the one who wrote it."""
+    return with_answers(Response.objects.filter(pk=response.pk)).get()
+
+
+def responses_visible_to(viewer: Viewer) -> QuerySet[Response]:
     """Admins, coordinators and evaluators see their organisations' responses. Part B (answering)
     refines this for facilitators (their units' meetings and participants)."""
-    return Response.objects.filter(organisation__in=_organisation_ids(user, RESPONSE_ROLES))
+    return Response.objects.filter(organisation__in=viewer.organisation_ids(RESPONSE_ROLES))

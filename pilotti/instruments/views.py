@@ -8,11 +8,10 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 
-from pilotti.accounts.models import User
 from pilotti.instruments import selectors, services
 from pilotti.instruments.fileformat import FileFormatError
 from pilotti.instruments.forms import (
@@ -29,7 +28,7 @@ from pilotti.instruments.forms import (
 )
 from pilotti.instruments.models import Instrument, InstrumentVersion
 from pilotti.instruments.spec import PARTICIPANT_LANGUAGES, InstrumentSpec
-from pilotti.organisations.models import Organisation
+from pilotti.organisations.http import AuthenticatedHttpRequest
 
 OUTCOME_MESSAGES = {
     "created": gettext_lazy("The instrument %(name)s was created."),
@@ -41,24 +40,16 @@ OUTCOME_MESSAGES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _organisation(request: HttpRequest) -> Organisation | None:
-    return request.organisation  # type: ignore[attr-defined, no-any-return]
-
-
-def _instrument(request: HttpRequest, instrument_uuid: UUID, *, edit: bool = False) -> Instrument:
+def _instrument(request: AuthenticatedHttpRequest, instrument_uuid: UUID, *, edit: bool = False) -> Instrument:
     instrument = get_object_or_404(
-        selectors.instruments_visible_to(_user(request)).select_related("organisation"), uuid=instrument_uuid
+        selectors.instruments_visible_to(request.viewer).select_related("organisation"), uuid=instrument_uuid
     )
-    if edit and not selectors.can_edit_instrument(_user(request), instrument):
+    if edit and not selectors.can_edit_instrument(request.viewer, instrument):
         raise PermissionDenied
     return instrument
 
 
-def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
+def _version(request: AuthenticatedHttpRequest, instrument: Instrument) -> InstrumentVersion:
     number = request.GET.get("version", "")
     if not number:
         return selectors.current_version(instrument)
@@ -67,29 +58,29 @@ def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
     return get_object_or_404(instrument.versions, number=int(number))
 
 
-def _wording_language(request: HttpRequest) -> str:
+def _wording_language(request: AuthenticatedHttpRequest) -> str:
     wanted = request.POST.get("language") or request.GET.get("language") or get_language() or "fi"
     return wanted if wanted in PARTICIPANT_LANGUAGES else "fi"
 
 
-def _saved_message(request: HttpRequest, saved: services.Saved) -> None:
+def _saved_message(request: AuthenticatedHttpRequest, saved: services.Saved) -> None:
     text = str(OUTCOME_MESSAGES[saved.outcome]) % {"name": saved.instrument.name, "number": saved.version.number}
     messages.success(request, text)
 
 
 @login_required
-def instrument_list(request: HttpRequest) -> HttpResponse:
-    instruments = list(selectors.instrument_list(_user(request)))
+def instrument_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    instruments = list(selectors.instrument_list(request.viewer))
     context = {
         "library": [i for i in instruments if i.organisation_id is None],
         "own": [i for i in instruments if i.organisation_id is not None],
-        "can_create": selectors.can_manage_instruments(_user(request), _organisation(request)),
+        "can_create": selectors.can_manage_instruments(request.viewer, request.organisation),
     }
     return render(request, "instruments/instrument_list.html", context)
 
 
 @login_required
-def instrument_detail(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+def instrument_detail(request: AuthenticatedHttpRequest, instrument_uuid: UUID) -> HttpResponse:
     instrument = _instrument(request, instrument_uuid)
     version = selectors.version_with_structure(_version(request, instrument))
     context = {
@@ -99,12 +90,12 @@ def instrument_detail(request: HttpRequest, instrument_uuid: UUID) -> HttpRespon
         "versions": selectors.versions_of(instrument),
         "language": _wording_language(request),
         "language_names": LANGUAGE_NAMES,
-        "can_edit": selectors.can_edit_instrument(_user(request), instrument),
+        "can_edit": selectors.can_edit_instrument(request.viewer, instrument),
     }
     return render(request, "instruments/instrument_detail.html", context)
 
 
-def _editor(request: HttpRequest, instrument: Instrument | None) -> HttpResponse:
+def _editor(request: AuthenticatedHttpRequest, instrument: Instrument | None) -> HttpResponse:
     language = _wording_language(request)
     base: InstrumentSpec | None = None
     initial: tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]] = (
@@ -126,9 +117,9 @@ def _editor(request: HttpRequest, instrument: Instrument | None) -> HttpResponse
         except FileFormatError as error:
             add_spec_errors(error, instrument_form, formset)
         else:
-            organisation = instrument.organisation if instrument else _organisation(request)
+            organisation = instrument.organisation if instrument else request.organisation
             saved = services.instrument_save(
-                actor=_user(request), organisation=organisation, spec=spec, instrument=instrument
+                actor=request.user, organisation=organisation, spec=spec, instrument=instrument
             )
             _saved_message(request, saved)
             return redirect("instruments:detail", instrument_uuid=saved.instrument.uuid)
@@ -146,27 +137,27 @@ def _editor(request: HttpRequest, instrument: Instrument | None) -> HttpResponse
 
 
 @login_required
-def instrument_create(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_manage_instruments(_user(request), _organisation(request)):
+def instrument_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.can_manage_instruments(request.viewer, request.organisation):
         raise PermissionDenied
     return _editor(request, None)
 
 
 @login_required
-def instrument_edit(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+def instrument_edit(request: AuthenticatedHttpRequest, instrument_uuid: UUID) -> HttpResponse:
     return _editor(request, _instrument(request, instrument_uuid, edit=True))
 
 
 @login_required
-def instrument_import(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    if organisation is None or not selectors.can_manage_instruments(_user(request), organisation):
+def instrument_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    if organisation is None or not selectors.can_manage_instruments(request.viewer, organisation):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.instrument_import(
-                actor=_user(request), organisation=organisation, content=form.cleaned_data["file"]
+                actor=request.user, organisation=organisation, content=form.cleaned_data["file"]
             )
         except FileFormatError as error:
             for message in error.errors:
@@ -178,7 +169,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def instrument_export(request: HttpRequest, instrument_uuid: UUID) -> HttpResponse:
+def instrument_export(request: AuthenticatedHttpRequest, instrument_uuid: UUID) -> HttpResponse:
     instrument = _instrument(request, instrument_uuid)
     version = _version(request, instrument)
     response = HttpResponse(services.instrument_export(instrument, version), content_type="application/json")

@@ -3,9 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotti.accounts.models import User
+from pilotti.core.forms import set_queryset
 from pilotti.instruments.selectors import instruments_visible_to
 from pilotti.measurement.models import PlanEntry
+from pilotti.organisations.viewer import Viewer
 
 
 class PlanEntryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -13,11 +14,12 @@ class PlanEntryForm(forms.ModelForm):  # type: ignore[type-arg]
         model = PlanEntry
         fields = ["instrument", "when", "follow_up_weeks", "audience", "anonymous", "window_days"]
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        instrument = self.fields["instrument"]
-        instrument.queryset = instruments_visible_to(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["window_days"].min_value = 0  # type: ignore[attr-defined]
+        set_queryset(self, "instrument", instruments_visible_to(viewer).order_by("name"))
+        window_days = self.fields["window_days"]
+        if isinstance(window_days, forms.IntegerField):  # the model field's form field: the browser's lower bound
+            window_days.min_value = 0
 
 
 class AcknowledgeForm(forms.Form):

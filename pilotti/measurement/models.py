@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from pilotti.instruments.models import Instrument, Response
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 from pilotti.people.models import Participant
 from pilotti.programmes.models import Programme
 
@@ -74,7 +75,7 @@ class PlanEntry(models.Model):
         return f"{self.programme}: {self.instrument} {self.when}"
 
 
-class SafetyAlert(models.Model):
+class SafetyAlert(TenantOwned, models.Model):
     """A safety item answered above zero. Shown to the participant's responsible workers until acknowledged."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -37,9 +37,10 @@ from pilotti.accounts.models import User
 from pilotti.instruments.models import Mode, Response
 from pilotti.measurement.models import Audience, PlanEntry, SafetyAlert, When
 from pilotti.organisations.models import Membership, Role
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant, Relation
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
-from pilotti.programmes.selectors import _assigned_unit_ids, can_edit_programme, units_visible_to
+from pilotti.programmes.selectors import assigned_unit_ids, can_edit_programme, units_visible_to
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -53,9 +54,9 @@ def plan_of(programme: Programme) -> QuerySet[PlanEntry]:
     return PlanEntry.objects.filter(programme=programme).select_related("instrument").order_by("position", "id")
 
 
-def can_edit_plan(user: User, programme: Programme) -> bool:
+def can_edit_plan(viewer: Viewer, programme: Programme) -> bool:
     """The owner's admins and coordinators edit the plan; partners, facilitators and evaluators read it."""
-    return can_edit_programme(user, programme)
+    return can_edit_programme(viewer, programme)
 
 
 # --- Due questionnaires -----------------------------------------------------------------------
@@ -215,10 +216,15 @@ def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> l
     return result
 
 
+def _as_count(value: object) -> int:
+    """A count annotation of ``values()``: an int, or None where the row had nothing to count."""
+    return value if isinstance(value, int) else 0
+
+
 def _row(entry: PlanEntry, values: dict[str, object], today: date) -> DueRow:
     due = values["due"] if isinstance(values["due"], date) else None
-    held = int(values.get("held") or 0)  # type: ignore[call-overload]
-    answered_count = int(values.get("answered_count") or 0)  # type: ignore[call-overload]
+    held = _as_count(values.get("held"))
+    answered_count = _as_count(values.get("answered_count"))
     if entry.when == When.EVERY_MEETING:
         state = State.NOT_YET if held == 0 else State.ANSWERED if answered_count >= held else State.MISSING
     elif values.get("answered"):
@@ -268,12 +274,12 @@ def _panel_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry) -> list[PanelRo
     ]
 
 
-def due_questionnaires(user: User, programme: Programme, today: date, unit: DeliveryUnit | None = None) -> DuePage:
-    """What is due and missing per person in the programme's units the user may see (or one unit).
+def due_questionnaires(viewer: Viewer, programme: Programme, today: date, unit: DeliveryUnit | None = None) -> DuePage:
+    """What is due and missing per person in the programme's units the viewer may see (or one unit).
 
     One query for the plan and one per plan entry, whatever the number of people.
     """
-    units = units_visible_to(user).filter(programme=programme)
+    units = units_visible_to(viewer).filter(programme=programme)
     if unit is not None:
         units = units.filter(pk=unit.pk)
     page = DuePage()
@@ -283,6 +289,11 @@ def due_questionnaires(user: User, programme: Programme, today: date, unit: Deli
         else:
             page.rows.extend(_due_rows(units, entry, today))
     return page
+
+
+def people_on(page: DuePage) -> list[Participant]:
+    """The people the page lists, for the access log (the page itself holds only their codes)."""
+    return list(Participant.objects.filter(uuid__in=page.participant_ids))
 
 
 # --- Safety alerts ----------------------------------------------------------------------------
@@ -299,27 +310,25 @@ def _enrolled_in(unit_ids: "QuerySet[UnitFacilitator, int] | QuerySet[DeliveryUn
     )
 
 
-def alerts_visible_to(user: User) -> QuerySet[SafetyAlert]:
-    """The alerts the user is responsible for: as a coordinator, or as a facilitator of the person's unit."""
-    if not user.is_authenticated:
-        return SafetyAlert.objects.none()
-    coordinated = Membership.objects.filter(user=user, is_active=True, role=Role.COORDINATOR).values("organisation_id")
-    return SafetyAlert.objects.filter(Q(organisation__in=coordinated) | _enrolled_in(_assigned_unit_ids(user)))
+def alerts_visible_to(viewer: Viewer) -> QuerySet[SafetyAlert]:
+    """The alerts the viewer is responsible for: as a coordinator, or as a facilitator of the person's unit."""
+    coordinated = viewer.organisation_ids((Role.COORDINATOR,))
+    return SafetyAlert.objects.filter(Q(organisation__in=coordinated) | _enrolled_in(assigned_unit_ids(viewer)))
 
 
-def open_alerts_for(user: User) -> list[SafetyAlert]:
+def open_alerts_for(viewer: Viewer) -> list[SafetyAlert]:
     """Unacknowledged alerts for the start page, oldest first: the longest waiting comes first."""
     return list(
-        alerts_visible_to(user)
+        alerts_visible_to(viewer)
         .filter(acknowledged_at__isnull=True)
         .select_related("participant", "response__version__instrument")
         .order_by("raised_at", "id")
     )
 
 
-def alert_list(user: User) -> QuerySet[SafetyAlert]:
+def alert_list(viewer: Viewer) -> QuerySet[SafetyAlert]:
     return (
-        alerts_visible_to(user)
+        alerts_visible_to(viewer)
         .select_related("participant", "acknowledged_by", "response__version__instrument")
         .order_by("acknowledged_at", "-raised_at")
     )

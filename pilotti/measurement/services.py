@@ -6,6 +6,7 @@ paper entry). Due questionnaires need nothing from it: they are computed by quer
 above zero.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
-from pilotti.audit.services import log_access
+from pilotti.audit.services import log_access, log_access_many
+from pilotti.core.history import mark_history, save_with_history
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, Response
 from pilotti.instruments.scoring import score
@@ -80,6 +82,16 @@ def alert_raise(*, response: Response, notify: bool = True) -> SafetyAlert | Non
 
 
 @transaction.atomic
+def alerts_shown(*, request: HttpRequest, alerts: Iterable[SafetyAlert]) -> None:
+    """One access-log entry per person whose alert a list shows (the start page, the alerts page)."""
+    participants = list({alert.participant_id: alert.participant for alert in alerts}.values())
+    if participants:
+        log_access_many(
+            request, participants=participants, action=Action.VIEW, category=Category.ANSWERS,
+            purpose=Purpose.QUESTIONNAIRE, item="safety alert list",
+        )  # fmt: skip
+
+
 def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str, request: HttpRequest | None = None) -> SafetyAlert:
     """Records who acknowledged the alert, when and what was done; the change keeps history and is logged."""
     if alert.acknowledged_at is not None:
@@ -87,8 +99,9 @@ def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str, request: Ht
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor
     alert.note = note.strip()
-    alert._change_reason = "acknowledged"  # type: ignore[attr-defined]
-    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+    save_with_history(
+        alert, actor=actor, reason="acknowledged", update_fields=["acknowledged_at", "acknowledged_by", "note"]
+    )
     log_access(
         request or actor,
         participant=alert.participant,
@@ -146,5 +159,5 @@ def plan_entry_add(*, actor: User | None, programme: Programme, fields: EntryFie
 @transaction.atomic
 def plan_entry_remove(*, actor: User, entry: PlanEntry) -> None:
     """Answers already given stay; only the plan changes (with history)."""
-    entry._change_reason = f"removed by {actor.pk}"  # type: ignore[attr-defined]
+    mark_history(entry, actor=actor, reason=f"removed by {actor.pk}")
     entry.delete()

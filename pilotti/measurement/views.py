@@ -6,61 +6,58 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
 from pilotti.core.forms import add_service_errors
 from pilotti.measurement import selectors, services
 from pilotti.measurement.forms import AcknowledgeForm, PlanEntryForm
 from pilotti.measurement.models import PlanEntry, SafetyAlert
-from pilotti.people.models import Participant
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.selectors import programmes_visible_to, units_visible_to
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _programme(request: HttpRequest, slug: str, *, edit: bool = False) -> Programme:
-    programme = get_object_or_404(programmes_visible_to(_user(request)), slug=slug)
-    if edit and not selectors.can_edit_plan(_user(request), programme):
+def _programme(request: AuthenticatedHttpRequest, slug: str, *, edit: bool = False) -> Programme:
+    programme = get_object_or_404(programmes_visible_to(request.viewer), slug=slug)
+    if edit and not selectors.can_edit_plan(request.viewer, programme):
         raise PermissionDenied
     return programme
 
 
-def _alert(request: HttpRequest, alert_uuid: UUID) -> SafetyAlert:
-    return get_object_or_404(selectors.alert_list(_user(request)), uuid=alert_uuid)
+def _alert(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> SafetyAlert:
+    return get_object_or_404(selectors.alert_list(request.viewer), uuid=alert_uuid)
 
 
-def _render_plan(request: HttpRequest, programme: Programme, form: PlanEntryForm | None = None) -> HttpResponse:
-    can_edit = selectors.can_edit_plan(_user(request), programme)
+def _render_plan(
+    request: AuthenticatedHttpRequest, programme: Programme, form: PlanEntryForm | None = None
+) -> HttpResponse:
+    can_edit = selectors.can_edit_plan(request.viewer, programme)
     if can_edit and form is None:
-        form = PlanEntryForm(user=_user(request))
+        form = PlanEntryForm(viewer=request.viewer)
     context = {"programme": programme, "entries": selectors.plan_of(programme), "can_edit": can_edit, "form": form}
     return render(request, "measurement/plan.html", context, status=400 if form and form.errors else 200)
 
 
 @login_required
-def plan(request: HttpRequest, slug: str) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _render_plan(request, _programme(request, slug))
 
 
 @login_required
 @require_POST
-def plan_add(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, edit=True)
-    form = PlanEntryForm(request.POST, user=_user(request))
+    form = PlanEntryForm(request.POST, viewer=request.viewer)
     if form.is_valid():
         fields = services.EntryFields(**{name: form.cleaned_data[name] for name in form.Meta.fields})
         try:
-            services.plan_entry_add(actor=_user(request), programme=programme, fields=fields)
+            services.plan_entry_add(actor=request.user, programme=programme, fields=fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -71,17 +68,17 @@ def plan_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_remove(request: HttpRequest, slug: str, entry_uuid: UUID) -> HttpResponse:
+def plan_remove(request: AuthenticatedHttpRequest, slug: str, entry_uuid: UUID) -> HttpResponse:
     programme = _programme(request, slug, edit=True)
     entry = get_object_or_404(PlanEntry.objects.filter(programme=programme), uuid=entry_uuid)
-    services.plan_entry_remove(actor=_user(request), entry=entry)
+    services.plan_entry_remove(actor=request.user, entry=entry)
     messages.success(request, _("The plan entry was removed. Answers already given are kept."))
     return redirect("measurement:plan", slug=programme.slug)
 
 
-def _render_due(request: HttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
-    page = selectors.due_questionnaires(_user(request), programme, localdate(), unit=unit)
-    shown = list(Participant.objects.filter(uuid__in=page.participant_ids))
+def _render_due(request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None) -> HttpResponse:
+    page = selectors.due_questionnaires(request.viewer, programme, localdate(), unit=unit)
+    shown = selectors.people_on(page)
     if shown:  # codes and whether they answered: pseudonymous, but still each person's data
         log_access_many(
             request, participants=shown, action=Action.VIEW, category=Category.ANSWERS,
@@ -92,23 +89,25 @@ def _render_due(request: HttpRequest, programme: Programme, unit: DeliveryUnit |
 
 
 @login_required
-def programme_due(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_due(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _render_due(request, _programme(request, slug), None)
 
 
 @login_required
-def unit_due(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
-    unit = get_object_or_404(units_visible_to(_user(request)).select_related("programme"), uuid=unit_uuid)
+def unit_due(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = get_object_or_404(units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
     return _render_due(request, unit.programme, unit)
 
 
 @login_required
-def alerts(request: HttpRequest) -> HttpResponse:
-    return render(request, "measurement/alerts.html", {"alerts": selectors.alert_list(_user(request))})
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    alerts = list(selectors.alert_list(request.viewer))
+    services.alerts_shown(request=request, alerts=alerts)
+    return render(request, "measurement/alerts.html", {"alerts": alerts})
 
 
 @login_required
-def alert(request: HttpRequest, alert_uuid: UUID) -> HttpResponse:
+def alert(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> HttpResponse:
     found = _alert(request, alert_uuid)
     log_access(
         request, participant=found.participant, action=Action.VIEW, category=Category.ANSWERS,
@@ -119,14 +118,12 @@ def alert(request: HttpRequest, alert_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_acknowledge(request: HttpRequest, alert_uuid: UUID) -> HttpResponse:
+def alert_acknowledge(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> HttpResponse:
     found = _alert(request, alert_uuid)
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            services.alert_acknowledge(
-                actor=_user(request), alert=found, note=form.cleaned_data["note"], request=request
-            )
+            services.alert_acknowledge(actor=request.user, alert=found, note=form.cleaned_data["note"], request=request)
         except ValidationError as error:
             form.add_error(None, error)
         else:

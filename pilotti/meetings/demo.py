@@ -14,6 +14,7 @@ from datetime import date
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from pilotti.core.history import save_with_history
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance
 from pilotti.meetings.selectors import in_roll_call
@@ -98,8 +99,7 @@ def _load_unit(unit: DeliveryUnit) -> int:
                 )
         if slug == "ikaalinen-paivatoiminta" and rng.random() < 0.3:
             meeting.unregistered_visitors = rng.randint(1, 3)
-            meeting._change_reason = "visitors"  # type: ignore[attr-defined]
-            meeting.save(update_fields=["unregistered_visitors"])
+            save_with_history(meeting, actor=None, reason="visitors", update_fields=["unregistered_visitors"])
     bulk_create_with_history(rows, Attendance, batch_size=500)
     return len(rows)
 

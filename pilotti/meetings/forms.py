@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
+from pilotti.core.forms import set_choices, set_queryset
 from pilotti.meetings.models import Attendance, ReminderChoice
 from pilotti.meetings.selectors import RollCallRow
 from pilotti.meetings.services import MAX_VISITORS
@@ -56,11 +57,9 @@ class MeetingDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, topics: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "—"), *((title, title) for title in topics)]  # type: ignore[attr-defined]
-        self.fields["facilitators_present"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            facilitated_units__unit_id=meeting.unit_id
-        ).order_by("full_name", "email")
-        self.fields["facilitators_present"].label_from_instance = User.get_full_name  # type: ignore[attr-defined]
+        set_choices(self, "topic", [("", "—"), *((title, title) for title in topics)])
+        facilitators = User.objects.filter(facilitated_units__unit_id=meeting.unit_id).order_by("full_name", "email")
+        set_queryset(self, "facilitators_present", facilitators, label=User.get_full_name)
         if not topics:
             del self.fields["topic"]
             self.fields["theme"].label = _("Theme")

@@ -13,6 +13,7 @@ from pilotti.accounts.models import User
 from pilotti.core.tokens import hash_token
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant, Relation
 from pilotti.people.selectors import participants_visible_to, participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
@@ -45,12 +46,13 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting]:
 
     A unit feed of a unit the owner no longer sees answers 404, like a revoked one.
     """
+    owner = Viewer.everywhere(feed.user)
     if feed.unit is None:
-        return programmes.my_meetings(feed.user)
-    if not programmes.units_visible_to(feed.user).filter(pk=feed.unit.pk).exists():
+        return programmes.my_meetings(owner)
+    if not programmes.units_visible_to(owner).filter(pk=feed.unit.pk).exists():
         raise Http404
     return (
-        programmes.meetings_visible_to(feed.user)
+        programmes.meetings_visible_to(owner)
         .filter(unit=feed.unit)
         .select_related("unit", "unit__site", "unit__programme")
         .order_by("starts_at")
@@ -152,20 +154,20 @@ def _children(enrolments: QuerySet[Enrolment], meeting: Meeting) -> QuerySet[Hou
     return HouseholdMember.objects.filter(children | Q(pk__in=recorded)).select_related("household")
 
 
-def roll_call(user: User, meeting: Meeting) -> RollCall:
+def roll_call(viewer: Viewer, meeting: Meeting) -> RollCall:
     """The unit's people with their attendance at the meeting, in four or five queries whatever their number.
 
     Only for those who record attendance (``programmes.can_change_meetings``); names only of
-    the participants whose contact details the user may see (people.selectors).
+    the participants whose contact details the viewer may see (people.selectors).
     """
-    enrolments = in_roll_call(enrolments_visible_to(user).filter(unit=meeting.unit), meeting_day(meeting))
+    enrolments = in_roll_call(enrolments_visible_to(viewer).filter(unit=meeting.unit), meeting_day(meeting))
     # The keys first (a handful), then the people selectors' rules on those rows only: asked in one
     # query with the keys as a subquery, PostgreSQL still scanned every participant of the
     # organisation to apply the rules (30-50 ms at 100 000 participants, growing with them).
     keys = list(_participant_ids(enrolments, meeting))
-    named = participants_with_contact_details_visible_to(user).filter(pk__in=keys).values("pk")
+    named = participants_with_contact_details_visible_to(viewer).filter(pk__in=keys).values("pk")
     participants = list(
-        participants_visible_to(user)
+        participants_visible_to(viewer)
         .filter(pk__in=keys)
         .annotate(named=ExpressionWrapper(Q(pk__in=named), output_field=BooleanField()))
         .select_related("contact", "reminder_choice")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.history import save_with_history
 from pilotti.core.tokens import hash_token
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
@@ -81,8 +82,7 @@ def attendance_record(
     attendance.status = status
     attendance.recorded_by = actor
     attendance.recorded_at = at or timezone.now()
-    attendance._history_user = actor  # type: ignore[attr-defined]
-    attendance.save()
+    save_with_history(attendance, actor=actor)
     return attendance
 
 
@@ -96,9 +96,7 @@ def unregistered_visitors_record(*, actor: User | None, meeting: Meeting, count:
     _check_roll_call_open(meeting)
     if meeting.unregistered_visitors != count:
         meeting.unregistered_visitors = count
-        meeting._history_user = actor  # type: ignore[attr-defined]
-        meeting._change_reason = "visitors"  # type: ignore[attr-defined]
-        meeting.save(update_fields=["unregistered_visitors"])
+        save_with_history(meeting, actor=actor, reason="visitors", update_fields=["unregistered_visitors"])
     return meeting
 
 
@@ -110,8 +108,7 @@ def reminder_choice_set(*, actor: User | None, participant: Participant, channel
     if choice.pk is None or choice.channel != channel:
         choice.channel = channel
         choice.updated_by = actor
-        choice._history_user = actor  # type: ignore[attr-defined]
-        choice.save()
+        save_with_history(choice, actor=actor)
     return choice
 
 

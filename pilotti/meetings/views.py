@@ -18,38 +18,34 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
-from pilotti.audit.services import log_access_many
+from pilotti.audit.services import log_access, log_access_many
 from pilotti.core.forms import add_service_errors
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings import ical, selectors, services
 from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.selectors import participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
 from pilotti.programmes import services as programme_services
 from pilotti.programmes.models import DeliveryUnit, Meeting
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _meeting(request: HttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
-    meetings = programmes.meetings_visible_to(_user(request)).select_related(
+def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
+    meetings = programmes.meetings_visible_to(request.viewer).select_related(
         "unit", "unit__programme", "unit__organisation", "unit__site"
     )
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
-    if change and not programmes.can_change_meetings(_user(request), meeting.unit):
+    if change and not programmes.can_change_meetings(request.viewer, meeting.unit):
         raise PermissionDenied
     return meeting
 
 
-def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> dict[str, Any]:
+def _roll_call(request: AuthenticatedHttpRequest, meeting: Meeting, *, can_change: bool) -> dict[str, Any]:
     """The roll call's context, shown above "Mark held" in the ``roll_call`` block.
 
-    Those who record attendance get the list (one access-log entry when names are shown);
+    Those who record attendance get the list (an access-log entry per person shown);
     others who may see the meeting, such as evaluators, get the counts only.
     """
     if meeting.status == Meeting.Status.CANCELLED:
@@ -57,9 +53,8 @@ def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> d
     with_visitors = meeting.unit.kind == DeliveryUnit.Kind.GROUP
     if not can_change:
         return {"attendance_counts": selectors.attendance_counts(meeting), "with_visitors": with_visitors}
-    roll = selectors.roll_call(_user(request), meeting)
-    if roll.names_shown:
-        _log_names_shown(request, meeting, roll)
+    roll = selectors.roll_call(request.viewer, meeting)
+    _log_roll_call_shown(request, meeting, roll)
     return {
         "roll_call": roll,
         "can_record": selectors.can_take_roll_call(meeting),
@@ -68,26 +63,31 @@ def _roll_call(request: HttpRequest, meeting: Meeting, *, can_change: bool) -> d
     }
 
 
-def _log_names_shown(request: HttpRequest, meeting: Meeting, roll: selectors.RollCall) -> None:
-    """One entry per person whose name the roll call shows, so each person's log lists it."""
+def _log_roll_call_shown(request: AuthenticatedHttpRequest, meeting: Meeting, roll: selectors.RollCall) -> None:
+    """One entry per person the roll call shows, so each person's log lists it: their name, or
+    their code only (an admin's roll call)."""
     local = meeting.starts_at.astimezone(HELSINKI)
-    log_access_many(
-        request,
-        participants=[row.participant for row in roll.rows if row.name and row.participant is not None],
-        action=Action.VIEW,
-        category=Category.CONTACT_DETAILS,
-        purpose=Purpose.ROLL_CALL,
-        item=f"roll call {meeting.unit.name} {local:%Y-%m-%d}",
-    )
+    shown = [row for row in roll.rows if row.participant is not None]
+    for category, named in ((Category.CONTACT_DETAILS, True), (Category.PROFILE, False)):
+        participants = [row.participant for row in shown if row.participant is not None and bool(row.name) == named]
+        if participants:
+            log_access_many(
+                request,
+                participants=participants,
+                action=Action.VIEW,
+                category=category,
+                purpose=Purpose.ROLL_CALL,
+                item=f"roll call {meeting.unit.name} {local:%Y-%m-%d}",
+            )
 
 
 @login_required
-def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     return _meeting_page(request, _meeting(request, meeting_uuid))
 
 
-def _meeting_page(request: HttpRequest, meeting: Meeting, *, status: int = 200) -> HttpResponse:
-    can_change = programmes.can_change_meetings(_user(request), meeting.unit)
+def _meeting_page(request: AuthenticatedHttpRequest, meeting: Meeting, *, status: int = 200) -> HttpResponse:
+    can_change = programmes.can_change_meetings(request.viewer, meeting.unit)
     today = timezone.now().astimezone(HELSINKI).date()
     context = {
         "meeting": meeting,
@@ -105,14 +105,14 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, status: int = 200) 
 
 
 @login_required
-def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     topics = list(meeting.unit.programme.topics.values_list("title", flat=True))
     initial = MeetingDetailsForm.initial_for(meeting, topics)
     form = MeetingDetailsForm(request.POST or None, meeting=meeting, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            programme_services.meeting_update(actor=_user(request), meeting=meeting, **form.details())
+            programme_services.meeting_update(actor=request.user, meeting=meeting, **form.details())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -124,10 +124,10 @@ def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_mark_held(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_mark_held(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     try:
-        programme_services.meeting_mark_held(actor=_user(request), meeting=meeting)
+        programme_services.meeting_mark_held(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -137,10 +137,10 @@ def meeting_mark_held(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_unmark_held(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_unmark_held(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     try:
-        programme_services.meeting_unmark_held(actor=_user(request), meeting=meeting)
+        programme_services.meeting_unmark_held(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -152,7 +152,7 @@ def meeting_unmark_held(request: HttpRequest, meeting_uuid: UUID) -> HttpRespons
 
 
 def _row_response(
-    request: HttpRequest, meeting: Meeting, row: selectors.RollCallRow, *, saved: bool, error: str = ""
+    request: AuthenticatedHttpRequest, meeting: Meeting, row: selectors.RollCallRow, *, saved: bool, error: str = ""
 ) -> HttpResponse:
     context = {"meeting": meeting, "row": row, "saved": saved, "error": error, "can_record": True}
     context["statuses"] = Attendance.Status.choices
@@ -163,35 +163,35 @@ def _row_response(
 
 @login_required
 @require_POST
-def attendance_record(request: HttpRequest, meeting_uuid: UUID, person_uuid: UUID) -> HttpResponse:
+def attendance_record(request: AuthenticatedHttpRequest, meeting_uuid: UUID, person_uuid: UUID) -> HttpResponse:
     """One tap: the row's person gets the status the tap asked for; answers the row, saved or not."""
     meeting = _meeting(request, meeting_uuid, change=True)
-    row = selectors.roll_call(_user(request), meeting).row(person_uuid)
+    row = selectors.roll_call(request.viewer, meeting).row(person_uuid)
     status = request.POST.get("status", "")
     try:
         services.attendance_record(
-            actor=_user(request), meeting=meeting, participant=row.participant, member=row.member, status=status
+            actor=request.user, meeting=meeting, participant=row.participant, member=row.member, status=status
         )
     except ValidationError as error:
         return _row_response(request, meeting, row, saved=False, error=" ".join(error.messages))
     row.status = status
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     return _row_response(request, meeting, row, saved=True)
 
 
 @login_required
 @require_POST
-def roll_call_save(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def roll_call_save(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     """The roll call as a plain form, for browsers without JavaScript: everyone and the visitors at once."""
     meeting = _meeting(request, meeting_uuid, change=True)
-    roll = selectors.roll_call(_user(request), meeting)
+    roll = selectors.roll_call(request.viewer, meeting)
     form = RollCallForm(request.POST, rows=roll.rows, with_visitors=meeting.unit.kind == DeliveryUnit.Kind.GROUP)
     try:
         if not form.is_valid():
             raise ValidationError([message for errors in form.errors.values() for message in errors])
         services.roll_call_record(
-            actor=_user(request),
+            actor=request.user,
             meeting=meeting,
             statuses=[(row.participant, row.member, status) for row, status in form.statuses()],
             unregistered_visitors=form.cleaned_data.get("unregistered_visitors"),
@@ -205,18 +205,18 @@ def roll_call_save(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def unregistered_visitors_record(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def unregistered_visitors_record(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     form = VisitorsForm(request.POST)
     error = " ".join(str(message) for errors in form.errors.values() for message in errors)
     if not error:
         try:
             services.unregistered_visitors_record(
-                actor=_user(request), meeting=meeting, count=form.cleaned_data["unregistered_visitors"]
+                actor=request.user, meeting=meeting, count=form.cleaned_data["unregistered_visitors"]
             )
         except ValidationError as failure:
             error = " ".join(failure.messages)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         (messages.error if error else messages.success)(request, error or _("The number of visitors was saved."))
         return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     context = {"meeting": meeting, "can_record": True, "saved": not error, "error": error, "form": form}
@@ -226,9 +226,9 @@ def unregistered_visitors_record(request: HttpRequest, meeting_uuid: UUID) -> Ht
 
 
 @login_required
-def reminder_choice_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def reminder_choice_edit(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     """How a participant is reminded: for the coordinators and the facilitators of their units."""
-    people = participants_with_contact_details_visible_to(_user(request))
+    people = participants_with_contact_details_visible_to(request.viewer)
     participant = get_object_or_404(people, uuid=participant_uuid)
     choice = ReminderChoice.objects.filter(participant=participant).first()
     initial = {"channel": choice.channel if choice else ReminderChoice.Channel.NONE}
@@ -236,22 +236,26 @@ def reminder_choice_edit(request: HttpRequest, participant_uuid: UUID) -> HttpRe
     back = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         channel = form.cleaned_data["channel"]
-        services.reminder_choice_set(actor=_user(request), participant=participant, channel=channel)
+        services.reminder_choice_set(actor=request.user, participant=participant, channel=channel)
         messages.success(request, _("The reminder choice of %(code)s was saved.") % {"code": participant.code})
         return redirect(back or reverse("people:detail", kwargs={"participant_uuid": participant.uuid}))
+    log_access(
+        request, participant=participant, action=Action.VIEW, category=Category.CONTACT_DETAILS,
+        purpose=Purpose.REMINDER, item="reminder choice",
+    )  # fmt: skip
     context = {"participant": participant, "form": form, "next": back}
     return render(request, "meetings/reminder_choice.html", context, status=400 if form.errors else 200)
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedHttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False)
     return wanted if allowed and wanted.startswith("/") else ""
 
 
 @login_required
-def my_meetings(request: HttpRequest) -> HttpResponse:
-    context = {"week": programmes.my_week(_user(request), timezone.now())}
+def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = {"week": programmes.my_week(request.viewer, timezone.now())}
     return render(request, "meetings/my_meetings.html", context)
 
 
@@ -259,11 +263,11 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def feed_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/feed_list.html", {"feeds": selectors.feeds_of(_user(request))})
+def feed_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "meetings/feed_list.html", {"feeds": selectors.feeds_of(request.user)})
 
 
-def _feed_created(request: HttpRequest, feed: CalendarFeed, token: str) -> HttpResponse:
+def _feed_created(request: AuthenticatedHttpRequest, feed: CalendarFeed, token: str) -> HttpResponse:
     # Shown in the POST's own response, never stored or redirected: only the hash is kept.
     url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": token}))
     context = {"feed": feed, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
@@ -272,24 +276,24 @@ def _feed_created(request: HttpRequest, feed: CalendarFeed, token: str) -> HttpR
 
 @login_required
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
-    feed, token = services.feed_create(actor=_user(request))
+def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    feed, token = services.feed_create(actor=request.user)
     return _feed_created(request, feed, token)
 
 
 @login_required
 @require_POST
-def feed_create_unit(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
-    unit = get_object_or_404(programmes.units_visible_to(_user(request)), uuid=unit_uuid)
-    feed, token = services.feed_create(actor=_user(request), unit=unit)
+def feed_create_unit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = get_object_or_404(programmes.units_visible_to(request.viewer), uuid=unit_uuid)
+    feed, token = services.feed_create(actor=request.user, unit=unit)
     return _feed_created(request, feed, token)
 
 
 @login_required
 @require_POST
-def feed_revoke(request: HttpRequest, feed_uuid: UUID) -> HttpResponse:
-    feed = get_object_or_404(selectors.feeds_of(_user(request)), uuid=feed_uuid)
-    services.feed_revoke(actor=_user(request), feed=feed)
+def feed_revoke(request: AuthenticatedHttpRequest, feed_uuid: UUID) -> HttpResponse:
+    feed = get_object_or_404(selectors.feeds_of(request.user), uuid=feed_uuid)
+    services.feed_revoke(actor=request.user, feed=feed)
     messages.success(request, _("The feed was revoked. Calendars that used it no longer get updates."))
     return redirect("meetings:feed_list")
 

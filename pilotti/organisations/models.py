@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pilotti.organisations.tenancy import TenantOwned
 from pilotti.organisations.validators import validate_business_id
 
 
@@ -96,7 +97,7 @@ class MembershipManager(models.Manager["Membership"]):
         return memberships if only is None else memberships.filter(organisation_id=only)
 
 
-class Membership(models.Model):
+class Membership(TenantOwned, models.Model):
     """A staff member's role in one organisation. Deactivated, never deleted: history stays."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -128,7 +129,7 @@ def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=7)
 
 
-class Invitation(models.Model):
+class Invitation(TenantOwned, models.Model):
     """An e-mailed link that makes its recipient a member with the given role.
 
     Only a SHA-256 of the token is stored: a leaked database does not leak usable links.

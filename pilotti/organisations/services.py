@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.history import save_with_history
 from pilotti.core.tokens import hash_token
 from pilotti.organisations.models import Invitation, Membership, Organisation, Role
 from pilotti.organisations.selectors import count_active_admins
@@ -26,8 +27,7 @@ def organisation_create(
         name=name, slug=slug, kind=kind, business_id=normalise_business_id(business_id), is_demo=is_demo
     )
     organisation.full_clean()
-    organisation._history_user = actor  # type: ignore[attr-defined]
-    organisation.save()
+    save_with_history(organisation, actor=actor)
     return organisation
 
 
@@ -42,8 +42,7 @@ def membership_add(
     membership.role = role
     membership.title = title
     membership.is_active = True
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership.save()
+    save_with_history(membership, actor=actor)
     return membership
 
 
@@ -61,9 +60,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str, ti
         _refuse_losing_last_admin(membership)
     membership.role = role
     membership.title = title
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership._change_reason = "role changed"  # type: ignore[attr-defined]
-    membership.save()
+    save_with_history(membership, actor=actor, reason="role changed")
     return membership
 
 
@@ -74,9 +71,7 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
         _refuse_losing_last_admin(membership)
     reactivated = active and not membership.is_active
     membership.is_active = active
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership._change_reason = "reactivated" if active else "deactivated"  # type: ignore[attr-defined]
-    membership.save()
+    save_with_history(membership, actor=actor, reason="reactivated" if active else "deactivated")
     if reactivated:
         _tell_reactivated(actor=actor, membership=membership)
     return membership

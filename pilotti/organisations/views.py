@@ -15,28 +15,27 @@ from django.views.decorators.http import require_POST
 from pilotti.accounts.models import User
 from pilotti.organisations import services
 from pilotti.organisations.forms import AcceptInvitationForm, InviteForm, MembershipForm, SwitchOrganisationForm
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.middleware import SESSION_KEY
 from pilotti.organisations.models import Invitation, Membership, Organisation
 from pilotti.organisations.selectors import invitations_visible_to, memberships_visible_to
 
 
-def _admin_organisation(request: HttpRequest) -> Organisation:
+def _admin_organisation(request: AuthenticatedHttpRequest) -> Organisation:
     """The current organisation if the user administers it; 404 otherwise, as for outsiders."""
-    organisation: Organisation | None = request.organisation  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    organisation: Organisation | None = request.organisation
+    membership = request.membership
     if organisation is None or membership is None or membership.role != "admin":
         raise Http404
     return organisation
 
 
 def _members_page(
-    request: HttpRequest, organisation: Organisation, invite_form: InviteForm, status: int = 200
+    request: AuthenticatedHttpRequest, organisation: Organisation, invite_form: InviteForm, status: int = 200
 ) -> HttpResponse:
     context = {
-        "memberships": memberships_visible_to(request.user, organisation),  # type: ignore[arg-type]
-        "invitations": invitations_visible_to(request.user, organisation).filter(  # type: ignore[arg-type]
-            accepted_at=None, revoked_at=None
-        ),
+        "memberships": memberships_visible_to(request.viewer),
+        "invitations": invitations_visible_to(request.viewer).filter(accepted_at=None, revoked_at=None),
         "invite_form": invite_form,
         "role_form": MembershipForm(),
     }
@@ -44,20 +43,20 @@ def _members_page(
 
 
 @login_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _admin_organisation(request)
     return _members_page(request, organisation, InviteForm())
 
 
 @login_required
 @require_POST
-def member_invite(request: HttpRequest) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _admin_organisation(request)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
             services.member_invite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=organisation,
                 link_for=lambda token: request.build_absolute_uri(
                     reverse("organisations:invitation_accept", args=[token])
@@ -72,27 +71,27 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     return _members_page(request, organisation, form, status=400)
 
 
-def _membership(request: HttpRequest, membership_uuid: UUID) -> Membership:
-    organisation = _admin_organisation(request)
-    return get_object_or_404(memberships_visible_to(request.user, organisation), uuid=membership_uuid)  # type: ignore[arg-type]
+def _membership(request: AuthenticatedHttpRequest, membership_uuid: UUID) -> Membership:
+    # Nothing for anyone but the current organisation's admins: 404, as for outsiders.
+    return get_object_or_404(memberships_visible_to(request.viewer), uuid=membership_uuid)
 
 
 @login_required
 @require_POST
-def member_update(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+def member_update(request: AuthenticatedHttpRequest, membership_uuid: UUID) -> HttpResponse:
     # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
     response: HttpResponse = _change_role(request, _membership(request, membership_uuid))
     return response
 
 
 @reauthentication_required
-def _change_role(request: HttpRequest, membership: Membership) -> HttpResponse:
+def _change_role(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles listed."))
         return redirect("organisations:members")
     try:
-        services.membership_change_role(actor=request.user, membership=membership, **form.cleaned_data)  # type: ignore[arg-type]
+        services.membership_change_role(actor=request.user, membership=membership, **form.cleaned_data)
         messages.success(
             request, _("%(user)s is now %(role)s.") % {"user": membership.user, "role": membership.get_role_display()}
         )
@@ -103,15 +102,15 @@ def _change_role(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_deactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+def member_deactivate(request: AuthenticatedHttpRequest, membership_uuid: UUID) -> HttpResponse:
     response: HttpResponse = _deactivate(request, _membership(request, membership_uuid))
     return response
 
 
 @reauthentication_required
-def _deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
+def _deactivate(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     try:
-        services.membership_set_active(actor=request.user, membership=membership, active=False)  # type: ignore[arg-type]
+        services.membership_set_active(actor=request.user, membership=membership, active=False)
         messages.success(request, _("%(user)s can no longer sign in to this organisation.") % {"user": membership.user})
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -120,28 +119,27 @@ def _deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_reactivate(request: HttpRequest, membership_uuid: UUID) -> HttpResponse:
+def member_reactivate(request: AuthenticatedHttpRequest, membership_uuid: UUID) -> HttpResponse:
     membership = _membership(request, membership_uuid)
-    services.membership_set_active(actor=request.user, membership=membership, active=True)  # type: ignore[arg-type]
+    services.membership_set_active(actor=request.user, membership=membership, active=True)
     messages.success(request, _("%(user)s is active again.") % {"user": membership.user})
     return redirect("organisations:members")
 
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_uuid: UUID) -> HttpResponse:
-    organisation = _admin_organisation(request)
-    invitation = get_object_or_404(invitations_visible_to(request.user, organisation), uuid=invitation_uuid)  # type: ignore[arg-type]
-    services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+def invitation_revoke(request: AuthenticatedHttpRequest, invitation_uuid: UUID) -> HttpResponse:
+    invitation = get_object_or_404(invitations_visible_to(request.viewer), uuid=invitation_uuid)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect("organisations:members")
 
 
 @login_required
 @require_POST
-def switch(request: HttpRequest) -> HttpResponse:
+def switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST)
-    memberships = request.memberships  # type: ignore[attr-defined]
+    memberships = request.memberships
     if not form.is_valid() or not any(m.organisation.uuid == form.cleaned_data["organisation"] for m in memberships):
         raise Http404
     request.session[SESSION_KEY] = str(form.cleaned_data["organisation"])

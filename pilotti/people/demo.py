@@ -8,6 +8,7 @@ second run finds every person by code and changes nothing.
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Min
@@ -36,7 +37,7 @@ def demo_code(prefix: str, key: str) -> str:
 class Loader:
     organisations: dict[str, Organisation]
 
-    def person(self, organisation: str, number: int, **profile: object) -> Participant:
+    def person(self, organisation: str, number: int, **profile: Any) -> Participant:
         code = demo_code("PK", f"{organisation}:{number}")
         existing = Participant.objects.filter(code=code).first()
         if existing is not None:
@@ -45,7 +46,7 @@ class Loader:
         return services.participant_create(
             actor=None,
             organisation=self.organisations[organisation],
-            profile=ProfileFields(**profile),  # type: ignore[arg-type]
+            profile=ProfileFields(**profile),
             contact=ContactFields(
                 name=f"Testi Henkilö {number}",
                 phone=f"040 000 {number:04d}",
@@ -105,7 +106,7 @@ class Loader:
                 actor=None, participant=participant, purpose=purpose, given_on=on, method="written"
             )
         if withdrawn is not None:
-            services.consent_withdraw(actor=None, consent=consent, on=withdrawn)  # type: ignore[arg-type]
+            services.consent_withdraw(actor=None, consent=consent, on=withdrawn)
 
 
 def _unit(programme: Programme, name: str) -> DeliveryUnit:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 from pilotti.people.fields import EncryptedTextField
 
 # No 0/O, 1/I/L: the code is read aloud and copied from paper.
@@ -41,7 +42,7 @@ class AgeBand(models.TextChoices):
     AGE_65_PLUS = "65_plus", _("65 or over")
 
 
-class Participant(models.Model):
+class Participant(TenantOwned, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participants")
     code = models.CharField(_("participant code"), max_length=12, unique=True, editable=False)
@@ -74,7 +75,7 @@ class Participant(models.Model):
         return self.code
 
 
-class Household(models.Model):
+class Household(TenantOwned, models.Model):
     """A family enrolled as one: a parent alone or with a partner, or the whole family."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

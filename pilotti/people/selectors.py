@@ -12,74 +12,80 @@ Who sees what, per active membership:
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 
-from pilotti.accounts.models import User
-from pilotti.organisations.models import Membership, Organisation, Role
-from pilotti.people.models import Consent, ConsentPurpose, Household, HouseholdMember, Participant
-from pilotti.programmes.selectors import _assigned_unit_ids
+from pilotti.organisations.models import Organisation, Role
+from pilotti.organisations.viewer import Viewer
+from pilotti.people.models import Consent, ConsentPurpose, ContactDetails, Household, HouseholdMember, Participant
+from pilotti.programmes.selectors import assigned_unit_ids
+
+if TYPE_CHECKING:  # recruitment imports this module
+    from pilotti.recruitment.models import Enrolment
 
 VIEWER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 
 
-def _organisation_ids(user: User, roles: tuple[Role, ...]) -> "QuerySet[Membership, int]":
-    if not user.is_authenticated:
-        return Membership.objects.none().values_list("organisation_id", flat=True)
-    return Membership.objects.filter(user=user, is_active=True, role__in=roles).values_list(
-        "organisation_id", flat=True
-    )
-
-
-def _enrolled_in_my_units(user: User) -> tuple["QuerySet[Participant, int]", "QuerySet[Household, int]"]:
-    """Participants and households with an enrolment in a unit the user facilitates."""
+def _enrolled_in_my_units(viewer: Viewer) -> tuple["QuerySet[Enrolment, int]", "QuerySet[Enrolment, int]"]:
+    """The keys of the participants and households with an enrolment in a unit the viewer facilitates."""
     from pilotti.recruitment.models import Enrolment
 
-    enrolments = Enrolment.objects.filter(unit__in=_assigned_unit_ids(user)).order_by()
+    enrolments = Enrolment.objects.filter(unit__in=assigned_unit_ids(viewer)).order_by()
     households = enrolments.filter(household__isnull=False).values_list("household_id", flat=True)
     via_household = HouseholdMember.objects.filter(household__in=households, participant__isnull=False).order_by()
     # A UNION of the two sets of keys, not participants filtered by two ORed INs: PostgreSQL
     # answers the latter by scanning every participant (100 000 in a national data set).
     direct = enrolments.filter(participant__isnull=False).values_list("participant_id", flat=True)
     participants = direct.union(via_household.values_list("participant_id", flat=True))
-    return participants, households  # type: ignore[return-value]
+    return participants, households
 
 
-def participants_visible_to(user: User) -> QuerySet[Participant]:
-    participants, _households = _enrolled_in_my_units(user)
+def participants_visible_to(viewer: Viewer) -> QuerySet[Participant]:
+    participants, _households = _enrolled_in_my_units(viewer)
     return Participant.objects.filter(
-        Q(organisation__in=_organisation_ids(user, VIEWER_ROLES)) | Q(pk__in=participants)
+        Q(organisation__in=viewer.organisation_ids(VIEWER_ROLES)) | Q(pk__in=participants)
     )
 
 
-def households_visible_to(user: User) -> QuerySet[Household]:
-    _participants, households = _enrolled_in_my_units(user)
-    return Household.objects.filter(Q(organisation__in=_organisation_ids(user, VIEWER_ROLES)) | Q(pk__in=households))
+def households_visible_to(viewer: Viewer) -> QuerySet[Household]:
+    _participants, households = _enrolled_in_my_units(viewer)
+    return Household.objects.filter(Q(organisation__in=viewer.organisation_ids(VIEWER_ROLES)) | Q(pk__in=households))
 
 
-def participants_with_contact_details_visible_to(user: User) -> QuerySet[Participant]:
-    """Those whose contact details the user may see: a coordinator's, or their own units' people."""
-    participants, _households = _enrolled_in_my_units(user)
+def participants_with_contact_details_visible_to(viewer: Viewer) -> QuerySet[Participant]:
+    """Those whose contact details the viewer may see: a coordinator's, or their own units' people."""
+    participants, _households = _enrolled_in_my_units(viewer)
     return Participant.objects.filter(
-        Q(organisation__in=_organisation_ids(user, (Role.COORDINATOR,))) | Q(pk__in=participants)
+        Q(organisation__in=viewer.organisation_ids((Role.COORDINATOR,))) | Q(pk__in=participants)
     )
 
 
-def can_see_contact_details(user: User, participant: Participant) -> bool:
-    return participants_with_contact_details_visible_to(user).filter(pk=participant.pk).exists()
+def consents_visible_to(viewer: Viewer) -> QuerySet[Consent]:
+    """Consents follow their participant."""
+    return Consent.objects.filter(participant__in=participants_visible_to(viewer))
 
 
-def can_manage_participants(user: User, organisation_id: int | None) -> bool:
+def contact_of(participant: Participant) -> ContactDetails | None:
+    """The participant's contact details, for those ``can_see_contact_details`` lets see them."""
+    return ContactDetails.objects.filter(participant=participant).first()
+
+
+def can_see_contact_details(viewer: Viewer, participant: Participant) -> bool:
+    return participants_with_contact_details_visible_to(viewer).filter(pk=participant.pk).exists()
+
+
+def can_manage_participants(viewer: Viewer, organisation_id: int | None) -> bool:
     """Coordinators create and edit participants, households and enrolments, and import them."""
     if organisation_id is None:
         return False
-    return _organisation_ids(user, (Role.COORDINATOR,)).filter(organisation_id=organisation_id).exists()
+    return viewer.memberships((Role.COORDINATOR,)).filter(organisation_id=organisation_id).exists()
 
 
-def can_record_consent(user: User, participant: Participant) -> bool:
+def can_record_consent(viewer: Viewer, participant: Participant) -> bool:
     """Coordinators, and facilitators for the people of their own units (consent is often given there)."""
-    return can_see_contact_details(user, participant)
+    return can_see_contact_details(viewer, participant)
 
 
 def consent_holds_on(
@@ -119,8 +125,8 @@ def household_members(household: Household) -> QuerySet[HouseholdMember]:
     return household.members.select_related("participant").order_by("id")
 
 
-def organisations_coordinated_by(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=_organisation_ids(user, (Role.COORDINATOR,)))
+def organisations_coordinated_by(viewer: Viewer) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=viewer.organisation_ids((Role.COORDINATOR,)))
 
 
 def with_latest_enrolment(participants: QuerySet[Participant]) -> QuerySet[Participant]:
@@ -137,12 +143,12 @@ def with_latest_enrolment(participants: QuerySet[Participant]) -> QuerySet[Parti
     )
 
 
-def participant_list(user: User, organisation: Organisation | None) -> QuerySet[Participant]:
-    """The participants of the organisation the user is working in, as the switcher chose it."""
-    participants = participants_visible_to(user).filter(organisation=organisation)
+def participant_list(viewer: Viewer) -> QuerySet[Participant]:
+    """The participants of the organisation the viewer is working in, as the switcher chose it."""
+    participants = participants_visible_to(viewer).filter(organisation=viewer.organisation)
     return with_latest_enrolment(participants).select_related("organisation").order_by("code")
 
 
-def households_of(user: User, participant: Participant) -> QuerySet[HouseholdMember]:
-    """The participant's household memberships that the user may see."""
-    return participant.memberships.filter(household__in=households_visible_to(user)).select_related("household")
+def households_of(viewer: Viewer, participant: Participant) -> QuerySet[HouseholdMember]:
+    """The participant's household memberships that the viewer may see."""
+    return participant.memberships.filter(household__in=households_visible_to(viewer)).select_related("household")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core.history import mark_history, save_with_history
 from pilotti.organisations.models import Organisation
 from pilotti.people import crypto
 from pilotti.people.models import (
@@ -106,8 +107,7 @@ def _save_contact(contact: ContactDetails, values: ContactFields, actor: User | 
     contact.identity_code = normalise_identity_code(contact.identity_code)
     contact.identity_code_index = crypto.blind_index(IDENTITY_CODE_INDEX, scope, contact.identity_code)
     contact.name_index = crypto.blind_index(NAME_INDEX, scope, normalise_name(contact.name))
-    contact._history_user = actor  # type: ignore[attr-defined]
-    contact.save()
+    save_with_history(contact, actor=actor)
 
 
 @transaction.atomic
@@ -125,8 +125,7 @@ def participant_create(
     _apply_profile(participant, profile)
     participant.code = code or _new_code("PK", Participant)
     participant.full_clean()
-    participant._history_user = actor  # type: ignore[attr-defined]
-    participant.save()
+    save_with_history(participant, actor=actor)
     if contact is not None and not contact.is_empty():
         _save_contact(ContactDetails(participant=participant), contact, actor)
         if actor is not None:
@@ -146,8 +145,7 @@ def participant_create(
 def participant_update(*, actor: User, participant: Participant, profile: ProfileFields) -> Participant:
     _apply_profile(participant, profile)
     participant.full_clean()
-    participant._history_user = actor  # type: ignore[attr-defined]
-    participant.save()
+    save_with_history(participant, actor=actor)
     return participant
 
 
@@ -180,20 +178,18 @@ def consent_give(*, actor: User | None, participant: Participant, purpose: str, 
         )
     consent = Consent(participant=participant, purpose=purpose, given_on=given_on, method=method, recorded_by=actor)
     consent.full_clean()
-    consent._history_user = actor  # type: ignore[attr-defined]
-    consent.save()
+    save_with_history(consent, actor=actor)
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent, on: date) -> Consent:
+def consent_withdraw(*, actor: User | None, consent: Consent, on: date) -> Consent:
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     if on < consent.given_on:
         raise ValidationError(_("The withdrawal date is before the consent was given. Choose a later date."))
     consent.withdrawn_on = on
-    consent._history_user = actor  # type: ignore[attr-defined]
-    consent.save()
+    save_with_history(consent, actor=actor)
     return consent
 
 
@@ -240,8 +236,7 @@ def household_save(
     if household is None:
         household = Household(organisation=organisation, code=code or _new_code("PH", Household))
     household.segment, household.municipality = segment, municipality
-    household._history_user = actor  # type: ignore[attr-defined]
-    household.save()
+    save_with_history(household, actor=actor)
     existing = {m.uuid: m for m in household.members.all()} if household.pk else {}
     by_participant = {m.participant_id: m for m in existing.values() if m.participant_id}
     keep: list[int] = []
@@ -255,7 +250,7 @@ def household_save(
             row = HouseholdMember(household=household)
         row.participant, row.relation = member.participant, member.relation
         row.birth_year, row.due_date = member.birth_year, member.due_date
-        row._history_user = actor  # type: ignore[attr-defined]
+        mark_history(row, actor=actor)
         try:
             row.save()
         except IntegrityError as error:  # pragma: no cover - _check_members refuses duplicates first

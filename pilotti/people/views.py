@@ -10,16 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.audit import selectors as audit_selectors
 from pilotti.audit.models import Action, Category, Purpose, Result
-from pilotti.audit.services import log_access
+from pilotti.audit.services import log_access, log_access_many
 from pilotti.core.forms import add_service_errors
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
 from pilotti.people import crypto, selectors, services
 from pilotti.people.forms import (
@@ -32,45 +32,37 @@ from pilotti.people.forms import (
     SearchForm,
     WithdrawForm,
 )
-from pilotti.people.models import Consent, ContactDetails, Household, Participant
+from pilotti.people.models import Household, Participant
 from pilotti.recruitment import selectors as recruitment_selectors
 
 SHOWN_AT_MOST = 200
 PROFILE_FIELDS = tuple(ProfileForm.base_fields)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _organisation(request: HttpRequest) -> Organisation | None:
-    return request.organisation  # type: ignore[attr-defined, no-any-return]
-
-
-def _participant(request: HttpRequest, participant_uuid: UUID, *, manage: bool = False) -> Participant:
-    participants = selectors.participants_visible_to(_user(request)).select_related("organisation")
+def _participant(request: AuthenticatedHttpRequest, participant_uuid: UUID, *, manage: bool = False) -> Participant:
+    participants = selectors.participants_visible_to(request.viewer).select_related("organisation")
     participant = get_object_or_404(participants, uuid=participant_uuid)
-    if manage and not selectors.can_manage_participants(_user(request), participant.organisation_id):
+    if manage and not selectors.can_manage_participants(request.viewer, participant.organisation_id):
         raise PermissionDenied
     return participant
 
 
-def _household(request: HttpRequest, household_uuid: UUID, *, manage: bool = False) -> Household:
-    households = selectors.households_visible_to(_user(request)).select_related("organisation")
+def _household(request: AuthenticatedHttpRequest, household_uuid: UUID, *, manage: bool = False) -> Household:
+    households = selectors.households_visible_to(request.viewer).select_related("organisation")
     household = get_object_or_404(households, uuid=household_uuid)
-    if manage and not selectors.can_manage_participants(_user(request), household.organisation_id):
+    if manage and not selectors.can_manage_participants(request.viewer, household.organisation_id):
         raise PermissionDenied
     return household
 
 
-def _search(request: HttpRequest, query: str) -> list[Participant]:
+def _search(request: AuthenticatedHttpRequest, query: str) -> list[Participant]:
     """By participant code for everyone; coordinators also by exact name (a blind-index match).
 
     Every participant found is an access-log search entry; a search that finds nobody is one too.
     """
-    user, current = _user(request), _organisation(request)
-    visible = selectors.participants_visible_to(user).filter(organisation=current)
-    coordinated = selectors.organisations_coordinated_by(user).filter(pk=current.pk) if current else []
+    viewer, current = request.viewer, request.organisation
+    visible = selectors.participants_visible_to(viewer).filter(organisation=current)
+    coordinated = selectors.organisations_coordinated_by(viewer).filter(pk=current.pk) if current else []
     names = [
         index
         for organisation in coordinated
@@ -100,36 +92,63 @@ def _search(request: HttpRequest, query: str) -> list[Participant]:
     return found
 
 
+def _cross_site(request: AuthenticatedHttpRequest) -> bool:
+    """Whether another site made the browser ask (a link, an image, a form on its page).
+
+    Browsers since 2023 send Sec-Fetch-Site; "none" is an address typed or bookmarked. Without
+    the header (an older browser, a script) the request is taken as the user's own."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
+
+
+def _listed(request: AuthenticatedHttpRequest) -> tuple[list[Participant], list[Household]]:
+    """The first people and households of the organisation, each listed one logged as shown."""
+    participants = list(selectors.participant_list(request.viewer)[:SHOWN_AT_MOST])
+    households = selectors.households_visible_to(request.viewer).filter(organisation=request.organisation)
+    shown = list(households.order_by("code")[:SHOWN_AT_MOST])
+    log_access_many(
+        request, participants=participants, households=shown, action=Action.VIEW, category=Category.PROFILE,
+        purpose=Purpose.CLIENT_WORK, item="participant list",
+    )  # fmt: skip
+    return participants, shown
+
+
 @login_required
-def participant_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    organisation = _organisation(request)
-    participants = _search(request, query) if query else selectors.participant_list(user, organisation)[:SHOWN_AT_MOST]
-    households = selectors.households_visible_to(user).filter(organisation=organisation).order_by("code")
+    # Searching and listing write entries into people's logs under the user's name; SameSite=Lax
+    # lets another site's link reach this page signed in, so such a visit shows only the form
+    # (with its words) and nothing is searched, listed or logged until the user asks here.
+    cross_site = _cross_site(request)
+    if cross_site:
+        participants, households = [], []
+    elif query:
+        participants, households = _search(request, query), []
+    else:
+        participants, households = _listed(request)
     context = {
         "form": form,
         "query": query,
+        "cross_site": cross_site,
         "participants": participants,
         "shown_at_most": SHOWN_AT_MOST,
-        "households": [] if query else households[:SHOWN_AT_MOST],
-        "can_manage": selectors.can_manage_participants(user, getattr(_organisation(request), "pk", None)),
+        "households": households,
+        "can_manage": selectors.can_manage_participants(request.viewer, getattr(request.organisation, "pk", None)),
     }
-    template = "people/_participant_rows.html" if request.htmx else "people/participant_list.html"  # type: ignore[attr-defined]
+    template = "people/_participant_rows.html" if request.htmx else "people/participant_list.html"
     return render(request, template, context)
 
 
 @login_required
-def participant_create(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    if organisation is None or not selectors.can_manage_participants(_user(request), organisation.pk):
+def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    if organisation is None or not selectors.can_manage_participants(request.viewer, organisation.pk):
         raise PermissionDenied
     form = ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             participant = services.participant_create(
-                actor=_user(request), organisation=organisation, profile=form.to_profile(), contact=form.to_contact()
+                actor=request.user, organisation=organisation, profile=form.to_profile(), contact=form.to_contact()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -141,10 +160,10 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def participant_detail(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def participant_detail(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
-    user = _user(request)
-    show_contact = selectors.can_see_contact_details(user, participant)
+    viewer = request.viewer
+    show_contact = selectors.can_see_contact_details(viewer, participant)
     log_access(
         request,
         participant=participant,
@@ -154,46 +173,50 @@ def participant_detail(request: HttpRequest, participant_uuid: UUID) -> HttpResp
     )
     context = {
         "participant": participant,
-        "contact": ContactDetails.objects.filter(participant=participant).first() if show_contact else None,
+        "contact": selectors.contact_of(participant) if show_contact else None,
         "show_contact": show_contact,
         "consents": selectors.consents_of(participant),
-        "enrolments": recruitment_selectors.enrolments_of(user, participant),
-        "households": selectors.households_of(user, participant),
-        "access_log": audit_selectors.access_log_of(user, participant)[:100],
-        "can_see_access_log": audit_selectors.can_see_access_log(user, participant),
-        "can_manage": selectors.can_manage_participants(user, participant.organisation_id),
-        "can_record_consent": selectors.can_record_consent(user, participant),
+        "enrolments": recruitment_selectors.enrolments_of(viewer, participant),
+        "households": selectors.households_of(viewer, participant),
+        "access_log": audit_selectors.access_log_of(request.user, participant)[:100],
+        "can_see_access_log": audit_selectors.can_see_access_log(request.user, participant),
+        "can_manage": selectors.can_manage_participants(viewer, participant.organisation_id),
+        "can_record_consent": selectors.can_record_consent(viewer, participant),
     }
     return render(request, "people/participant_detail.html", context)
 
 
 @login_required
-def participant_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def participant_edit(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid, manage=True)
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(participant))
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_update(actor=_user(request), participant=participant, profile=form.to_profile())
+            services.participant_update(actor=request.user, participant=participant, profile=form.to_profile())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("people:detail", participant_uuid=participant.uuid)
+    log_access(
+        request, participant=participant, action=Action.VIEW, category=Category.PROFILE,
+        purpose=Purpose.CLIENT_WORK, item="edit form",
+    )  # fmt: skip
     context = {"form": form, "participant": participant, "profile_fields": PROFILE_FIELDS}
     return render(request, "people/participant_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
-def contact_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid, manage=True)
-    if not selectors.can_see_contact_details(_user(request), participant):
+    if not selectors.can_see_contact_details(request.viewer, participant):
         raise PermissionDenied
-    contact = ContactDetails.objects.filter(participant=participant).first()
+    contact = selectors.contact_of(participant)
     initial = {f: getattr(contact, f) for f in ContactForm.base_fields} if contact else {}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.contact_details_update(
-            actor=_user(request), participant=participant, values=form.to_contact(), request=request
+            actor=request.user, participant=participant, values=form.to_contact(), request=request
         )
         messages.success(request, _("The contact details were saved."))
         return redirect("people:detail", participant_uuid=participant.uuid)
@@ -211,34 +234,38 @@ def contact_edit(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def consent_add(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
-    if not selectors.can_record_consent(_user(request), participant):
+    if not selectors.can_record_consent(request.viewer, participant):
         raise PermissionDenied
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_give(actor=_user(request), participant=participant, **form.cleaned_data)
+            services.consent_give(actor=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("people:detail", participant_uuid=participant.uuid)
+    log_access(
+        request, participant=participant, action=Action.VIEW, category=Category.CONSENTS,
+        purpose=Purpose.CLIENT_WORK, item="consent form",
+    )  # fmt: skip
     context = {"form": form, "participant": participant}
     return render(request, "people/consent_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, consent_uuid: UUID) -> HttpResponse:
-    consents = Consent.objects.filter(participant__in=selectors.participants_visible_to(_user(request)))
+def consent_withdraw(request: AuthenticatedHttpRequest, consent_uuid: UUID) -> HttpResponse:
+    consents = selectors.consents_visible_to(request.viewer)
     consent = get_object_or_404(consents.select_related("participant"), uuid=consent_uuid)
-    if not selectors.can_record_consent(_user(request), consent.participant):
+    if not selectors.can_record_consent(request.viewer, consent.participant):
         raise PermissionDenied
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_withdraw(actor=_user(request), consent=consent, on=form.cleaned_data["on"])
+            services.consent_withdraw(actor=request.user, consent=consent, on=form.cleaned_data["on"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -248,8 +275,10 @@ def consent_withdraw(request: HttpRequest, consent_uuid: UUID) -> HttpResponse:
     return redirect("people:detail", participant_uuid=consent.participant.uuid)
 
 
-def _household_form_page(request: HttpRequest, organisation: Organisation, household: Household | None) -> HttpResponse:
-    participants = Participant.objects.filter(organisation=organisation)
+def _household_form_page(
+    request: AuthenticatedHttpRequest, organisation: Organisation, household: Household | None
+) -> HttpResponse:
+    participants = selectors.participants_visible_to(request.viewer).filter(organisation=organisation)
     initial = {"segment": household.segment, "municipality": household.municipality} if household else {}
     members = [
         {
@@ -266,7 +295,7 @@ def _household_form_page(request: HttpRequest, organisation: Organisation, house
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             household = services.household_save(
-                actor=_user(request),
+                actor=request.user,
                 organisation=organisation,
                 household=household,
                 members=formset.members(),
@@ -277,36 +306,41 @@ def _household_form_page(request: HttpRequest, organisation: Organisation, house
         else:
             messages.success(request, _("The household %(code)s was saved.") % {"code": household.code})
             return redirect("people:household_detail", household_uuid=household.uuid)
+    if household is not None:
+        log_access(
+            request, household=household, action=Action.VIEW, category=Category.HOUSEHOLD,
+            purpose=Purpose.HOUSEHOLD, item="edit form",
+        )  # fmt: skip
     context = {"form": form, "formset": formset, "household": household}
     status = 400 if form.errors or any(formset.errors) else 200
     return render(request, "people/household_form.html", context, status=status)
 
 
 @login_required
-def household_create(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    if organisation is None or not selectors.can_manage_participants(_user(request), organisation.pk):
+def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    if organisation is None or not selectors.can_manage_participants(request.viewer, organisation.pk):
         raise PermissionDenied
     return _household_form_page(request, organisation, None)
 
 
 @login_required
-def household_edit(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
+def household_edit(request: AuthenticatedHttpRequest, household_uuid: UUID) -> HttpResponse:
     household = _household(request, household_uuid, manage=True)
     return _household_form_page(request, household.organisation, household)
 
 
 @login_required
-def household_detail(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
+def household_detail(request: AuthenticatedHttpRequest, household_uuid: UUID) -> HttpResponse:
     household = _household(request, household_uuid)
-    user = _user(request)
+    viewer = request.viewer
     log_access(request, household=household, action=Action.VIEW, category=Category.HOUSEHOLD, purpose=Purpose.HOUSEHOLD)
     context = {
         "household": household,
         "members": selectors.household_members(household),
-        "enrolments": recruitment_selectors.enrolments_visible_to(user)
+        "enrolments": recruitment_selectors.enrolments_visible_to(viewer)
         .filter(household=household)
         .select_related("programme", "unit"),
-        "can_manage": selectors.can_manage_participants(user, household.organisation_id),
+        "can_manage": selectors.can_manage_participants(viewer, household.organisation_id),
     }
     return render(request, "people/household_detail.html", context)

@@ -4,15 +4,19 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
+from pilotti.core.forms import set_queryset
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
-from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Mode, Programme, Site
+from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
 from pilotti.programmes.schedule import DateRange, Rule, Schedule, ScheduleError, ScheduleRule, generate
+from pilotti.programmes.selectors import FACILITATING_ROLES, replacement_candidates
 from pilotti.programmes.services import ProgrammeFields
 
 # The HTML date and time inputs speak ISO on the wire; people see them in their own locale.
@@ -202,7 +206,7 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        set_queryset(self, "site", sites)
         self.schedule: Schedule | None = None
         self.schedule_rule: ScheduleRule | None = None
 
@@ -246,9 +250,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, unit: DeliveryUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["replacement"].queryset = DeliveryUnit.objects.filter(  # type: ignore[attr-defined]
-            programme_id=unit.programme_id, organisation_id=unit.organisation_id
-        ).exclude(pk=unit.pk)
+        set_queryset(self, "replacement", replacement_candidates(unit))
 
 
 class FacilitatorForm(forms.Form):
@@ -257,9 +259,12 @@ class FacilitatorForm(forms.Form):
 
     def __init__(self, *args: Any, unit: DeliveryUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            memberships__organisation_id=unit.organisation_id, memberships__is_active=True
+        staff = User.objects.filter(
+            memberships__organisation_id=unit.organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=FACILITATING_ROLES,
         ).order_by("full_name", "email")
+        set_queryset(self, "user", staff)
 
 
 class MeetingForm(forms.Form):
@@ -276,3 +281,48 @@ class CancelMeetingForm(forms.Form):
         help_text=gettext_lazy("Facilitators and, later, participants see this."),
         max_length=300,
     )
+
+
+def _break_line(first: date, last: date) -> str:
+    """A break as parse_breaks reads it back, in the user's date format."""
+    day = date_format(first, "SHORT_DATE_FORMAT")
+    return day if first == last else f"{day} – {date_format(last, 'SHORT_DATE_FORMAT')}"
+
+
+class UnitDetailsForm(UnitForm):
+    """The unit's details without its schedule (that is changed with UnitScheduleForm)."""
+
+    kind = None  # type: ignore[assignment]
+    first_date = start_time = duration_minutes = rule = weekdays = interval_weeks = None  # type: ignore[assignment]
+    count = until = breaks = None  # type: ignore[assignment]
+
+    @classmethod
+    def initial_for(cls, unit: DeliveryUnit) -> dict[str, Any]:
+        keys = ("name", "site", "capacity", "minimum_size", "languages", "interpreter_language")
+        return {key: getattr(unit, key) for key in keys}
+
+
+class UnitScheduleForm(UnitForm):
+    """The unit's new rule: the meetings after today are regenerated from it."""
+
+    name = kind = site = capacity = minimum_size = languages = interpreter_language = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # UnitForm's own __init__ fills the site field, which this form does not have.
+        forms.Form.__init__(self, *args, **kwargs)
+        self.schedule: Schedule | None = None
+        self.schedule_rule: ScheduleRule | None = None
+
+    @classmethod
+    def initial_for(cls, unit: DeliveryUnit, programme: Programme) -> dict[str, Any]:
+        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).first()
+        when = upcoming.starts_at.astimezone(HELSINKI) if upcoming else None
+        upcoming_count = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).count()
+        return {
+            "first_date": when.date() if when else None,
+            "start_time": when.time() if when else None,
+            "duration_minutes": unit.duration_minutes,
+            "rule": programme.frequency,
+            "count": upcoming_count or None,
+            "breaks": "\n".join(_break_line(b.first, b.last) for b in unit.breaks.all()),
+        }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 
 
 class Mode(models.TextChoices):
@@ -39,7 +40,7 @@ class FacilitatorRole(models.TextChoices):
     OTHER = "other", _("other facilitator")
 
 
-class Programme(models.Model):
+class Programme(TenantOwned, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ACTIVE = "active", _("active")
@@ -84,7 +85,7 @@ class Programme(models.Model):
         return [str(labels.get(role, role)) for role in self.facilitator_roles]
 
 
-class Partnership(models.Model):
+class Partnership(TenantOwned, models.Model):
     """A partner organisation runs the programme with its owner; its members get their role's access."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partnerships")
@@ -98,7 +99,7 @@ class Partnership(models.Model):
         return f"{self.organisation} · {self.programme}"
 
 
-class Adoption(models.Model):
+class Adoption(TenantOwned, models.Model):
     """Another organisation runs the model on its own; its units and data stay its own."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -142,7 +143,7 @@ class CurriculumTopic(models.Model):
         return self.title
 
 
-class Site(models.Model):
+class Site(TenantOwned, models.Model):
     """A venue, or the remote setting, where an organisation runs units of a programme."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -163,7 +164,7 @@ class Site(models.Model):
         return f"{self.municipality}: {self.name}" if self.municipality else self.name
 
 
-class DeliveryUnit(models.Model):
+class DeliveryUnit(TenantOwned, models.Model):
     """A group at a venue or remote, or one household's own track of meetings."""
 
     class Kind(models.TextChoices):
@@ -248,7 +249,7 @@ def validate_https(link: str) -> None:
         )
 
 
-class Meeting(models.Model):
+class Meeting(TenantOwned, models.Model):
     """One meeting of a unit ("Meeting", never "Session": that name is Django's).
 
     The venue is the unit's site; a remote meeting has its own https link instead.

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from pilotti.accounts.models import User
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation, Role
+from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import (
     Adoption,
     DeliveryUnit,
@@ -28,28 +31,28 @@ from pilotti.programmes.models import (
     Site,
     UnitFacilitator,
 )
+from pilotti.programmes.schedule import finnish_holidays
 
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
+# Members who may be assigned to facilitate a unit; the assignment counts only while they are one.
+FACILITATING_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 
 
-def _organisation_ids(user: User, roles: tuple[Role, ...]) -> "QuerySet[Membership, int]":
-    if not user.is_authenticated:
-        return Membership.objects.none().values_list("organisation_id", flat=True)
-    return Membership.objects.filter(user=user, is_active=True, role__in=roles).values_list(
-        "organisation_id", flat=True
+def assigned_unit_ids(viewer: Viewer) -> "QuerySet[UnitFacilitator, int]":
+    """Units the viewer facilitates, while they are an active facilitator or coordinator of the
+    unit's organisation: an assignment follows the member's role, so an admin or evaluator (one
+    demoted from facilitator included) does not see the unit's people's contact details."""
+    if not viewer.user.is_authenticated:
+        return UnitFacilitator.objects.none().values_list("unit_id", flat=True)
+    facilitating = viewer.organisation_ids(FACILITATING_ROLES)
+    return UnitFacilitator.objects.filter(user=viewer.user, unit__organisation__in=facilitating).values_list(
+        "unit_id", flat=True
     )
 
 
-def _assigned_unit_ids(user: User) -> "QuerySet[UnitFacilitator, int]":
-    """Units the user facilitates, while they are an active member of the unit's organisation."""
-    if not user.is_authenticated:
-        return UnitFacilitator.objects.none().values_list("unit_id", flat=True)
-    return UnitFacilitator.objects.filter(
-        user=user,
-        unit__organisation__memberships__user=user,
-        unit__organisation__memberships__is_active=True,
-    ).values_list("unit_id", flat=True)
+def _managed(viewer: Viewer, organisation_id: int) -> bool:
+    return viewer.memberships(MANAGER_ROLES).filter(organisation_id=organisation_id).exists()
 
 
 def _in_consortium(prefix: str) -> Q:
@@ -66,50 +69,58 @@ def _consortium_member(prefix: str, organisation_ids: "QuerySet[Membership, int]
     return Q(**{f"{prefix}programme__organisation__in": organisation_ids}) | Q(Exists(partner))
 
 
-def _unit_scope(user: User) -> Q:
-    staff = _organisation_ids(user, STAFF_ROLES)
+def _unit_scope(viewer: Viewer) -> Q:
+    staff = viewer.organisation_ids(STAFF_ROLES)
     consortium = DeliveryUnit.objects.filter(_in_consortium("")).filter(_consortium_member("", staff))
-    return Q(organisation__in=staff) | Q(pk__in=consortium.values("pk")) | Q(pk__in=_assigned_unit_ids(user))
+    return Q(organisation__in=staff) | Q(pk__in=consortium.values("pk")) | Q(pk__in=assigned_unit_ids(viewer))
 
 
-def units_visible_to(user: User) -> QuerySet[DeliveryUnit]:
-    return DeliveryUnit.objects.filter(_unit_scope(user))
+def units_visible_to(viewer: Viewer) -> QuerySet[DeliveryUnit]:
+    return DeliveryUnit.objects.filter(_unit_scope(viewer))
 
 
-def programmes_visible_to(user: User) -> QuerySet[Programme]:
-    staff = _organisation_ids(user, STAFF_ROLES)
+def programmes_visible_to(viewer: Viewer) -> QuerySet[Programme]:
+    staff = viewer.organisation_ids(STAFF_ROLES)
     linked = (
         Q(organisation__in=staff)
         | Q(pk__in=Partnership.objects.filter(organisation__in=staff).values("programme_id"))
         | Q(pk__in=Adoption.objects.filter(organisation__in=staff).values("programme_id"))
-        | Q(pk__in=DeliveryUnit.objects.filter(pk__in=_assigned_unit_ids(user)).values("programme_id"))
+        | Q(pk__in=DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer)).values("programme_id"))
     )
     return Programme.objects.filter(linked)
 
 
-def sites_visible_to(user: User) -> QuerySet[Site]:
+def programmes_run_by(viewer: Viewer, organisation_id: int) -> QuerySet[Programme]:
+    """The visible programmes the organisation owns, partners in or has adopted, by name."""
+    runs = Q(organisation_id=organisation_id) | Q(partnerships__organisation_id=organisation_id)
+    runs |= Q(adoptions__organisation_id=organisation_id)
+    ids = Programme.objects.filter(runs).values("pk")
+    return programmes_visible_to(viewer).filter(pk__in=ids).order_by("name")
+
+
+def sites_visible_to(viewer: Viewer) -> QuerySet[Site]:
     """Sites follow the units' rule: one's own, and the consortium's among its members."""
-    staff = _organisation_ids(user, STAFF_ROLES)
+    staff = viewer.organisation_ids(STAFF_ROLES)
     consortium = Site.objects.filter(_in_consortium("")).filter(_consortium_member("", staff))
-    assigned = DeliveryUnit.objects.filter(pk__in=_assigned_unit_ids(user)).values("site_id")
+    assigned = DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer)).values("site_id")
     return Site.objects.filter(Q(organisation__in=staff) | Q(pk__in=consortium.values("pk")) | Q(pk__in=assigned))
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+def meetings_visible_to(viewer: Viewer) -> QuerySet[Meeting]:
     # The units' rule (_unit_scope) applied to each meeting's own unit, not "unit IN (every
     # visible unit)": SQLite builds that list in full, scanning every unit for the consortium
     # rule, even to open one meeting (30 ms with the 23 000 units of a national data set).
-    staff = _organisation_ids(user, STAFF_ROLES)
+    staff = viewer.organisation_ids(STAFF_ROLES)
     consortium = _in_consortium("unit__") & _consortium_member("unit__", staff)
-    return Meeting.objects.filter(Q(unit__organisation__in=staff) | consortium | Q(unit__in=_assigned_unit_ids(user)))
+    return Meeting.objects.filter(Q(unit__organisation__in=staff) | consortium | Q(unit__in=assigned_unit_ids(viewer)))
 
 
 # --- What a user may change -----------------------------------------------------------------
 
 
-def can_edit_programme(user: User, programme: Programme) -> bool:
+def can_edit_programme(viewer: Viewer, programme: Programme) -> bool:
     """The owner's admins and coordinators edit the plan; partners and adopters read it."""
-    return _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=programme.organisation_id).exists()
+    return _managed(viewer, programme.organisation_id)
 
 
 def runs_programme(programme: Programme, organisation_id: int) -> bool:
@@ -120,46 +131,54 @@ def runs_programme(programme: Programme, organisation_id: int) -> bool:
     )
 
 
-def can_add_units(user: User, programme: Programme, organisation_id: int | None) -> bool:
-    """Admins and coordinators of an organisation that owns, partners in or adopted the programme."""
-    if organisation_id is None:
+def can_add_units(viewer: Viewer, programme: Programme) -> bool:
+    """Admins and coordinators of the viewer's current organisation, if it owns, partners in or
+    adopted the programme (the units are added in the name of that organisation)."""
+    organisation = viewer.organisation
+    if organisation is None:
         return False
-    managed = _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=organisation_id).exists()
-    return managed and runs_programme(programme, organisation_id)
+    return _managed(viewer, organisation.pk) and runs_programme(programme, organisation.pk)
 
 
-def can_manage_unit(user: User, unit: DeliveryUnit) -> bool:
+def can_manage_unit(viewer: Viewer, unit: DeliveryUnit) -> bool:
     """Admins and coordinators of the organisation that runs the unit."""
-    return _organisation_ids(user, MANAGER_ROLES).filter(organisation_id=unit.organisation_id).exists()
+    return _managed(viewer, unit.organisation_id)
 
 
-def can_change_meetings(user: User, unit: DeliveryUnit) -> bool:
+def can_change_meetings(viewer: Viewer, unit: DeliveryUnit) -> bool:
     """Those who manage the unit, and its own facilitators: move, cancel, record what happened."""
-    return can_manage_unit(user, unit) or _assigned_unit_ids(user).filter(unit_id=unit.pk).exists()
+    return can_manage_unit(viewer, unit) or assigned_unit_ids(viewer).filter(unit_id=unit.pk).exists()
 
 
-def other_organisations_running(
-    user: User, programme: Programme, current: Organisation | None
-) -> QuerySet[Organisation]:
-    """Organisations other than the current one where the user could add units to the programme."""
+def other_organisations_running(viewer: Viewer, programme: Programme) -> QuerySet[Organisation]:
+    """Organisations other than the current one where the viewer could add units to the programme."""
     runners = Q(pk=programme.organisation_id) | Q(partnerships__programme=programme) | Q(adoptions__programme=programme)
-    candidates = Organisation.objects.filter(runners, pk__in=_organisation_ids(user, MANAGER_ROLES))
-    if current is not None:
-        candidates = candidates.exclude(pk=current.pk)
+    candidates = Organisation.objects.filter(runners, pk__in=viewer.organisation_ids(MANAGER_ROLES))
+    if viewer.organisation is not None:
+        candidates = candidates.exclude(pk=viewer.organisation.pk)
     return candidates.distinct().order_by("name")
 
 
 # --- Page data, in a constant number of queries ----------------------------------------------
 
 
-def programme_list(user: User) -> QuerySet[Programme]:
-    return programmes_visible_to(user).select_related("organisation").order_by("name")
+def programme_list(viewer: Viewer) -> QuerySet[Programme]:
+    return programmes_visible_to(viewer).select_related("organisation").order_by("name")
 
 
-def my_units(user: User) -> QuerySet[DeliveryUnit]:
-    """The units the user facilitates, with their next meeting's time."""
+def with_plan_and_partners(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    """What the programme page shows of the programme itself, in three more queries."""
+    return (
+        programmes.select_related("organisation")
+        .prefetch_related("segments", "topics", Prefetch("partnerships", to_attr="partner_list"))
+        .prefetch_related("partnerships__organisation")
+    )
+
+
+def my_units(viewer: Viewer) -> QuerySet[DeliveryUnit]:
+    """The units the viewer facilitates, with their next meeting's time."""
     return with_schedule_summary(
-        DeliveryUnit.objects.filter(pk__in=_assigned_unit_ids(user)).select_related("programme", "site")
+        DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer)).select_related("programme", "site")
     ).order_by("programme__name", "name")
 
 
@@ -175,22 +194,22 @@ def with_schedule_summary(units: QuerySet[DeliveryUnit]) -> QuerySet[DeliveryUni
 UNITS_PER_PAGE = 50
 
 
-def units_page(units: QuerySet[DeliveryUnit], number: str | None) -> Page:  # type: ignore[type-arg]
+def units_page(units: QuerySet[DeliveryUnit], number: str | None) -> Page[DeliveryUnit]:
     """One page of the units, by organisation and name. The schedule figures are counted for the
     page's units only, so the programme page costs the same with 5 units or 50 000 (docs/benchmarks.md)."""
-    ordered = units.order_by("organisation__name", "name", "pk").values_list("pk", flat=True)
+    ordered = units.order_by("organisation__name", "name", "pk").only("pk")
     page = Paginator(ordered, UNITS_PER_PAGE).get_page(number)
-    ids = list(page.object_list)
+    ids = [unit.pk for unit in page.object_list]
     rows = with_schedule_summary(DeliveryUnit.objects.filter(pk__in=ids)).select_related("organisation", "site")
     by_id = {unit.pk: unit for unit in rows}
-    page.object_list = [by_id[pk] for pk in ids]  # type: ignore[misc]  # the page now holds the units
+    page.object_list = [by_id[pk] for pk in ids]  # the page now holds the units with their figures
     return page
 
 
-def adoptions_visible_to(user: User, programme: Programme) -> QuerySet[Adoption]:
+def adoptions_visible_to(viewer: Viewer, programme: Programme) -> QuerySet[Adoption]:
     """The owner and partners see every adoption with its unit count; an adopter sees its own."""
     adoptions = adoptions_with_unit_counts(programme)
-    staff = _organisation_ids(user, STAFF_ROLES)
+    staff = viewer.organisation_ids(STAFF_ROLES)
     in_consortium = Q(organisation__in=staff) | Q(partnerships__organisation__in=staff)
     if Programme.objects.filter(in_consortium, pk=programme.pk).exists():
         return adoptions
@@ -212,6 +231,13 @@ def adoptions_with_unit_counts(programme: Programme) -> QuerySet[Adoption]:
     )
 
 
+def replacement_candidates(unit: DeliveryUnit) -> QuerySet[DeliveryUnit]:
+    """The units that may take over a closed unit's people: the same programme's, of the same organisation."""
+    return DeliveryUnit.objects.filter(programme_id=unit.programme_id, organisation_id=unit.organisation_id).exclude(
+        pk=unit.pk
+    )
+
+
 def unit_meetings(unit: DeliveryUnit) -> QuerySet[Meeting]:
     return unit.meetings.order_by("starts_at")
 
@@ -226,28 +252,68 @@ class MyWeek:
     facilitates: bool
 
 
-def my_meetings(user: User) -> QuerySet[Meeting]:
-    """Meetings of the units the user facilitates, with what a list of them shows."""
+def my_meetings(viewer: Viewer) -> QuerySet[Meeting]:
+    """Meetings of the units the viewer facilitates, with what a list of them shows."""
     return (
-        Meeting.objects.filter(unit__in=_assigned_unit_ids(user))
+        Meeting.objects.filter(unit__in=assigned_unit_ids(viewer))
         .select_related("unit", "unit__site", "unit__programme")
         .order_by("starts_at")
     )
 
 
-def my_week(user: User, now: datetime) -> MyWeek:
+def my_week(viewer: Viewer, now: datetime) -> MyWeek:
     """Today and the rest of this week (Monday to Sunday, Helsinki time), in two or three queries."""
     local = now.astimezone(HELSINKI)
     today = datetime.combine(local.date(), time.min, tzinfo=HELSINKI)
     tomorrow = today + timedelta(days=1)
     week_end = today + timedelta(days=7 - local.weekday())
-    meetings = list(my_meetings(user).filter(starts_at__gte=today, starts_at__lt=week_end))
+    meetings = list(my_meetings(viewer).filter(starts_at__gte=today, starts_at__lt=week_end))
     upcoming: list[Meeting] = []
     if not meetings:
-        upcoming = list(my_meetings(user).filter(starts_at__gte=week_end, status=Meeting.Status.SCHEDULED)[:1])
+        upcoming = list(my_meetings(viewer).filter(starts_at__gte=week_end, status=Meeting.Status.SCHEDULED)[:1])
     return MyWeek(
         today=[m for m in meetings if m.starts_at < tomorrow],
         later=[m for m in meetings if m.starts_at >= tomorrow],
         next_meetings=upcoming,
-        facilitates=bool(meetings or upcoming) or _assigned_unit_ids(user).exists(),
+        facilitates=bool(meetings or upcoming) or assigned_unit_ids(viewer).exists(),
     )
+
+
+def meeting_warnings(
+    unit: DeliveryUnit, starts_at: datetime, duration_minutes: int, *, meeting: Meeting | None = None
+) -> list[str]:
+    """Why a meeting at this time is probably a mistake: the unit already meets that day, one of
+    its facilitators is in another meeting then, or the day is a public holiday or in a break.
+    Each is worth a second look, none is impossible (a holiday group can be planned)."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    day = starts_at.astimezone(HELSINKI).date()
+    nearby = (
+        Meeting.objects.filter(starts_at__gt=starts_at - timedelta(days=1), starts_at__lt=ends_at + timedelta(days=1))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(pk=meeting.pk if meeting else None)
+        .select_related("unit")
+    )
+    facilitators = {f.user_id: f.user for f in unit.facilitators.select_related("user")}
+    busy = UnitFacilitator.objects.filter(user_id__in=facilitators).exclude(unit=unit).values_list("unit_id", "user_id")
+    busy_units: dict[int, list[int]] = {}
+    for unit_id, user_id in busy:
+        busy_units.setdefault(unit_id, []).append(user_id)
+    warnings = []
+    for other in nearby:
+        local = other.starts_at.astimezone(HELSINKI)
+        at = {"date": date_format(local, "SHORT_DATE_FORMAT"), "time": time_format(local), "unit": other.unit.name}
+        if other.unit_id == unit.pk and local.date() == day:
+            warnings.append(_("%(unit)s already meets on %(date)s at %(time)s.") % at)
+        elif other.unit_id in busy_units and other.starts_at < ends_at and other.ends_at > starts_at:
+            for user_id in busy_units[other.unit_id]:
+                name = facilitators[user_id].full_name or facilitators[user_id].email
+                warnings.append(_("%(name)s facilitates %(unit)s then (%(time)s).") % {**at, "name": name})
+    holiday = finnish_holidays([day.year], get_language() or "fi").get(day)
+    if holiday:
+        warnings.append(
+            _("%(date)s is a public holiday: %(holiday)s.")
+            % {"date": date_format(day, "SHORT_DATE_FORMAT"), "holiday": holiday}
+        )
+    if unit.breaks.filter(first__lte=day, last__gte=day).exists():
+        warnings.append(_("%(date)s is in the unit's break.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
+    return warnings

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from pilotti.accounts.models import User
+from pilotti.core.history import save_with_history
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation
 from pilotti.programmes.models import (
@@ -27,7 +28,8 @@ from pilotti.programmes.models import (
     UnitBreak,
     UnitFacilitator,
 )
-from pilotti.programmes.schedule import ScheduleRule, generate
+from pilotti.programmes.schedule import ScheduleRule, Skipped, generate
+from pilotti.programmes.selectors import FACILITATING_ROLES
 
 # Meetings happen in Finland: wall-clock times are Helsinki times, whatever the server's zone.
 RESERVED_SLUGS = {"new", "mine"}
@@ -96,8 +98,7 @@ def programme_create(
     programme = Programme(organisation=organisation, slug=_free_slug(fields.name, slug))
     _apply(programme, fields)
     programme.full_clean()
-    programme._history_user = actor  # type: ignore[attr-defined]
-    programme.save()
+    save_with_history(programme, actor=actor)
     _replace_plan_lists(programme, fields)
     return programme
 
@@ -106,8 +107,7 @@ def programme_create(
 def programme_update(*, actor: User, programme: Programme, fields: ProgrammeFields) -> Programme:
     _apply(programme, fields)
     programme.full_clean()
-    programme._history_user = actor  # type: ignore[attr-defined]
-    programme.save()
+    save_with_history(programme, actor=actor)
     _replace_plan_lists(programme, fields)
     return programme
 
@@ -203,8 +203,7 @@ def unit_create(
         duration_minutes=duration_minutes,
     )
     unit.full_clean()
-    unit._history_user = actor  # type: ignore[attr-defined]
-    unit.save()
+    save_with_history(unit, actor=actor)
     UnitBreak.objects.bulk_create(UnitBreak(unit=unit, first=b.first, last=b.last) for b in schedule.breaks)
     bulk_create_with_history(
         [
@@ -279,16 +278,17 @@ def unit_change_status(
         unit.replacement = replacement
         for meeting in unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=helsinki(on, time.max)):
             _cancel(actor, meeting, reason)
-    unit._history_user = actor  # type: ignore[attr-defined]
-    unit._change_reason = f"status {old} → {new}"  # type: ignore[attr-defined]
-    unit.save()
+    save_with_history(unit, actor=actor, reason=f"status {old} → {new}")
     return unit
 
 
 @transaction.atomic
 def facilitator_assign(*, actor: User | None, unit: DeliveryUnit, user: User, role: str) -> UnitFacilitator:
-    if not Membership.objects.filter(user=user, organisation_id=unit.organisation_id, is_active=True).exists():
+    members = Membership.objects.filter(user=user, organisation_id=unit.organisation_id, is_active=True)
+    if not members.exists():
         raise ValidationError({"user": _("Only members of the organisation that runs the unit can facilitate it.")})
+    if not members.filter(role__in=FACILITATING_ROLES).exists():
+        raise ValidationError({"user": _("Only facilitators and coordinators can facilitate a unit.")})
     assignment, _created = UnitFacilitator.objects.update_or_create(unit=unit, user=user, defaults={"role": role})
     return assignment
 
@@ -314,9 +314,7 @@ def meeting_add(
         duration_minutes=duration_minutes or unit.duration_minutes,
         interpreter_language=unit.interpreter_language,
     )
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "added"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="added")
     return meeting
 
 
@@ -335,9 +333,7 @@ def meeting_move(
     if duration_minutes:
         meeting.duration_minutes = duration_minutes
     meeting.sequence += 1
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "moved"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="moved")
     return meeting
 
 
@@ -345,9 +341,7 @@ def _cancel(actor: User | None, meeting: Meeting, reason: str) -> Meeting:
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancel_reason = reason[:300]
     meeting.sequence += 1
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "cancelled"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="cancelled")
     return meeting
 
 
@@ -390,9 +384,7 @@ def meeting_update(
     meeting.interpreter_language = interpreter_language.strip()[:100]
     meeting.notes = notes.strip()
     meeting.full_clean(exclude=["unit"])
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "details"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="details")
     meeting.facilitators_present.set(present)
     return meeting
 
@@ -412,9 +404,7 @@ def meeting_mark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
             % {"date": date_format(day, "SHORT_DATE_FORMAT")}
         )
     meeting.status = Meeting.Status.HELD
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "held"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="held")
     return meeting
 
 
@@ -424,7 +414,113 @@ def meeting_unmark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("This meeting is not marked held."))
     meeting.status = Meeting.Status.SCHEDULED
-    meeting._history_user = actor  # type: ignore[attr-defined]
-    meeting._change_reason = "held undone"  # type: ignore[attr-defined]
-    meeting.save()
+    save_with_history(meeting, actor=actor, reason="held undone")
     return meeting
+
+
+# --- Correcting a unit after it was created ---------------------------------------------------
+# A unit is set up before anyone knows the room, the interpreter or the autumn's holidays; all of
+# it can change. Held meetings and anything recorded at a meeting are history and stay untouched.
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    actor: User | None,
+    unit: DeliveryUnit,
+    name: str,
+    site: Site | None,
+    capacity: int | None,
+    minimum_size: int | None,
+    languages: str,
+    interpreter_language: str,
+) -> DeliveryUnit:
+    """Corrects the unit's details; a new interpreter language reaches its scheduled meetings."""
+    if site is not None and (site.programme_id != unit.programme_id or site.organisation_id != unit.organisation_id):
+        raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
+    if capacity and minimum_size and minimum_size > capacity:
+        raise ValidationError({"minimum_size": _("The minimum size is larger than the capacity.")})
+    if interpreter_language != unit.interpreter_language:
+        for meeting in unit.meetings.filter(
+            status=Meeting.Status.SCHEDULED, interpreter_language=unit.interpreter_language
+        ):
+            meeting.interpreter_language = interpreter_language
+            save_with_history(meeting, actor=actor, reason="unit edited")
+    unit.name, unit.site, unit.capacity, unit.minimum_size = name, site, capacity, minimum_size
+    unit.languages, unit.interpreter_language = languages, interpreter_language
+    unit.full_clean()
+    return save_with_history(unit, actor=actor, reason="edited")
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """What a new rule does to the unit's meetings after today."""
+
+    kept: list[Meeting]
+    moved: list[tuple[Meeting, datetime]]
+    added: list[datetime]
+    cancelled: list[Meeting]
+    # Held meetings, and meetings with attendance or answers, after today.
+    untouched: list[Meeting]
+    skipped: list[Skipped]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.moved or self.added or self.cancelled)
+
+
+def _has_records(meeting: Meeting) -> bool:
+    return meeting.status != Meeting.Status.SCHEDULED or meeting.attendances.exists() or meeting.responses.exists()
+
+
+def unit_schedule_plan(
+    unit: DeliveryUnit, rule: ScheduleRule, start_time: time, duration_minutes: int
+) -> ScheduleChange:
+    """The preview of ``unit_reschedule``: of the meetings after today, those at a new time are kept,
+    the rest are moved onto the new times in order, and what is left over is added or cancelled."""
+    if rule.first <= timezone.localdate():
+        raise ValidationError({"first_date": _("Choose a day after today: held and past meetings stay as they are.")})
+    planned = generate(rule)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    ahead = unit.meetings.filter(starts_at__gte=helsinki(tomorrow, time.min)).exclude(status=Meeting.Status.CANCELLED)
+    untouched = [meeting for meeting in ahead if _has_records(meeting)]
+    free = [meeting for meeting in ahead if meeting not in untouched]
+    busy = {meeting.starts_at.astimezone(HELSINKI).date() for meeting in untouched}
+    wanted = [helsinki(day, start_time) for day in planned.dates if day not in busy]
+    kept = [m for m in free if m.starts_at in wanted and m.duration_minutes == duration_minutes]
+    kept_at = {m.starts_at for m in kept}
+    to_move = [m for m in free if m not in kept]
+    new_times = [at for at in wanted if at not in kept_at]
+    moved = list(zip(to_move, new_times, strict=False))
+    return ScheduleChange(
+        kept=kept,
+        moved=moved,
+        added=new_times[len(moved) :],
+        cancelled=to_move[len(moved) :],
+        untouched=untouched,
+        skipped=planned.skipped,
+    )
+
+
+@transaction.atomic
+def unit_reschedule(
+    *, actor: User | None, unit: DeliveryUnit, rule: ScheduleRule, start_time: time, duration_minutes: int
+) -> ScheduleChange:
+    """Regenerates the meetings after today from the rule, with the same holiday logic as creation;
+    the unit's breaks from ``rule.first`` on become the rule's."""
+    _refuse_if_ended(unit)
+    plan = unit_schedule_plan(unit, rule, start_time, duration_minutes)
+    for meeting, starts_at in plan.moved:
+        meeting_move(actor=actor, meeting=meeting, starts_at=starts_at, duration_minutes=duration_minutes)
+    for meeting in plan.cancelled:
+        _cancel(actor, meeting, _("The schedule was changed."))
+    for starts_at in plan.added:
+        meeting_add(actor=actor, unit=unit, starts_at=starts_at, duration_minutes=duration_minutes)
+    # Breaks that ended before the new first date belong to the meetings that stay.
+    unit.breaks.filter(last__gte=rule.first).delete()
+    UnitBreak.objects.bulk_create(
+        UnitBreak(unit=unit, first=b.first, last=b.last) for b in rule.breaks if b.last >= rule.first
+    )
+    unit.duration_minutes = duration_minutes
+    save_with_history(unit, actor=actor, reason="schedule changed")
+    return plan

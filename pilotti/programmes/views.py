@@ -7,16 +7,15 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.core.forms import add_service_errors
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.selectors import report_units
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
 from pilotti.programmes.forms import (
@@ -27,67 +26,61 @@ from pilotti.programmes.forms import (
     ProgrammeForm,
     SiteForm,
     StatusForm,
+    UnitDetailsForm,
     UnitForm,
+    UnitScheduleForm,
 )
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _current_organisation(request: HttpRequest) -> Organisation | None:
-    return request.organisation  # type: ignore[attr-defined, no-any-return]
-
-
-def _programme(request: HttpRequest, slug: str, *, edit: bool = False) -> Programme:
+def _programme(request: AuthenticatedHttpRequest, slug: str, *, edit: bool = False) -> Programme:
     programme = get_object_or_404(
-        selectors.programmes_visible_to(_user(request)).select_related("organisation"), slug=slug
+        selectors.programmes_visible_to(request.viewer).select_related("organisation"), slug=slug
     )
-    if edit and not selectors.can_edit_programme(_user(request), programme):
+    if edit and not selectors.can_edit_programme(request.viewer, programme):
         raise PermissionDenied
     return programme
 
 
-def _unit(request: HttpRequest, unit_uuid: UUID, *, manage: bool = False) -> DeliveryUnit:
-    units = selectors.units_visible_to(_user(request)).select_related(
+def _unit(request: AuthenticatedHttpRequest, unit_uuid: UUID, *, manage: bool = False) -> DeliveryUnit:
+    units = selectors.units_visible_to(request.viewer).select_related(
         "programme", "organisation", "site", "replacement"
     )
     unit = get_object_or_404(units, uuid=unit_uuid)
-    if manage and not selectors.can_manage_unit(_user(request), unit):
+    if manage and not selectors.can_manage_unit(request.viewer, unit):
         raise PermissionDenied
     return unit
 
 
-def _meeting(request: HttpRequest, meeting_uuid: UUID) -> Meeting:
-    meetings = selectors.meetings_visible_to(_user(request)).select_related("unit", "unit__programme")
+def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Meeting:
+    meetings = selectors.meetings_visible_to(request.viewer).select_related("unit", "unit__programme")
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
-    if not selectors.can_change_meetings(_user(request), meeting.unit):
+    if not selectors.can_change_meetings(request.viewer, meeting.unit):
         raise PermissionDenied
     return meeting
 
 
 @login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    membership = request.membership
     context = {
-        "programmes": selectors.programme_list(_user(request)),
-        "my_units": selectors.my_units(_user(request)),
+        "programmes": selectors.programme_list(request.viewer),
+        "my_units": selectors.my_units(request.viewer),
         "can_create": membership is not None and membership.role in (Role.ADMIN, Role.COORDINATOR),
     }
     return render(request, "programmes/programme_list.html", context)
 
 
 @login_required
-def programme_create(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    membership = request.membership
     if membership is None or membership.role not in (Role.ADMIN, Role.COORDINATOR):
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None, initial={"duration_minutes": 90})
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(
-                actor=_user(request), organisation=membership.organisation, fields=form.to_fields()
+                actor=request.user, organisation=membership.organisation, fields=form.to_fields()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -98,26 +91,19 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug)
-    user = _user(request)
-    programme = (
-        Programme.objects.filter(pk=programme.pk)
-        .select_related("organisation")
-        .prefetch_related("segments", "topics", Prefetch("partnerships", to_attr="partner_list"))
-        .prefetch_related("partnerships__organisation")
-        .get()
-    )
+def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    viewer = request.viewer
+    programme = get_object_or_404(selectors.with_plan_and_partners(selectors.programmes_visible_to(viewer)), slug=slug)
     context = {
         "programme": programme,
         "units": selectors.units_page(
-            selectors.units_visible_to(user).filter(programme=programme), request.GET.get("page")
+            selectors.units_visible_to(viewer).filter(programme=programme), request.GET.get("page")
         ),
-        "sites": selectors.sites_visible_to(user).filter(programme=programme).select_related("organisation"),
-        "adoptions": selectors.adoptions_visible_to(user, programme),
-        "can_edit": selectors.can_edit_programme(user, programme),
-        "can_add_units": selectors.can_add_units(user, programme, getattr(_current_organisation(request), "pk", None)),
-        "switch_to": selectors.other_organisations_running(user, programme, _current_organisation(request)),
+        "sites": selectors.sites_visible_to(viewer).filter(programme=programme).select_related("organisation"),
+        "adoptions": selectors.adoptions_visible_to(viewer, programme),
+        "can_edit": selectors.can_edit_programme(viewer, programme),
+        "can_add_units": selectors.can_add_units(viewer, programme),
+        "switch_to": selectors.other_organisations_running(viewer, programme),
         "partner_form": OrganisationForm(prefix="partner"),
         "adoption_form": OrganisationForm(prefix="adoption"),
     }
@@ -125,12 +111,12 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, edit=True)
     form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_for(programme))
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(actor=_user(request), programme=programme, fields=form.to_fields())
+            services.programme_update(actor=request.user, programme=programme, fields=form.to_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -140,7 +126,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programmes/programme_form.html", context, status=400 if form.errors else 200)
 
 
-def _link_organisation(request: HttpRequest, slug: str, *, adopt: bool) -> HttpResponse:
+def _link_organisation(request: AuthenticatedHttpRequest, slug: str, *, adopt: bool) -> HttpResponse:
     programme = _programme(request, slug, edit=True)
     form = OrganisationForm(request.POST, prefix="adoption" if adopt else "partner")
     if form.is_valid():
@@ -148,13 +134,13 @@ def _link_organisation(request: HttpRequest, slug: str, *, adopt: bool) -> HttpR
         try:
             if adopt:
                 services.adoption_add(
-                    actor=_user(request),
+                    actor=request.user,
                     programme=programme,
                     organisation=organisation,
                     adopted_on=form.cleaned_data["adopted_on"],
                 )
             else:
-                services.partner_add(actor=_user(request), programme=programme, organisation=organisation)
+                services.partner_add(actor=request.user, programme=programme, organisation=organisation)
             messages.success(request, _("%(organisation)s was added.") % {"organisation": organisation.name})
         except ValidationError as error:
             messages.error(request, error.messages[0])
@@ -165,32 +151,32 @@ def _link_organisation(request: HttpRequest, slug: str, *, adopt: bool) -> HttpR
 
 @login_required
 @require_POST
-def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+def partner_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _link_organisation(request, slug, adopt=False)
 
 
 @login_required
 @require_POST
-def adoption_add(request: HttpRequest, slug: str) -> HttpResponse:
+def adoption_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _link_organisation(request, slug, adopt=True)
 
 
-def _unit_organisation(request: HttpRequest, programme: Programme) -> Organisation:
-    organisation = _current_organisation(request)
-    if organisation is None or not selectors.can_add_units(_user(request), programme, organisation.pk):
+def _unit_organisation(request: AuthenticatedHttpRequest, programme: Programme) -> Organisation:
+    organisation = request.organisation
+    if organisation is None or not selectors.can_add_units(request.viewer, programme):
         raise PermissionDenied
     return organisation
 
 
 @login_required
-def site_create(request: HttpRequest, slug: str) -> HttpResponse:
+def site_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     organisation = _unit_organisation(request, programme)
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.site_create(
-                actor=_user(request), programme=programme, organisation=organisation, **form.cleaned_data
+                actor=request.user, programme=programme, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -211,14 +197,14 @@ def _unit_initial(programme: Programme) -> dict[str, Any]:
 
 
 @login_required
-def unit_create(request: HttpRequest, slug: str) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One URL for the form, its htmx schedule preview (a partial) and saving."""
     programme = _programme(request, slug)
     organisation = _unit_organisation(request, programme)
-    sites = selectors.sites_visible_to(_user(request)).filter(programme=programme, organisation=organisation)
+    sites = selectors.sites_visible_to(request.viewer).filter(programme=programme, organisation=organisation)
     form = UnitForm(request.POST or None, sites=sites, initial=_unit_initial(programme))
     context = {"form": form, "programme": programme}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         form.is_valid()
         return render(request, "programmes/_schedule_preview.html", context)
     if request.method == "POST" and request.POST.get("action") == "save" and form.is_valid():
@@ -230,14 +216,14 @@ def unit_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save_unit(
-    request: HttpRequest, programme: Programme, organisation: Organisation, form: UnitForm
+    request: AuthenticatedHttpRequest, programme: Programme, organisation: Organisation, form: UnitForm
 ) -> DeliveryUnit | None:
     assert form.schedule_rule is not None  # noqa: S101  (set by a valid form)
     data = form.cleaned_data
     keys = ("name", "kind", "site", "capacity", "minimum_size", "languages", "interpreter_language", "duration_minutes")
     try:
         return services.unit_create(
-            actor=_user(request),
+            actor=request.user,
             programme=programme,
             organisation=organisation,
             schedule=form.schedule_rule,
@@ -250,9 +236,9 @@ def _save_unit(
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid)
-    can_manage = selectors.can_manage_unit(_user(request), unit)
+    can_manage = selectors.can_manage_unit(request.viewer, unit)
     context = {
         "unit": unit,
         "meetings": selectors.unit_meetings(unit),
@@ -260,9 +246,9 @@ def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
         "breaks": unit.breaks.all(),
         "status_history": unit.history.select_related("history_user").order_by("history_date"),
         "can_manage": can_manage,
-        "can_change_meetings": can_manage or selectors.can_change_meetings(_user(request), unit),
+        "can_change_meetings": can_manage or selectors.can_change_meetings(request.viewer, unit),
         # Partners see each other's units but report only on their own (evaluation.selectors).
-        "can_see_report": report_units(_user(request), unit.programme).filter(pk=unit.pk).exists(),
+        "can_see_report": report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }
@@ -271,12 +257,12 @@ def unit_detail(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_status(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def unit_status(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
     form = StatusForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.unit_change_status(actor=_user(request), unit=unit, **form.cleaned_data)
+            services.unit_change_status(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -288,11 +274,11 @@ def unit_status(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def facilitator_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def facilitator_add(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
     form = FacilitatorForm(request.POST, unit=unit)
     if form.is_valid():
-        services.facilitator_assign(actor=_user(request), unit=unit, **form.cleaned_data)
+        services.facilitator_assign(actor=request.user, unit=unit, **form.cleaned_data)
         messages.success(request, _("%(user)s facilitates this unit.") % {"user": form.cleaned_data["user"]})
     else:
         messages.error(request, _("Choose a staff member and a role."))
@@ -301,30 +287,30 @@ def facilitator_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def facilitator_remove(request: HttpRequest, unit_uuid: UUID, assignment_uuid: UUID) -> HttpResponse:
+def facilitator_remove(request: AuthenticatedHttpRequest, unit_uuid: UUID, assignment_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
     assignment = get_object_or_404(UnitFacilitator, unit=unit, uuid=assignment_uuid)
-    services.facilitator_remove(actor=_user(request), assignment=assignment)
+    services.facilitator_remove(actor=request.user, assignment=assignment)
     messages.success(request, _("%(user)s no longer facilitates this unit.") % {"user": assignment.user})
     return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
 
 
 def _meeting_form_page(
-    request: HttpRequest, unit: DeliveryUnit, form: Any, meeting: Meeting | None = None
+    request: AuthenticatedHttpRequest, unit: DeliveryUnit, form: Any, meeting: Meeting | None = None
 ) -> HttpResponse:
     context = {"unit": unit, "form": form, "meeting": meeting}
     return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
-def meeting_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def meeting_add(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
     form = MeetingForm(request.POST or None, initial={"duration_minutes": unit.duration_minutes})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.meeting_add(
-                actor=_user(request),
+                actor=request.user,
                 unit=unit,
                 starts_at=services.helsinki(data["day"], data["start_time"]),
                 duration_minutes=data["duration_minutes"],
@@ -338,7 +324,7 @@ def meeting_add(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_move(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid)
     local = meeting.starts_at.astimezone(HELSINKI)
     initial = {"day": local.date(), "start_time": local.time(), "duration_minutes": meeting.duration_minutes}
@@ -347,7 +333,7 @@ def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.meeting_move(
-                actor=_user(request),
+                actor=request.user,
                 meeting=meeting,
                 starts_at=services.helsinki(data["day"], data["start_time"]),
                 duration_minutes=data["duration_minutes"],
@@ -361,12 +347,12 @@ def meeting_move(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid)
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_cancel(actor=_user(request), meeting=meeting, reason=form.cleaned_data["reason"])
+            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -374,3 +360,45 @@ def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
             return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     context = {"unit": meeting.unit, "form": form, "meeting": meeting, "cancelling": True}
     return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def unit_edit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    sites = selectors.sites_visible_to(request.viewer).filter(programme=unit.programme, organisation=unit.organisation)
+    form = UnitDetailsForm(request.POST or None, sites=sites, initial=UnitDetailsForm.initial_for(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The unit's details were saved."))
+            return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+    context = {"form": form, "unit": unit}
+    return render(request, "programmes/unit_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def unit_schedule(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    """The new rule, its preview (what moves, is added, is cancelled) and, once seen, saving it."""
+    unit = _unit(request, unit_uuid, manage=True)
+    form = UnitScheduleForm(request.POST or None, initial=UnitScheduleForm.initial_for(unit, unit.programme))
+    plan = None
+    if request.method == "POST" and form.is_valid() and form.schedule_rule is not None:
+        data = form.cleaned_data
+        change = {
+            "rule": form.schedule_rule,
+            "start_time": data["start_time"],
+            "duration_minutes": data["duration_minutes"],
+        }
+        try:
+            if request.POST.get("action") == "save":
+                services.unit_reschedule(actor=request.user, unit=unit, **change)
+                messages.success(request, _("The schedule was changed. Held meetings stayed as they were."))
+                return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+            plan = services.unit_schedule_plan(unit, **change)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {"form": form, "unit": unit, "plan": plan}
+    return render(request, "programmes/unit_schedule.html", context, status=400 if form.errors else 200)

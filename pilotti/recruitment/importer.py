@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
 from pilotti.core import uploads
+from pilotti.core.spreadsheets import append_row, write_csv_rows
 from pilotti.organisations.models import Organisation
 from pilotti.people import crypto
 from pilotti.people import services as people
@@ -36,6 +37,10 @@ from pilotti.recruitment.models import ReferralSource, Stage
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
+# An Excel sheet is read no further than this many rows (blank ones included) and columns: the
+# template's columns and room for a few notes beside them.
+MAX_SCANNED_ROWS = 10 * MAX_ROWS
+MAX_COLUMNS = 40
 COLUMNS = [
     "name",
     "phone",
@@ -121,6 +126,26 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _too_many_rows() -> ImportError_:
+    return ImportError_(_("The file has more than %(n)d rows. Split it into smaller files.") % {"n": MAX_ROWS})
+
+
+def _xlsx_rows(sheet: Any) -> list[list[str]]:
+    """The sheet's non-blank rows, read one at a time, no wider than MAX_COLUMNS and no further
+    than MAX_SCANNED_ROWS.
+
+    openpyxl fills a gap between rows with blank rows as wide as the file declares (a 1.5 KB file
+    can put one row at the millionth and declare 16 384 columns), so the limits stop the reading
+    itself instead of being checked on what it has already built."""
+    rows: list[list[str]] = []
+    for scanned, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+        if scanned > MAX_SCANNED_ROWS or len(rows) > MAX_ROWS + 1:
+            raise _too_many_rows()
+        if any(cell is not None for cell in row):
+            rows.append([_text(cell) for cell in row])
+    return rows
+
+
 def read_table(name: str, content: bytes) -> list[list[str]]:
     if len(content) > MAX_BYTES:
         raise ImportError_(_("The file is larger than 1 MB. Split it into smaller files."))
@@ -135,9 +160,10 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
             raise ImportError_(
                 _("The file could not be opened as Excel (.xlsx). Save it again as .xlsx or CSV.")
             ) from error
-        sheet = workbook.worksheets[0]
-        rows = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        try:
+            rows = _xlsx_rows(workbook.worksheets[0])
+        finally:
+            workbook.close()
     elif name.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
@@ -159,7 +185,7 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
         raise ImportError_(_("Choose a .csv or .xlsx file."))
     rows = [row for row in rows if any(row)]
     if len(rows) > MAX_ROWS + 1:
-        raise ImportError_(_("The file has more than %(n)d rows. Split it into smaller files.") % {"n": MAX_ROWS})
+        raise _too_many_rows()
     return rows
 
 
@@ -431,11 +457,10 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "participants"
     for row in template_rows():
-        sheet.append(row)
+        append_row(sheet, row)
     values = workbook.create_sheet("values")
-    values.append(["gender", *Gender.values])
-    values.append(["referral_source", *ReferralSource.values])
-    values.append(["stage", *Stage.values])
+    for row in (["gender", *Gender.values], ["referral_source", *ReferralSource.values], ["stage", *Stage.values]):
+        append_row(values, row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -443,7 +468,7 @@ def template_xlsx() -> bytes:
 
 def template_csv() -> str:
     out = io.StringIO()
-    csv.writer(out).writerows(template_rows())
+    write_csv_rows(csv.writer(out), template_rows())
     return out.getvalue()
 
 

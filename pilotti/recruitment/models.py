@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.tenancy import TenantOwned
 from pilotti.people.models import Household, Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
 
@@ -51,7 +52,7 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Enrolment(models.Model):
+class Enrolment(TenantOwned, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The organisation that holds the participant's data.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enrolments")
@@ -117,7 +118,10 @@ class Enrolment(models.Model):
 
     @property
     def who(self) -> Participant | Household:
-        return self.participant or self.household  # type: ignore[return-value]
+        who = self.participant or self.household
+        if who is None:  # never: the check constraint requires one of them
+            raise ValueError(f"Enrolment {self.pk} has neither a participant nor a household.")
+        return who
 
     @property
     def is_final(self) -> bool:
@@ -126,6 +130,11 @@ class Enrolment(models.Model):
 
 class StageChange(models.Model):
     """One step of an enrolment, kept for good: who moved it, when, and to which unit."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("step")
+        CORRECTION = "correction", _("correction")
+        UNDO = "undo", _("undo")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
     from_stage = models.CharField(
@@ -139,6 +148,14 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
+    # A mistake is never overwritten silently: a correction or an undo is its own row pointing at
+    # the step it corrects, keeping the date and reason the step had before.
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STEP)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="corrections", verbose_name=_("corrects")
+    )
+    previous_on = models.DateField(_("date before the correction"), null=True, blank=True)
+    previous_reason = models.CharField(_("reason before the correction"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]

@@ -10,29 +10,29 @@ from itertools import pairwise
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from pilotti.accounts.models import User
 from pilotti.organisations.models import Role
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
-from pilotti.people.selectors import VIEWER_ROLES, _organisation_ids
+from pilotti.people.selectors import VIEWER_ROLES
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.programmes.selectors import _assigned_unit_ids
+from pilotti.programmes.selectors import assigned_unit_ids
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, Stage, StageChange
 
 FUNNEL_STAGES = ("contacted", "interested", "enrolled", "started", "completed")
 NOW_STAGES = ("waiting", "declined", "not_reached", "dropped_out")
 
 
-def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+def enrolments_visible_to(viewer: Viewer) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(
-        Q(organisation__in=_organisation_ids(user, VIEWER_ROLES)) | Q(unit__in=_assigned_unit_ids(user))
+        Q(organisation__in=viewer.organisation_ids(VIEWER_ROLES)) | Q(unit__in=assigned_unit_ids(viewer))
     )
 
 
-def enrolments_of(user: User, participant: Participant) -> QuerySet[Enrolment]:
+def enrolments_of(viewer: Viewer, participant: Participant) -> QuerySet[Enrolment]:
     """The participant's own enrolments and their households', with the stage history prefetched."""
     households = participant.memberships.values("household_id")
     return (
-        enrolments_visible_to(user)
+        enrolments_visible_to(viewer)
         .filter(Q(participant=participant) | Q(household__in=households))
         .select_related("programme", "unit", "household")
         .prefetch_related(Prefetch("changes", queryset=StageChange.objects.select_related("changed_by", "unit")))
@@ -40,21 +40,21 @@ def enrolments_of(user: User, participant: Participant) -> QuerySet[Enrolment]:
     )
 
 
-def can_move_enrolment(user: User, enrolment: Enrolment) -> bool:
+def can_move_enrolment(viewer: Viewer, enrolment: Enrolment) -> bool:
     """Coordinators of the organisation, and the facilitators of the enrolment's unit."""
-    coordinator = _organisation_ids(user, (Role.COORDINATOR,)).filter(organisation_id=enrolment.organisation_id)
+    coordinator = viewer.memberships((Role.COORDINATOR,)).filter(organisation_id=enrolment.organisation_id)
     if coordinator.exists():
         return True
-    return enrolment.unit_id is not None and _assigned_unit_ids(user).filter(unit_id=enrolment.unit_id).exists()
+    return enrolment.unit_id is not None and assigned_unit_ids(viewer).filter(unit_id=enrolment.unit_id).exists()
 
 
 def stage_changes(enrolment: Enrolment) -> QuerySet[StageChange]:
     return enrolment.changes.select_related("changed_by", "unit").order_by("changed_at", "id")
 
 
-def waiting_list(user: User, unit: DeliveryUnit) -> QuerySet[Enrolment]:
+def waiting_list(viewer: Viewer, unit: DeliveryUnit) -> QuerySet[Enrolment]:
     return (
-        enrolments_visible_to(user)
+        enrolments_visible_to(viewer)
         .filter(unit=unit, stage=Stage.WAITING)
         .select_related("participant", "household")
         .order_by("waitlisted_on", "id")
@@ -142,9 +142,9 @@ def funnel(enrolments: QuerySet[Enrolment], programme: Programme) -> Funnel:
     return Funnel(rows=rows, total=total)
 
 
-def programme_funnel(user: User, programme: Programme) -> Funnel:
-    return funnel(enrolments_visible_to(user).filter(programme=programme), programme)
+def programme_funnel(viewer: Viewer, programme: Programme) -> Funnel:
+    return funnel(enrolments_visible_to(viewer).filter(programme=programme), programme)
 
 
-def unit_funnel(user: User, unit: DeliveryUnit) -> Funnel:
-    return funnel(enrolments_visible_to(user).filter(unit=unit), unit.programme)
+def unit_funnel(viewer: Viewer, unit: DeliveryUnit) -> Funnel:
+    return funnel(enrolments_visible_to(viewer).filter(unit=unit), unit.programme)

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
+from pilotti.core.history import save_with_history
 from pilotti.people.models import Household, Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.recruitment.models import EXITS, FINAL, HOLDS_PLACE, PATH, Enrolment, Stage, StageChange
@@ -130,8 +131,7 @@ def enrolment_create(
         contacted_on=fields.contacted_on,
     )
     enrolment.full_clean()
-    enrolment._history_user = actor  # type: ignore[attr-defined]
-    enrolment.save()
+    save_with_history(enrolment, actor=actor)
     StageChange.objects.create(
         enrolment=enrolment, to_stage=Stage.CONTACTED, on=fields.contacted_on, unit=fields.unit, changed_by=actor
     )
@@ -177,8 +177,7 @@ def enrolment_transition(
             if getattr(enrolment, DATE_FIELDS[stage]) is None:
                 setattr(enrolment, DATE_FIELDS[stage], on)
     enrolment.stage = to
-    enrolment._history_user = actor  # type: ignore[attr-defined]
-    enrolment.save()
+    save_with_history(enrolment, actor=actor)
     StageChange.objects.create(
         enrolment=enrolment,
         from_stage=previous,
@@ -189,3 +188,122 @@ def enrolment_transition(
         changed_by=actor,
     )
     return enrolment
+
+
+# --- Corrections -------------------------------------------------------------------------------
+# A wrong date or a step taken by mistake must not lock an enrolment (a contact date typed a year
+# ahead refused every later step). A correction changes the step and the enrolment's dates, and
+# keeps the old values in its own StageChange row; an undo steps back and keeps the undone step.
+
+
+def effective_steps(enrolment: Enrolment) -> list[StageChange]:
+    """The steps that stand, in order: not corrections or undos themselves, and not undone."""
+    return list(
+        enrolment.changes.filter(kind=StageChange.Kind.STEP)
+        .exclude(corrections__kind=StageChange.Kind.UNDO)
+        .select_related("unit")
+        .order_by("changed_at", "id")
+    )
+
+
+def _fields_set_by(step: StageChange) -> list[str]:
+    """The enrolment's date fields this step filled in (skipped stages get the step's day)."""
+    if not step.from_stage:
+        return [DATE_FIELDS[Stage.CONTACTED]]
+    if step.to_stage in EXITS:
+        return ["ended_on"]
+    start = _position(step.from_stage)
+    last = Stage.INTERESTED if step.to_stage == Stage.WAITING else Stage(step.to_stage)
+    stages = [stage for stage in PATH if start < PATH.index(stage) <= PATH.index(last)]
+    if step.to_stage == Stage.WAITING:
+        stages.append(Stage.WAITING)
+    return [DATE_FIELDS[stage] for stage in stages]
+
+
+def _why(why: str) -> str:
+    if not why.strip():
+        raise ValidationError({"why": _("Write why: the history shows it next to the correction.")})
+    return why.strip()
+
+
+def _check_between(steps: list[StageChange], step: StageChange, on: date) -> None:
+    index = steps.index(step)
+    before = steps[index - 1].on if index > 0 else None
+    after = steps[index + 1].on if index + 1 < len(steps) else None
+    if before is not None and on < before:
+        message = _("The date is before the previous step (%(date)s). Choose %(date)s or later.")
+        raise ValidationError({"on": message % {"date": date_format(before, "SHORT_DATE_FORMAT")}})
+    if after is not None and on > after:
+        message = _("The date is after the next step (%(date)s). Correct that step first, or choose an earlier date.")
+        raise ValidationError({"on": message % {"date": date_format(after, "SHORT_DATE_FORMAT")}})
+
+
+@transaction.atomic
+def stage_change_correct(
+    *, actor: User | None, enrolment: Enrolment, step: StageChange, on: date, reason: str, why: str
+) -> StageChange:
+    """Corrects a step's date or reason; the enrolment's dates follow, the old values stay in the history."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    why = _why(why)
+    steps = effective_steps(enrolment)
+    step = next((s for s in steps if s.pk == step.pk), None)  # type: ignore[assignment]
+    if step is None:
+        raise ValidationError({"step": _("That step has been undone or corrected in the meantime. Reload the page.")})
+    reason = reason.strip()
+    if (on, reason) == (step.on, step.reason):
+        raise ValidationError(_("Nothing was changed: change the date or the reason."))
+    _check_between(steps, step, on)
+    if step.to_stage == Stage.DROPPED_OUT and not reason:
+        raise ValidationError(
+            {"reason": _("Write why the person dropped out: it guides how the programme is improved.")}
+        )
+    correction = StageChange.objects.create(
+        enrolment=enrolment, kind=StageChange.Kind.CORRECTION, corrects=step, from_stage=step.from_stage,
+        to_stage=step.to_stage, on=on, unit=step.unit, reason=why, previous_on=step.on,
+        previous_reason=step.reason, changed_by=actor,
+    )  # fmt: skip
+    for field in _fields_set_by(step):
+        if getattr(enrolment, field) == step.on:
+            setattr(enrolment, field, on)
+    if step.to_stage in EXITS:  # an exit is always the last step
+        enrolment.end_reason = reason
+    step.on, step.reason = on, reason
+    step.save(update_fields=["on", "reason"])
+    save_with_history(enrolment, actor=actor, reason=why)
+    return correction
+
+
+@transaction.atomic
+def enrolment_undo_step(*, actor: User | None, enrolment: Enrolment, why: str) -> StageChange:
+    """Takes back the latest step: the enrolment returns to the stage, dates and unit it had before."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    why = _why(why)
+    steps = effective_steps(enrolment)
+    if len(steps) < 2:
+        raise ValidationError(
+            _("The first step cannot be undone. Correct its date instead, or end the enrolment as declined.")
+        )
+    step, before = steps[-1], steps[-2]
+    back = Stage(step.from_stage)
+    if step.to_stage in EXITS:
+        others = Enrolment.objects.filter(
+            programme=enrolment.programme, participant=enrolment.participant, household=enrolment.household
+        ).exclude(stage__in=FINAL)
+        if others.exclude(pk=enrolment.pk).exists():
+            raise ValidationError(
+                _("%(who)s has a newer enrolment in this programme. Move that one on instead.")
+                % {"who": enrolment.who.code}
+            )
+    enrolment.unit = before.unit
+    if back in HOLDS_PLACE and enrolment.stage not in HOLDS_PLACE and enrolment.unit is not None:
+        _check_unit_has_room(enrolment.unit, enrolment)
+    for field in _fields_set_by(step):
+        setattr(enrolment, field, None)
+    if step.to_stage in EXITS:
+        enrolment.end_reason = ""
+    enrolment.stage = back
+    save_with_history(enrolment, actor=actor, reason=why)
+    return StageChange.objects.create(
+        enrolment=enrolment, kind=StageChange.Kind.UNDO, corrects=step, from_stage=step.to_stage, to_stage=back,
+        on=step.on, unit=enrolment.unit, reason=why, changed_by=actor,
+    )  # fmt: skip

@@ -7,10 +7,12 @@ from django.db import models, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import get_history_model_for_model
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
+from pilotti.core.history import save_with_history
 from pilotti.instruments.models import Answer, Response
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import ReminderChoice
@@ -88,7 +90,8 @@ def retention_due(participant: Participant, today: date) -> bool:
 
 
 def _history(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model  # type: ignore[attr-defined, no-any-return]
+    history: type[models.Model] = get_history_model_for_model(model)
+    return history
 
 
 def erasure_counts(participant: Participant) -> dict[str, int]:
@@ -276,6 +279,9 @@ def organisation_set_rights_policy(
     organisation.retention_years_after_programme = retention_years_after_programme
     organisation.statutory_retention_years = statutory_retention_years
     organisation.erasure_policy = erasure_policy
-    organisation._history_user = actor  # type: ignore[attr-defined]
-    organisation.save(update_fields=["retention_years_after_programme", "statutory_retention_years", "erasure_policy"])
+    save_with_history(
+        organisation,
+        actor=actor,
+        update_fields=["retention_years_after_programme", "statutory_retention_years", "erasure_policy"],
+    )
     return organisation

@@ -9,15 +9,15 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
-from pilotti.audit.services import log_access
+from pilotti.audit.services import log_access, log_access_many
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.models import Household, Participant
 from pilotti.rights import selectors, services
 from pilotti.rights.forms import DisclosureForm, RightsPolicyForm
@@ -27,12 +27,8 @@ ACCESS_REQUEST = "data access request (Art. 15)"
 LOG_EXTRACT = "the person's log (703/2023 § 11)"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _participant(request: HttpRequest, participant_uuid: UUID) -> Participant:
-    return selectors.participant_for_rights(_user(request), participant_uuid)
+def _participant(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Participant:
+    return selectors.participant_for_rights(request.user, participant_uuid)
 
 
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -45,27 +41,29 @@ def _json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _log(request: HttpRequest, participant: Participant, action: Action, item: str, category: Category) -> None:
+def _log(
+    request: AuthenticatedHttpRequest, participant: Participant, action: Action, item: str, category: Category
+) -> None:
     log_access(
         request, participant=participant, action=action, category=category, purpose=Purpose.CLIENT_WORK, item=item
     )
 
 
 @login_required
-def export_json(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def export_json(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
     response: HttpResponse = _export(request, _participant(request, participant_uuid), "json")
     return response
 
 
 @login_required
-def export_pdf(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def export_pdf(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     response: HttpResponse = _export(request, _participant(request, participant_uuid), "pdf")
     return response
 
 
 @reauthentication_required
-def _export(request: HttpRequest, participant: Participant, kind: str) -> HttpResponse:
+def _export(request: AuthenticatedHttpRequest, participant: Participant, kind: str) -> HttpResponse:
     # Logged first, so that the export lists itself among the uses of the person's data.
     _log(request, participant, Action.EXPORT, ACCESS_REQUEST, Category.CONTACT_DETAILS)
     data = selectors.person_data(participant)
@@ -76,7 +74,7 @@ def _export(request: HttpRequest, participant: Participant, kind: str) -> HttpRe
 
 
 @login_required
-def person_log(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def person_log(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     _log(request, participant, Action.VIEW, LOG_EXTRACT, Category.PROFILE)
     context = {
@@ -88,7 +86,7 @@ def person_log(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def person_log_pdf(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def person_log_pdf(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     _log(request, participant, Action.PRINT, LOG_EXTRACT, Category.PROFILE)
     pdf = render_pdf("rights/person_log_pdf.html", {"log": selectors.person_log(participant)})
@@ -96,7 +94,7 @@ def person_log_pdf(request: HttpRequest, participant_uuid: UUID) -> HttpResponse
 
 
 @login_required
-def person_log_json(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def person_log_json(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     _log(request, participant, Action.EXPORT, LOG_EXTRACT, Category.PROFILE)
     return _download(_json(selectors.person_log(participant)), "application/json", f"{participant.code}-log.json")
@@ -104,13 +102,13 @@ def person_log_json(request: HttpRequest, participant_uuid: UUID) -> HttpRespons
 
 @login_required
 @require_POST
-def disclosure_add(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def disclosure_add(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     form = DisclosureForm(request.POST)
     if not form.is_valid():
         context = {"participant": participant, "log": selectors.person_log(participant), "form": form}
         return render(request, "rights/person_log.html", context, status=400)
-    services.disclosure_record(actor=_user(request), participant=participant, **form.cleaned_data)
+    services.disclosure_record(actor=request.user, participant=participant, **form.cleaned_data)
     messages.success(request, _("The disclosure was recorded in the disclosure log."))
     return redirect("rights:log", participant_uuid=participant.uuid)
 
@@ -136,12 +134,16 @@ def _erasure_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 @login_required
-def erase(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     if request.method == "POST":
         response: HttpResponse = _erase(request, participant)
         return response
     held, until = services.statutory_until(participant)
+    log_access(
+        request, participant=participant, action=Action.VIEW, category=Category.PROFILE,
+        purpose=Purpose.CLIENT_WORK, item="erasure page",
+    )  # fmt: skip
     context = {
         "participant": participant,
         "counts": _erasure_rows(services.erasure_counts(participant)),
@@ -153,9 +155,9 @@ def erase(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
 
 
 @reauthentication_required
-def _erase(request: HttpRequest, participant: Participant) -> HttpResponse:
+def _erase(request: AuthenticatedHttpRequest, participant: Participant) -> HttpResponse:
     try:
-        services.participant_erase(actor=_user(request), participant=participant)
+        services.participant_erase(actor=request.user, participant=participant)
     except services.ErasureRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("rights:erase", participant_uuid=participant.uuid)
@@ -164,13 +166,17 @@ def _erase(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @login_required
-def household_erase(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
-    household = selectors.household_for_rights(_user(request), household_uuid)
+def household_erase(request: AuthenticatedHttpRequest, household_uuid: UUID) -> HttpResponse:
+    household = selectors.household_for_rights(request.user, household_uuid)
     if request.method == "POST":
         response: HttpResponse = _household_erase(request, household)
         return response
     members = list(services.household_members_to_erase(household))
     held = [(member, *services.statutory_until(member)) for member in members]
+    log_access_many(
+        request, participants=members, households=[household], action=Action.VIEW, category=Category.HOUSEHOLD,
+        purpose=Purpose.HOUSEHOLD, item="erasure page",
+    )  # fmt: skip
     context = {
         "household": household,
         "members": members,
@@ -182,9 +188,9 @@ def household_erase(request: HttpRequest, household_uuid: UUID) -> HttpResponse:
 
 
 @reauthentication_required
-def _household_erase(request: HttpRequest, household: Household) -> HttpResponse:
+def _household_erase(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     try:
-        services.household_erase(actor=_user(request), household=household)
+        services.household_erase(actor=request.user, household=household)
     except services.ErasureRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("rights:household_erase", household_uuid=household.uuid)
@@ -193,13 +199,13 @@ def _household_erase(request: HttpRequest, household: Household) -> HttpResponse
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisation_for_admin(_user(request), request.organisation)  # type: ignore[attr-defined]
+def policy(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = selectors.organisation_for_admin(request.user, request.organisation)
     if organisation is None:
         raise Http404
     form = RightsPolicyForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_set_rights_policy(actor=_user(request), organisation=organisation, **form.cleaned_data)
+        services.organisation_set_rights_policy(actor=request.user, organisation=organisation, **form.cleaned_data)
         messages.success(request, _("The data protection settings were saved."))
         return redirect("rights:policy")
     return render(request, "rights/policy.html", {"form": form}, status=400 if form.errors else 200)

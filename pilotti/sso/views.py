@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pilotti.core.forms import add_service_errors
 from pilotti.organisations.forms import SwitchOrganisationForm
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.middleware import SESSION_KEY as ORGANISATION_SESSION_KEY
 from pilotti.organisations.models import Organisation
 from pilotti.sso import services
@@ -29,29 +30,29 @@ from pilotti.sso.selectors import (
 )
 
 
-def _admin_organisation(request: HttpRequest) -> Organisation:
+def _admin_organisation(request: AuthenticatedHttpRequest) -> Organisation:
     """The current organisation if the user administers it; 404 otherwise, as for outsiders."""
-    organisation: Organisation | None = request.organisation  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    organisation: Organisation | None = request.organisation
+    membership = request.membership
     if organisation is None or membership is None or membership.role != "admin":
         raise Http404
     return organisation
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Ownership first, so that non-admins get a 404 rather than a re-authentication prompt.
     response: HttpResponse = _settings(request, _admin_organisation(request))
     return response
 
 
 @reauthentication_required
-def _settings(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    sso = single_sign_on_for_admin(request.user, organisation)  # type: ignore[arg-type]
+def _settings(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
+    sso = single_sign_on_for_admin(request.user, organisation)
     form = SingleSignOnForm(request.POST or None, initial=SingleSignOnForm.initial_for(sso))
     if request.method == "POST" and form.is_valid():
         try:
-            services.single_sign_on_save(actor=request.user, organisation=organisation, **form.cleaned_data)  # type: ignore[arg-type]
+            services.single_sign_on_save(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -98,14 +99,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def other_organisations(request: HttpRequest) -> HttpResponse:
+def other_organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A provider-made session's way into the person's other organisations: choosing one asks for
     Pilotti's own second factor, which ends the limit (pilotti.sso.middleware)."""
     if not is_limited(request):
         return redirect("core:home")
     organisation: Organisation | None = getattr(request, REQUEST_ATTRIBUTE)
-    memberships = memberships_beyond(request.user, organisation)  # type: ignore[arg-type]
-    can_prove = has_pilottis_second_factor(request.user)  # type: ignore[arg-type]
+    memberships = memberships_beyond(request.user, organisation)
+    can_prove = has_pilottis_second_factor(request.user)
     if request.method == "POST" and can_prove:
         form = SwitchOrganisationForm(request.POST)
         if not form.is_valid() or not memberships.filter(organisation__uuid=form.cleaned_data["organisation"]).exists():

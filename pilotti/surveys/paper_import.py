@@ -19,17 +19,19 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilotti.accounts.models import User
 from pilotti.core import uploads
+from pilotti.core.spreadsheets import append_row
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.scoring import AnswerValue, Problem, problems
 from pilotti.instruments.spec import ItemSpec, ItemType, VersionSpec, text_in
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant
 from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
@@ -59,14 +61,16 @@ class PaperRow:
     answers: dict[str, AnswerValue]
 
 
-def participants_of_unit(user: User, unit: DeliveryUnit) -> QuerySet[Participant]:
-    """The unit's participants (enrolled alone or with their household) the user may type paper answers in for."""
+def participants_of_unit(viewer: Viewer, unit: DeliveryUnit) -> QuerySet[Participant]:
+    """The unit's participants (enrolled alone or with their household) the viewer may type paper answers in for."""
     enrolments = Enrolment.objects.filter(unit=unit)
     via_household = HouseholdMember.objects.filter(
         household__in=enrolments.filter(household__isnull=False).values("household_id"), participant__isnull=False
     ).values("participant_id")
     direct = enrolments.filter(participant__isnull=False).values("participant_id")
-    return selectors.participants_for_answers(user).filter(Q(pk__in=direct) | Q(pk__in=via_household)).order_by("code")
+    return (
+        selectors.participants_for_answers(viewer).filter(Q(pk__in=direct) | Q(pk__in=via_household)).order_by("code")
+    )
 
 
 def _allowed(item: ItemSpec, language: str) -> str:
@@ -130,17 +134,18 @@ def template_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ANSWERS_SHEET
-    sheet.append([*FIXED_COLUMNS, *(item.key for item in items)])
-    sheet.append(
+    append_row(sheet, [*FIXED_COLUMNS, *(item.key for item in items)])
+    append_row(
+        sheet,
         [
             _("participant code (do not change)"),
             _("date on the form, e.g. 2025-03-31"),
             _("language of the form: %(languages)s") % {"languages": ", ".join(languages)},
             *(f"{text_in(item.text, language, item.key)} — {_allowed(item, language)}" for item in items),
-        ]
+        ],
     )
     for code in codes:
-        sheet.append([code])
+        append_row(sheet, [code])
     last = HEADER_ROWS + max(len(codes), 1) + 50
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -179,13 +184,13 @@ def template_xlsx(
         [*FIXED_COLUMNS, *(item.key for item in items)],
         ["ABC-123", "2025-03-31", languages[0], *(_example(item) for item in items)],
     ]:
-        guide.append(line)
+        append_row(guide, line)
     guide["A1"].font = Font(bold=True)
     guide["A7"].font = Font(bold=True)
 
     key = workbook.create_sheet(KEY_SHEET)
-    key.append(["version", str(version.uuid)])
-    key.append(["unit", str(unit.uuid)])
+    append_row(key, ["version", str(version.uuid)])
+    append_row(key, ["unit", str(unit.uuid)])
     key.sheet_state = "hidden"
     out = io.BytesIO()
     workbook.save(out)

@@ -8,19 +8,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 import pilotti.instruments as instruments_app
-from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
 from pilotti.core import uploads
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.programmes import selectors as programmes
 from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys import paper_import, selectors
@@ -39,24 +39,20 @@ class PaperImportForm(forms.Form):
         return uploads.read_upload(self.cleaned_data["file"], max_bytes=paper_import.MAX_BYTES)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _unit(request: HttpRequest, unit_uuid: UUID) -> DeliveryUnit:
-    unit = get_object_or_404(programmes.units_visible_to(_user(request)).select_related("programme"), uuid=unit_uuid)
-    if not (programmes.can_manage_unit(_user(request), unit) or programmes.can_change_meetings(_user(request), unit)):
+def _unit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> DeliveryUnit:
+    unit = get_object_or_404(programmes.units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
+    if not (programmes.can_manage_unit(request.viewer, unit) or programmes.can_change_meetings(request.viewer, unit)):
         raise PermissionDenied
     return unit
 
 
-def _versions(request: HttpRequest, unit: DeliveryUnit) -> list[InstrumentVersion]:
+def _versions(request: AuthenticatedHttpRequest, unit: DeliveryUnit) -> list[InstrumentVersion]:
     return selectors.current_versions(
-        selectors.instruments_for(_user(request), unit.organisation_id), online_only=False
+        selectors.instruments_for(request.viewer, unit.organisation_id), online_only=False
     )
 
 
-def _version(request: HttpRequest, unit: DeliveryUnit) -> InstrumentVersion:
+def _version(request: AuthenticatedHttpRequest, unit: DeliveryUnit) -> InstrumentVersion:
     wanted = request.GET.get("version", "")
     version = next((v for v in _versions(request, unit) if str(v.uuid) == wanted), None)
     if version is None:
@@ -65,10 +61,10 @@ def _version(request: HttpRequest, unit: DeliveryUnit) -> InstrumentVersion:
 
 
 @login_required
-def paper_template(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def paper_template(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid)
     version = _version(request, unit)
-    participants = list(paper_import.participants_of_unit(_user(request), unit))
+    participants = list(paper_import.participants_of_unit(request.viewer, unit))
     content = paper_import.template_xlsx(
         version=version,
         spec=instruments.spec_of(version),
@@ -91,7 +87,7 @@ def paper_template(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def paper_import_page(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
+def paper_import_page(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     """Lists the questionnaires' templates; a posted file is checked whole and saved all or nothing."""
     unit = _unit(request, unit_uuid)
     form = PaperImportForm(request.POST or None, request.FILES or None)
@@ -104,11 +100,11 @@ def paper_import_page(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
                 version=version,
                 spec=instruments.spec_of(version),
                 unit=unit,
-                participants=paper_import.participants_of_unit(_user(request), unit),
+                participants=paper_import.participants_of_unit(request.viewer, unit),
                 language=get_language() or "fi",
             )
             if not problems:
-                saved = paper_import.save(actor=_user(request), version=version, rows=rows)
+                saved = paper_import.save(actor=request.user, version=version, rows=rows)
                 messages.success(
                     request,
                     ngettext("%(n)d paper form was saved.", "%(n)d paper forms were saved.", saved) % {"n": saved},
@@ -123,7 +119,7 @@ def paper_import_page(request: HttpRequest, unit_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def instrument_import_example(request: HttpRequest) -> HttpResponse:
+def instrument_import_example(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An instrument file in the import format to start from: a short shipped questionnaire,
     under a key of its own so that importing it unchanged adds an instrument rather than
     shadowing the library's."""

@@ -10,29 +10,35 @@
 import functools
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, Model, Q, QuerySet
 
-from pilotti.accounts.models import User
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response, ScoringRule
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.people.selectors import participants_with_contact_details_visible_to
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys.models import ClientPanel, PersonalLink
 
+# The client panel takes answers from an hour before its meeting starts (people arrive, the
+# tablet is set up) until a week after (a late answer from home).
+PANEL_OPENS_BEFORE = timedelta(hours=1)
+PANEL_CLOSES_AFTER = timedelta(days=7)
 
-def participants_for_answers(user: User) -> QuerySet[Participant]:
-    """Participants for whom the user may make personal links and type in paper forms."""
-    return participants_with_contact_details_visible_to(user)
+
+def participants_for_answers(viewer: Viewer) -> QuerySet[Participant]:
+    """Participants for whom the viewer may make personal links and type in paper forms."""
+    return participants_with_contact_details_visible_to(viewer)
 
 
-def instruments_for(user: User, organisation_id: int) -> QuerySet[Instrument]:
-    """The library and the organisation's own instruments, as the user sees them."""
-    visible = instruments.instruments_visible_to(user)
+def instruments_for(viewer: Viewer, organisation_id: int) -> QuerySet[Instrument]:
+    """The library and the organisation's own instruments, as the viewer sees them."""
+    visible = instruments.instruments_visible_to(viewer)
     return visible.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id)).order_by("name")
 
 
@@ -69,6 +75,7 @@ def _live_panel_sql() -> str:
     columns = ", ".join(f"p.{quote(field.column)}" for field in ClientPanel._meta.concrete_fields)
     return (
         f"SELECT {columns}, m.{quote('unit_id')} AS unit_id, u.{quote('organisation_id')} AS organisation_id, "  # noqa: S608 - names from the models, the code bound
+        f"m.{quote('starts_at')} AS meeting_starts_at, m.{quote('status')} AS meeting_status, "
         f"v.{quote('uuid')} AS version_uuid, r.{quote('id')} AS rule_id, i.{quote('name')} AS instrument_name "
         f"FROM {table(ClientPanel)} p "
         f"JOIN {table(Meeting)} m ON m.{quote('id')} = p.{quote('meeting_id')} "
@@ -78,6 +85,16 @@ def _live_panel_sql() -> str:
         f"LEFT JOIN {table(ScoringRule)} r ON r.{quote('version_id')} = v.{quote('id')} "
         f"WHERE p.{quote('code')} = %s"
     )
+
+
+def panel_accepts_answers(panel: ClientPanel, now: datetime) -> bool:
+    """Open, and within the window around its meeting: from PANEL_OPENS_BEFORE its start to
+    PANEL_CLOSES_AFTER it; never for a cancelled meeting. A code seen on a screen or a photo
+    must not let anyone answer a meeting that has not happened, or long after."""
+    meeting = panel.meeting
+    if not panel.is_open or meeting.status == Meeting.Status.CANCELLED:
+        return False
+    return meeting.starts_at - PANEL_OPENS_BEFORE <= now <= meeting.starts_at + PANEL_CLOSES_AFTER
 
 
 def live_panel(code: str) -> ClientPanel | None:
@@ -95,7 +112,14 @@ def live_panel(code: str) -> ClientPanel | None:
     organisation = Organisation.from_db(panel._state.db, ["id"], [extra["organisation_id"]])
     unit = DeliveryUnit.from_db(panel._state.db, ["id", "organisation_id"], [extra["unit_id"], organisation.pk])
     unit.organisation = organisation
-    meeting = Meeting.from_db(panel._state.db, ["id", "unit_id"], [panel.meeting_id, unit.pk])
+    starts_at = extra["meeting_starts_at"]
+    if starts_at.tzinfo is None:  # SQLite gives a raw query's extra column as the stored UTC, naive
+        starts_at = starts_at.replace(tzinfo=UTC)
+    meeting = Meeting.from_db(
+        panel._state.db,
+        ["id", "unit_id", "starts_at", "status"],
+        [panel.meeting_id, unit.pk, starts_at, extra["meeting_status"]],
+    )
     meeting.unit = unit
     panel.meeting = meeting
     key = None
@@ -134,7 +158,7 @@ def panel_results(panel: ClientPanel) -> PanelResults:
     )
 
 
-def participants_of_meeting(user: User, meeting: Meeting) -> QuerySet[Participant]:
+def participants_of_meeting(viewer: Viewer, meeting: Meeting) -> QuerySet[Participant]:
     """The meeting's unit's participants (enrolled alone or with their household) the user may
     make links and paper entries for, by code."""
     from pilotti.people.models import HouseholdMember
@@ -145,4 +169,4 @@ def participants_of_meeting(user: User, meeting: Meeting) -> QuerySet[Participan
         household__in=enrolments.filter(household__isnull=False).values("household_id"), participant__isnull=False
     ).values("participant_id")
     direct = enrolments.filter(participant__isnull=False).values("participant_id")
-    return participants_for_answers(user).filter(Q(pk__in=direct) | Q(pk__in=via_household)).order_by("code")
+    return participants_for_answers(viewer).filter(Q(pk__in=direct) | Q(pk__in=via_household)).order_by("code")

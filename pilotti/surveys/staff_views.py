@@ -12,20 +12,20 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose
-from pilotti.audit.services import log_access
+from pilotti.audit.services import log_access, log_access_many
 from pilotti.core import once
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
+from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.models import Participant
 from pilotti.programmes import selectors as programmes
 from pilotti.programmes.models import Meeting
@@ -33,21 +33,17 @@ from pilotti.surveys import questionnaire, selectors, services
 from pilotti.surveys.forms import LinkForm, PanelForm, PaperForm
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _participant(request: HttpRequest, participant_uuid: UUID | str) -> Participant:
+def _participant(request: AuthenticatedHttpRequest, participant_uuid: UUID | str) -> Participant:
     try:
-        return get_object_or_404(selectors.participants_for_answers(_user(request)), uuid=participant_uuid)
+        return get_object_or_404(selectors.participants_for_answers(request.viewer), uuid=participant_uuid)
     except ValidationError:  # not a UUID
         raise Http404 from None
 
 
-def _meeting(request: HttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
-    meetings = programmes.meetings_visible_to(_user(request)).select_related("unit", "unit__programme")
+def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
+    meetings = programmes.meetings_visible_to(request.viewer).select_related("unit", "unit__programme")
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
-    if change and not programmes.can_change_meetings(_user(request), meeting.unit):
+    if change and not programmes.can_change_meetings(request.viewer, meeting.unit):
         raise PermissionDenied
     return meeting
 
@@ -61,17 +57,17 @@ def qr_data_uri(url: str) -> str:
 
 
 @login_required
-def link_new(request: HttpRequest) -> HttpResponse:
+def link_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     participant = _participant(request, request.POST.get("participant") or request.GET.get("participant", ""))
     versions = selectors.current_versions(
-        selectors.instruments_for(_user(request), participant.organisation_id), online_only=True
+        selectors.instruments_for(request.viewer, participant.organisation_id), online_only=True
     )
     form = LinkForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
         expires_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
         try:
             link, token = services.personal_link_create(
-                actor=_user(request),
+                actor=request.user,
                 participant=participant,
                 version=form.cleaned_data["version"],
                 expires_at=expires_at,
@@ -89,7 +85,7 @@ def link_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def link_list(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def link_list(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
     links = list(selectors.links_of(participant))
     log_access(
@@ -105,21 +101,25 @@ def link_list(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def meeting_people(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def meeting_people(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
-    people = selectors.participants_of_meeting(_user(request), meeting)
+    people = list(selectors.participants_of_meeting(request.viewer, meeting))
+    log_access_many(
+        request, participants=people, action=Action.VIEW, category=Category.PROFILE,
+        purpose=Purpose.QUESTIONNAIRE, item="meeting's questionnaires",
+    )  # fmt: skip
     return render(request, "surveys/staff/meeting_people.html", {"meeting": meeting, "people": people})
 
 
 # --- Paper -------------------------------------------------------------------------------------
 
 
-def _paper_version(request: HttpRequest, participant: Participant) -> InstrumentVersion | None:
+def _paper_version(request: AuthenticatedHttpRequest, participant: Participant) -> InstrumentVersion | None:
     wanted = request.POST.get("version") or request.GET.get("version")
     if not wanted:
         return None
     versions = selectors.current_versions(
-        selectors.instruments_for(_user(request), participant.organisation_id), online_only=False
+        selectors.instruments_for(request.viewer, participant.organisation_id), online_only=False
     )
     version = next((v for v in versions if str(v.uuid) == wanted), None)
     if version is None:
@@ -128,13 +128,17 @@ def _paper_version(request: HttpRequest, participant: Participant) -> Instrument
 
 
 @login_required
-def paper(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
+def paper(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     """Choose the questionnaire, then type in the paper form; blank items are allowed."""
     participant = _participant(request, participant_uuid)
+    log_access(
+        request, participant=participant, action=Action.VIEW, category=Category.ANSWERS,
+        purpose=Purpose.QUESTIONNAIRE, item="paper entry",
+    )  # fmt: skip
     version = _paper_version(request, participant)
     if version is None:
         versions = selectors.current_versions(
-            selectors.instruments_for(_user(request), participant.organisation_id), online_only=False
+            selectors.instruments_for(request.viewer, participant.organisation_id), online_only=False
         )
         return render(request, "surveys/staff/paper_choose.html", {"participant": participant, "versions": versions})
     spec = instruments.spec_of(version)
@@ -146,7 +150,7 @@ def paper(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.paper_record(
-                actor=_user(request),
+                actor=request.user,
                 participant=participant,
                 version=version,
                 answers=answers,
@@ -176,25 +180,27 @@ def paper(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
 # --- The client panel --------------------------------------------------------------------------
 
 
-def _panel_versions(request: HttpRequest, meeting: Meeting) -> list[InstrumentVersion]:
+def _panel_versions(request: AuthenticatedHttpRequest, meeting: Meeting) -> list[InstrumentVersion]:
     return selectors.current_versions(
-        selectors.instruments_for(_user(request), meeting.unit.organisation_id), online_only=True
+        selectors.instruments_for(request.viewer, meeting.unit.organisation_id), online_only=True
     )
 
 
 @login_required
-def panel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def panel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     """The meeting's client panel: the QR code, the count of answers and, from the threshold on,
     the answers. An htmx request (the meeting page polls it) gets only the count and answers."""
     meeting = _meeting(request, meeting_uuid)
     client_panel = selectors.panel_of(meeting)
-    can_change = programmes.can_change_meetings(_user(request), meeting.unit)
+    can_change = programmes.can_change_meetings(request.viewer, meeting.unit)
     results = selectors.panel_results(client_panel) if client_panel else None
     context: dict[str, Any] = {"meeting": meeting, "panel": client_panel, "results": results, "can_change": can_change}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         # 286 tells htmx to stop polling: there is no panel to count yet.
         return render(request, "surveys/staff/_panel_count.html", context, status=200 if client_panel else 286)
-    if client_panel is not None:
+    # The code is the panel's only key: shown to those who run the meeting, not to evaluators or
+    # partners, who could otherwise answer (or let others answer) a meeting they did not attend.
+    if client_panel is not None and can_change:
         context["url"] = request.build_absolute_uri(services.panel_path(client_panel))
         context["qr"] = qr_data_uri(context["url"])
     if can_change:
@@ -209,13 +215,13 @@ def panel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_save(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+def panel_save(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     form = PanelForm(request.POST, versions=_panel_versions(request, meeting))
     if form.is_valid():
         try:
             services.panel_set(
-                actor=_user(request),
+                actor=request.user,
                 meeting=meeting,
                 version=form.cleaned_data["version"],
                 kiosk=form.cleaned_data["kiosk"],
@@ -231,8 +237,8 @@ def panel_save(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 
 @login_required
-def panel_print(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
-    meeting = _meeting(request, meeting_uuid)
+def panel_print(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    meeting = _meeting(request, meeting_uuid, change=True)
     client_panel = selectors.panel_of(meeting)
     if client_panel is None:
         raise Http404

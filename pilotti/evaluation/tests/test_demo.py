@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from pilotti.accounts.models import User
 from pilotti.evaluation import selectors, suppression
+from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import Programme
 
 X = suppression.SUPPRESSED
@@ -23,7 +24,7 @@ def _by_key(report: dict[str, object], prefix: str) -> dict[str, dict[str, objec
 def test_the_internal_ikaalinen_report_reproduces_the_seed_and_every_pilot_has_a_report(demo: None) -> None:
     evaluator = User.objects.get(email="evaluator@example.org")
     programme = Programme.objects.get(slug="ikaalinen-paivatoiminta")
-    report = selectors.report(evaluator, programme)
+    report = selectors.report(Viewer.everywhere(evaluator), programme)
     flow = {step["step"]: step["n"] for step in report["recruitment"]["flow"]}
     assert flow == {"contacted": 40, "enrolled": 8, "started": 8, "completed": 7}
     rating = _by_key(report, "pilotti-meeting-rating")["rating"]
@@ -63,9 +64,9 @@ def test_the_internal_ikaalinen_report_reproduces_the_seed_and_every_pilot_has_a
             "tampere-pikkulapsiperheet",
         ]
     ):
-        report = selectors.report(evaluator, programme)
+        report = selectors.report(Viewer.everywhere(evaluator), programme)
         assert report["recruitment"]["flow"][0]["n"] > 0
         suppression.shared(report)
-    essote = selectors.report(evaluator, Programme.objects.get(slug="ohjatut-vertaistukiryhmat"))
+    essote = selectors.report(Viewer.everywhere(evaluator), Programme.objects.get(slug="ohjatut-vertaistukiryhmat"))
     assert [i["instrument"] for i in essote["before_after"]] == ["3x10d"]
     assert all("rci" not in g for s in essote["before_after"][0]["scores"] for g in s["groups"])  # no reliability

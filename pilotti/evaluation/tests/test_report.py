@@ -11,6 +11,7 @@ from conftest import World
 from pilotti.evaluation import selectors, suppression
 from pilotti.evaluation.tests.helpers import START, answer, build, who5_answers
 from pilotti.instruments.services import response_record
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent
 from pilotti.people.tests.helpers import make_participant
 
@@ -18,7 +19,7 @@ QUERIES = 26  # whatever the number of people, meetings, answers or instruments
 
 
 def _report(world: World, pilot: Any, **filters: Any) -> dict[str, Any]:
-    return selectors.report(world.evaluator, pilot.programme, selectors.Filters(**filters))
+    return selectors.report(Viewer.everywhere(world.evaluator), pilot.programme, selectors.Filters(**filters))
 
 
 def test_it_reports_the_flow_attendance_ratings_and_change(world: World) -> None:
@@ -85,7 +86,7 @@ def test_it_filters_by_period_and_unit(world: World) -> None:
 def test_it_needs_a_constant_number_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
     small = build(world, people=3, meetings=2, name="Pieni")
     with CaptureQueriesContext(connection) as small_queries:
-        selectors.report(world.evaluator, small.programme)
+        selectors.report(Viewer.everywhere(world.evaluator), small.programme)
     large = build(world, people=12, meetings=8, name="Iso")
     response_record(
         version=large.who5,
@@ -97,17 +98,17 @@ def test_it_needs_a_constant_number_of_queries(world: World, django_assert_max_n
         now=large.meetings[-1].ends_at + timedelta(days=1),
     )
     with django_assert_max_num_queries(QUERIES):
-        selectors.report(world.evaluator, large.programme)
+        selectors.report(Viewer.everywhere(world.evaluator), large.programme)
     assert len(small_queries) <= QUERIES
 
 
 def test_a_facilitator_sees_only_their_units(world: World) -> None:
     mine = build(world, people=5, facilitator=world.facilitator)
     build(world, people=5, name="Muiden")
-    report = selectors.report(world.facilitator, mine.programme)
+    report = selectors.report(Viewer.everywhere(world.facilitator), mine.programme)
     assert report["attendance"]["summary"]["meetings_held"] == 4
-    assert not selectors.may_see_internal(world.facilitator, mine.programme)
-    assert selectors.may_see_internal(world.evaluator, mine.programme)
+    assert not selectors.may_see_internal(Viewer.everywhere(world.facilitator), mine.programme)
+    assert selectors.may_see_internal(Viewer.everywhere(world.evaluator), mine.programme)
 
 
 def test_the_shared_view_publishes_what_it_can(world: World) -> None:

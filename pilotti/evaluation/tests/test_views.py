@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.evaluation import charts, selectors
+from pilotti.evaluation.models import GeneratedFile
 from pilotti.evaluation.tests.downloads import fetch
 from pilotti.evaluation.tests.helpers import build
+from pilotti.organisations.viewer import Viewer
 
 
 def pdf_pages(content: bytes) -> int:
@@ -74,11 +76,22 @@ def test_it_checks_ownership(world: World) -> None:
 
 def test_it_downloads_the_pdf(world: World) -> None:
     pilot = build(world, people=5)
-    response = fetch(signed_in(world.evaluator), reverse("evaluation:unit_report_pdf", args=[pilot.unit.uuid]))
+    url = reverse("evaluation:unit_report_pdf", args=[pilot.unit.uuid])
+    response = fetch(signed_in(world.evaluator), url, method="post")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert pdf_pages(response.content) >= 1
+
+
+def test_it_makes_no_pdf_for_a_get_such_as_another_sites_link(world: World) -> None:
+    pilot = build(world, people=2)
+    client = signed_in(world.evaluator)
+    url = reverse("evaluation:programme_report_pdf", args=[pilot.programme.slug])
+    assert client.get(url, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 405
+    assert not GeneratedFile.objects.exists()
+    page = client.get(reverse("evaluation:programme_report", args=[pilot.programme.slug])).content.decode()
+    assert f'<form method="post" action="{url}">' in page
 
 
 def test_it_rejects_a_period_that_ends_before_it_starts(world: World) -> None:
@@ -132,7 +145,7 @@ def test_a_large_programme_is_summarised_on_the_page_and_listed_in_the_downloads
     assert "Attendance of 5 participants: too many to list here" in text
     assert "1 unit: too many to list one by one here" in text
     assert not any(person.code in text for person in pilot.people)
-    report = selectors.report(world.evaluator, pilot.programme)
+    report = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme)
     bands = report["attendance"]["rate_bands"]
     assert sum(band["n"] for band in bands) == report["attendance"]["summary"]["starters"] == 5
     first = report["attendance"]["by_number"][0]

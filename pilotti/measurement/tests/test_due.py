@@ -9,6 +9,7 @@ from conftest import World, signed_in
 from pilotti.instruments.models import Mode
 from pilotti.measurement.selectors import State, due_questionnaires
 from pilotti.measurement.tests.helpers import answer, plan, setup_unit
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.tests.helpers import enrol, make_household, make_participant
 from pilotti.programmes import services as programmes
 from pilotti.programmes.tests.helpers import queries_for
@@ -18,7 +19,7 @@ LAST = date(2019, 12, 11)  # the 7th weekly meeting from 30.10.2019
 
 
 def _states(world: World, programme: object, today: date) -> dict[tuple[str, str], str]:
-    page = due_questionnaires(world.coordinator, programme, today)  # type: ignore[arg-type]
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, today)
     return {(row.person, row.entry.when): row.state for row in page.rows}
 
 
@@ -35,7 +36,7 @@ def test_it_dates_the_end_from_the_units_last_meeting(world: World) -> None:
     plan(programme, "who-5", "end")
     answer("who-5", a, WHO5, date(2019, 12, 20))
     answer("who-5", b, WHO5, date(2019, 12, 30))  # 19 days after the end: outside the window
-    page = due_questionnaires(world.coordinator, programme, date(2020, 1, 1))
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
     assert {row.due for row in page.rows} == {LAST}
     assert _states(world, programme, date(2020, 1, 1)) == {
         (a.code, "end"): State.ANSWERED,
@@ -46,7 +47,7 @@ def test_it_dates_the_end_from_the_units_last_meeting(world: World) -> None:
 def test_it_dates_the_follow_up_weeks_after_the_end(world: World) -> None:
     programme, _unit, [a] = setup_unit(world.org, people=1)
     plan(programme, "who-5", "follow_up", follow_up_weeks=4)
-    [row] = due_questionnaires(world.coordinator, programme, date(2019, 12, 1)).rows
+    [row] = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2019, 12, 1)).rows
     assert row.due == date(2020, 1, 8)
     assert row.state == State.UPCOMING
     assert _states(world, programme, date(2020, 1, 1)) == {(a.code, "follow_up"): State.OPEN}
@@ -62,7 +63,8 @@ def test_it_counts_every_held_meeting_and_the_answered_ones(world: World) -> Non
         programmes.meeting_mark_held(actor=None, meeting=meeting)
         answer("pilotti-meeting-rating", a, {"rating": 9}, meeting.starts_at.date(), meeting=meeting)
     answer("pilotti-meeting-rating", b, {"rating": 8}, meetings[0].starts_at.date(), meeting=meetings[0])
-    rows = {row.person: row for row in due_questionnaires(world.coordinator, programme, date(2020, 1, 1)).rows}
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
+    rows = {row.person: row for row in page.rows}
     assert (rows[a.code].held, rows[a.code].answered_count, rows[a.code].state) == (3, 3, State.ANSWERED)
     assert (rows[b.code].held, rows[b.code].answered_count, rows[b.code].state) == (3, 1, State.MISSING)
 
@@ -73,7 +75,7 @@ def test_it_asks_a_households_parents_not_its_children(world: World) -> None:
     partner = make_participant(world.org, name="Isä", email="isa@example.org")
     enrol(make_household(parent, with_partner=partner), unit, on=date(2019, 10, 23))
     plan(programme, "epds", "intake", audience="parents")
-    rows = due_questionnaires(world.coordinator, programme, date(2020, 1, 1)).rows
+    rows = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1)).rows
     assert sorted(row.person for row in rows) == sorted([parent.code, partner.code])
 
 
@@ -89,7 +91,7 @@ def test_it_asks_the_workers_for_staff_ratings(world: World) -> None:
         mode=Mode.STAFF,
         actor=world.facilitator,
     )
-    [row] = due_questionnaires(world.coordinator, programme, date(2020, 1, 1)).rows
+    [row] = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1)).rows
     assert (row.person, row.state) == (world.facilitator.full_name, State.ANSWERED)
 
 
@@ -109,7 +111,7 @@ def test_it_counts_the_anonymous_client_panel_per_unit(world: World) -> None:
             mode=Mode.CLIENT_PANEL,
             meeting=meeting,
         )
-    page = due_questionnaires(world.coordinator, programme, date(2020, 1, 1))
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
     assert page.rows == []
     assert [(row.held, row.answers) for row in page.panel] == [(1, 2)]
 

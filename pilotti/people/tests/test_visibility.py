@@ -1,11 +1,18 @@
 """Who sees which participants, and whose contact details: the role tests of issue 5."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.organisations.models import Membership, Role
+from pilotti.organisations.services import membership_change_role
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import can_see_contact_details, participants_visible_to
 from pilotti.people.tests.helpers import EMAIL, NAME, PHONE, enrol, make_household, make_participant
+from pilotti.programmes.forms import FacilitatorForm
+from pilotti.programmes.models import UnitFacilitator
+from pilotti.programmes.services import facilitator_assign
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 
 
@@ -45,7 +52,7 @@ def test_it_shows_a_facilitator_only_their_own_units_people(world: World) -> Non
     enrol(own, mine)
     enrol(stranger, other)
     client = signed_in(world.facilitator)
-    assert set(participants_visible_to(world.facilitator)) == {own}
+    assert set(participants_visible_to(Viewer.everywhere(world.facilitator))) == {own}
     page = client.get(reverse("people:detail", args=[own.uuid])).content.decode()
     assert "Oma Osallistuja" in page
     assert client.get(reverse("people:detail", args=[stranger.uuid])).status_code == 404
@@ -54,7 +61,7 @@ def test_it_shows_a_facilitator_only_their_own_units_people(world: World) -> Non
     assert stranger.code not in listing
     # A household enrolled in the unit brings its members along.
     enrol(make_household(partner), mine)
-    assert can_see_contact_details(world.facilitator, partner)
+    assert can_see_contact_details(Viewer.everywhere(world.facilitator), partner)
     assert client.get(reverse("people:detail", args=[partner.uuid])).status_code == 200
 
 
@@ -83,4 +90,38 @@ def test_it_stops_showing_people_when_the_membership_ends(world: World) -> None:
     membership = world.membership(world.coordinator)
     membership.is_active = False
     membership.save()
-    assert not participants_visible_to(world.coordinator).filter(pk=participant.pk).exists()
+    assert not participants_visible_to(Viewer.everywhere(world.coordinator)).filter(pk=participant.pk).exists()
+
+
+def test_it_keeps_contact_details_from_an_admin_or_evaluator_assigned_to_the_unit(world: World) -> None:
+    # Assignments made before they followed the role, or while the member had another role.
+    unit = make_unit(make_programme(world.org))
+    for user in (world.owner, world.evaluator):
+        UnitFacilitator.objects.create(unit=unit, user=user, role="peer_instructor")
+    participant = make_participant(world.org)
+    enrol(participant, unit)
+    for user in (world.owner, world.evaluator):
+        client = signed_in(user)
+        assert client.get(reverse("people:contact_edit", args=[participant.uuid])).status_code == 403
+        assert NAME not in client.get(reverse("people:detail", args=[participant.uuid])).content.decode()
+
+
+def test_it_takes_contact_details_from_a_facilitator_demoted_to_evaluator(world: World) -> None:
+    unit = make_unit(make_programme(world.org), facilitator=world.facilitator)
+    participant = make_participant(world.org)
+    enrol(participant, unit)
+    client = signed_in(world.facilitator)
+    assert NAME in client.get(reverse("people:detail", args=[participant.uuid])).content.decode()
+    membership = Membership.objects.get(user=world.facilitator, organisation=world.org)
+    membership_change_role(actor=world.owner, membership=membership, role=Role.EVALUATOR, title="")
+    assert NAME not in client.get(reverse("people:detail", args=[participant.uuid])).content.decode()
+    assert client.get(reverse("people:contact_edit", args=[participant.uuid])).status_code == 403
+
+
+def test_it_assigns_only_facilitators_and_coordinators_to_a_unit(world: World) -> None:
+    unit = make_unit(make_programme(world.org))
+    for user in (world.owner, world.evaluator):
+        with pytest.raises(ValidationError):
+            facilitator_assign(actor=world.owner, unit=unit, user=user, role="peer_instructor")
+    offered = set(FacilitatorForm(unit=unit).fields["user"].queryset)  # type: ignore[attr-defined]
+    assert offered == {world.coordinator, world.facilitator}

@@ -5,6 +5,7 @@ from django.urls import reverse
 from conftest import World, make_user, signed_in
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
+from pilotti.organisations.viewer import Viewer
 from pilotti.programmes import services
 from pilotti.programmes.selectors import programmes_visible_to, units_visible_to
 from pilotti.programmes.tests.helpers import make_programme, make_unit
@@ -37,8 +38,8 @@ def test_it_stops_showing_units_when_the_membership_ends(world: World) -> None:
     membership = world.membership(world.facilitator)
     membership.is_active = False
     membership.save()
-    assert not units_visible_to(world.facilitator).filter(pk=unit.pk).exists()
-    assert not programmes_visible_to(world.facilitator).exists()
+    assert not units_visible_to(Viewer.everywhere(world.facilitator)).filter(pk=unit.pk).exists()
+    assert not programmes_visible_to(Viewer.everywhere(world.facilitator)).exists()
 
 
 def test_it_lets_partners_see_the_programme_and_the_partners_units(world: World) -> None:
@@ -46,8 +47,8 @@ def test_it_lets_partners_see_the_programme_and_the_partners_units(world: World)
     services.partner_add(actor=None, programme=programme, organisation=world.other_org)
     owner_unit = make_unit(programme, name="Omistajan ryhmä")
     partner_unit = make_unit(programme, world.other_org, name="Kumppanin ryhmä")
-    assert set(units_visible_to(world.outsider)) == {owner_unit, partner_unit}
-    assert set(units_visible_to(world.coordinator)) == {owner_unit, partner_unit}
+    assert set(units_visible_to(Viewer.everywhere(world.outsider))) == {owner_unit, partner_unit}
+    assert set(units_visible_to(Viewer.everywhere(world.coordinator))) == {owner_unit, partner_unit}
     page = signed_in(world.outsider).get(reverse("programmes:detail", args=[programme.slug])).content.decode()
     assert "Omistajan ryhmä" in page
     assert "Kumppanin ryhmä" in page
@@ -65,9 +66,9 @@ def test_it_keeps_adopters_units_to_themselves(world: World) -> None:
     gamma_unit = make_unit(programme, third, name="Gamman ryhmä")
     make_unit(programme, third, name="Gamman toinen ryhmä")
 
-    assert set(units_visible_to(world.outsider)) == {beeta_unit}
-    assert set(units_visible_to(gamma_admin).filter(name="Gamman ryhmä")) == {gamma_unit}
-    assert set(units_visible_to(world.owner)) == {owner_unit}
+    assert set(units_visible_to(Viewer.everywhere(world.outsider))) == {beeta_unit}
+    assert set(units_visible_to(Viewer.everywhere(gamma_admin)).filter(name="Gamman ryhmä")) == {gamma_unit}
+    assert set(units_visible_to(Viewer.everywhere(world.owner))) == {owner_unit}
 
     beeta_page = signed_in(world.outsider).get(reverse("programmes:detail", args=[programme.slug])).content.decode()
     assert "Beetan ryhmä" in beeta_page

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.organisations.viewer import Viewer
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit
 from pilotti.programmes.tests.helpers import make_programme, make_unit, queries_for
@@ -38,7 +39,7 @@ def test_it_counts_stages_and_segments_and_conversion(world: World) -> None:
     programme.segments.create(name="Maahanmuuttajaperheet", target=20, position=1)
     unit = make_unit(programme)
     populate(unit, 2)
-    funnel = programme_funnel(world.coordinator, programme)
+    funnel = programme_funnel(Viewer.everywhere(world.coordinator), programme)
     finnish = funnel.rows[0]
     assert finnish.segment == "Suomalaiset perheet"
     assert finnish.stage_counts() == [5, 3, 2, 1, 1]  # contacted, interested, enrolled, started, completed
@@ -69,7 +70,7 @@ def test_it_shows_the_funnel_in_a_constant_number_of_queries(
             page = client.get(url).content.decode()
         assert "Suomalaiset perheet" in page
     with CaptureQueriesContext(connection) as queries:
-        programme_funnel(world.evaluator, programme)
+        programme_funnel(Viewer.everywhere(world.evaluator), programme)
     assert len(queries) == 2  # the grouped counts and the targets
     print(f"funnel pages: {small} queries")
 
@@ -80,7 +81,7 @@ def test_it_shows_a_facilitator_only_their_units_numbers(world: World) -> None:
     other = make_unit(programme, name="Muu")
     enrol(make_participant(world.org, name="Testi A"), mine)
     enrol(make_participant(world.org, name="Testi B"), other)
-    funnel = programme_funnel(world.facilitator, programme)
+    funnel = programme_funnel(Viewer.everywhere(world.facilitator), programme)
     assert funnel.total.counts["contacted"] == 1
     client = signed_in(world.facilitator)
     assert client.get(reverse("recruitment:unit_funnel", args=[other.uuid])).status_code == 404
@@ -114,7 +115,7 @@ def test_it_counts_where_people_are_now_and_how_far_they_got(world: World) -> No
     left = enrol(make_participant(world.org, name="Testi Lähti"), unit, segment="Suomalaiset perheet")
     services.enrolment_transition(actor=None, enrolment=left, to="dropped_out", on=date(2019, 11, 1), reason="Muutto")
     enrol(make_participant(world.org, name="Testi Muu"), unit, stage="interested")  # no segment
-    funnel = programme_funnel(world.coordinator, programme)
+    funnel = programme_funnel(Viewer.everywhere(world.coordinator), programme)
     finnish, other = funnel.rows  # the programme's segment first, then those counted against none
     assert finnish.stage_counts() == [2, 2, 1, 0, 0]  # the drop-out had enrolled
     assert finnish.now_counts() == [1, 0, 0, 1]  # one waiting, one dropped out
@@ -129,7 +130,7 @@ def test_it_counts_the_programme_funnel_from_its_index_alone(world: World) -> No
     programme = make_programme(world.org)
     populate(make_unit(programme), 1)
     with CaptureQueriesContext(connection) as queries:
-        programme_funnel(world.coordinator, programme)
+        programme_funnel(Viewer.everywhere(world.coordinator), programme)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + queries[0]["sql"])
         plan = " | ".join(row[3] for row in cursor.fetchall())
