@@ -14,3 +14,8 @@ class EvaluationConfig(AppConfig):
         # report's SVGs carry presentation attributes for it. Only its errors are worth a line.
         for name in ("weasyprint", "weasyprint.progress"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        from django_tasks.signals import task_finished
+
+        from pilotti.evaluation.signals import file_task_finished
+
+        task_finished.connect(file_task_finished, dispatch_uid="pilotti.evaluation.file_task_finished")

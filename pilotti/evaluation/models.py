@@ -3,6 +3,7 @@ docs/deployment.md, "Background tasks and the worker"). The file itself sits in 
 storage; this row says whose it is, what it holds, and until when it may be downloaded."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -52,3 +53,9 @@ class GeneratedFile(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def is_slow(self) -> bool:
+        """Still being prepared after the time it should take: the waiting page says so."""
+        expected = timedelta(seconds=settings.GENERATED_FILE_EXPECTED_SECONDS)
+        return self.status == self.Status.PENDING and self.created_at < timezone.now() - expected
