@@ -17,12 +17,10 @@ from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from pilotti.accounts.models import User
-from pilotti.core import leases
 from pilotti.core import leases
 from pilotti.evaluation import charts, exports, pdf, selectors, services
 from pilotti.evaluation.forms import ReportFilterForm

@@ -180,7 +180,7 @@ def _generated(request: AuthenticatedHttpRequest, file_uuid: UUID) -> GeneratedF
 
 
 @login_required
-def file_status(request: HttpRequest, file_uuid: UUID) -> HttpResponse:
+def file_status(request: AuthenticatedHttpRequest, file_uuid: UUID) -> HttpResponse:
     """Waits for the file: htmx asks again every few seconds for the status part alone; without
     JavaScript, reloading the page does the same."""
     generated = files.settle(_generated(request, file_uuid))
@@ -190,7 +190,7 @@ def file_status(request: HttpRequest, file_uuid: UUID) -> HttpResponse:
         "again_url": files.again_url(generated),
         "poll_seconds": POLL_SECONDS,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         shown_slow = request.GET.get("shown") == "slow"
         if generated.status == GeneratedFile.Status.PENDING and not generated.is_expired:
             if generated.is_slow == shown_slow:
