@@ -1,9 +1,6 @@
 """The benchmark's pieces at a tiny size: the worker's measurements, the floor view, the table."""
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from django.test import Client, override_settings
 
 from bench import run, views
 from bench.worker import PAGES, Worker
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +38,8 @@ def test_the_floor_view_does_not_exist_in_pilotti_itself(client: Client) -> None
 
 
 def test_pilotti_itself_has_no_benchmark_command(tmp_path: Path) -> None:
-    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "pilotti.settings", "PILOTTI_VAR_DIR": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "help", "generate_scale_data"],
-        cwd=run.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {"DJANGO_SETTINGS_MODULE": "pilotti.settings", "PILOTTI_VAR_DIR": str(tmp_path)}
+    result = run_python(["manage.py", "help", "generate_scale_data"], env)
     assert result.returncode != 0
     assert "Unknown command: 'generate_scale_data'" in result.stderr
 

@@ -1,31 +1,15 @@
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from pilotti.settings import env_bool
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.processes import run_python
 
 
 def test_it_refuses_to_start_when_https_is_misspelt(tmp_path: Path) -> None:
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "pilotti.settings",
-        "PILOTTI_VAR_DIR": str(tmp_path),
-        "HTTPS": "ture",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {"DJANGO_SETTINGS_MODULE": "pilotti.settings", "PILOTTI_VAR_DIR": str(tmp_path), "HTTPS": "ture"}
+    result = run_python(["-c", "import django; django.setup()"], env)
     assert result.returncode != 0
     assert "ImproperlyConfigured: HTTPS='ture' is not a yes/no value" in result.stderr
     assert "1/0/true/false/yes/no/on/off" in result.stderr
