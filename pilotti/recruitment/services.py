@@ -246,9 +246,10 @@ def stage_change_correct(
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     why = _why(why)
     steps = effective_steps(enrolment)
-    step = next((s for s in steps if s.pk == step.pk), None)  # type: ignore[assignment]
-    if step is None:
+    current = next((s for s in steps if s.pk == step.pk), None)
+    if current is None:
         raise ValidationError({"step": _("That step has been undone or corrected in the meantime. Reload the page.")})
+    step = current  # the row as it stands now, read under the lock
     reason = reason.strip()
     if (on, reason) == (step.on, step.reason):
         raise ValidationError(_("Nothing was changed: change the date or the reason."))

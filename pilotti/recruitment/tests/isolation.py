@@ -17,6 +17,8 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "recruitment:household_enrol": {"household_uuid": household.uuid},
         "recruitment:enrolment_detail": {"enrolment_uuid": enrolment.uuid},
         "recruitment:enrolment_move": {"enrolment_uuid": enrolment.uuid},
+        "recruitment:enrolment_correct": {"enrolment_uuid": enrolment.uuid},
+        "recruitment:enrolment_undo": {"enrolment_uuid": enrolment.uuid},
         "recruitment:programme_funnel": {"slug": programme.slug},
         "recruitment:unit_funnel": {"unit_uuid": unit.uuid},
     }
@@ -34,6 +36,20 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "recruitment:enrolment_move": {
+        "own": "405/403 405/400 405/404 405/403",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "recruitment:enrolment_correct": {
+        "own": "405/403 405/400 405/404 405/403",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "recruitment:enrolment_undo": {
         "own": "405/403 405/400 405/404 405/403",
         "partner": "405/404",
         "adopter": "405/404",

@@ -88,7 +88,8 @@ def test_it_lets_the_units_facilitator_move_people_on_the_page(world: World, uni
     enrolment = enrol(make_participant(world.org), unit)
     client = signed_in(world.facilitator)
     url = reverse("recruitment:enrolment_move", args=[enrolment.uuid])
-    response = client.post(url, {"to": "started", "on": "2019-10-30", "unit": unit.pk})
+    # The fixtures' days are years ago: confirmed, as a coordinator confirms a late entry.
+    response = client.post(url, {"to": "started", "on": "2019-10-30", "unit": unit.pk, "confirm": "on"})
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.stage == "started"
@@ -98,7 +99,8 @@ def test_it_lets_the_units_facilitator_move_people_on_the_page(world: World, uni
 def test_it_shows_the_refusal_on_the_page(world: World, unit: DeliveryUnit) -> None:
     enrolment = enrol(make_participant(world.org), unit)
     response = signed_in(world.coordinator).post(
-        reverse("recruitment:enrolment_move", args=[enrolment.uuid]), {"to": "dropped_out", "on": "2019-10-30"}
+        reverse("recruitment:enrolment_move", args=[enrolment.uuid]),
+        {"to": "dropped_out", "on": "2019-10-30", "confirm": "on"},
     )
     assert response.status_code == 400
     assert "Write why the person dropped out" in response.content.decode()
@@ -126,6 +128,7 @@ def test_it_enrols_from_the_participant_page(world: World, unit: DeliveryUnit) -
             "referral_source": "child_health_clinic",
             "segment": "Suomalaiset perheet",
             "contacted_on": "2019-10-01",
+            "confirm": "on",
         },
     )
     enrolment = Enrolment.objects.get()
@@ -136,6 +139,7 @@ def test_it_enrols_from_the_participant_page(world: World, unit: DeliveryUnit) -
         "contacted",
     )
     again = client.post(
-        f"{url}?programme={unit.programme.slug}", {"referral_source": "self", "contacted_on": "2019-10-02"}
+        f"{url}?programme={unit.programme.slug}",
+        {"referral_source": "self", "contacted_on": "2019-10-02", "confirm": "on"},
     )
     assert "already on their way" in again.content.decode()
