@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
-from pilotti.core.forms import set_queryset
+from pilotti.core.forms import ConfirmableForm, set_queryset
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
 from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
 from pilotti.programmes.schedule import DateRange, Rule, Schedule, ScheduleError, ScheduleRule, generate
-from pilotti.programmes.selectors import FACILITATING_ROLES, replacement_candidates
-from pilotti.programmes.services import ProgrammeFields
+from pilotti.programmes.selectors import FACILITATING_ROLES, meeting_warnings, replacement_candidates
+from pilotti.programmes.services import ProgrammeFields, helsinki
 
 # The HTML date and time inputs speak ISO on the wire; people see them in their own locale.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -267,12 +267,26 @@ class FacilitatorForm(forms.Form):
         set_queryset(self, "user", staff)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(ConfirmableForm):
     day = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=gettext_lazy("Starts at"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(
         label=gettext_lazy("Length in minutes"), min_value=5, max_value=600, required=False
     )
+
+    def __init__(self, *args: Any, unit: DeliveryUnit, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit, self.meeting = unit, meeting
+
+    def clean(self) -> dict[str, Any]:
+        """A time on another meeting, a holiday or a break is asked about once, not refused."""
+        cleaned = super().clean()
+        if cleaned.get("day") and cleaned.get("start_time"):
+            starts_at = helsinki(cleaned["day"], cleaned["start_time"])
+            length = cleaned.get("duration_minutes") or self.unit.duration_minutes
+            for warning in meeting_warnings(self.unit, starts_at, length, meeting=self.meeting):
+                self.warn("day", warning)
+        return cleaned
 
 
 class CancelMeetingForm(forms.Form):
@@ -280,6 +294,10 @@ class CancelMeetingForm(forms.Form):
         label=gettext_lazy("Reason"),
         help_text=gettext_lazy("Facilitators and, later, participants see this."),
         max_length=300,
+    )
+    add_at_end = forms.BooleanField(
+        label=gettext_lazy("Add a meeting a week after the last one, so the number of meetings stays the same"),
+        required=False,
     )
 
 

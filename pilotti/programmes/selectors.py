@@ -290,7 +290,7 @@ def meeting_warnings(
     nearby = (
         Meeting.objects.filter(starts_at__gt=starts_at - timedelta(days=1), starts_at__lt=ends_at + timedelta(days=1))
         .exclude(status=Meeting.Status.CANCELLED)
-        .exclude(pk=meeting.pk if meeting else None)
+        .exclude(pk__in=[meeting.pk] if meeting else [])
         .select_related("unit")
     )
     facilitators = {f.user_id: f.user for f in unit.facilitators.select_related("user")}

@@ -28,7 +28,7 @@ from pilotti.programmes.models import (
     UnitBreak,
     UnitFacilitator,
 )
-from pilotti.programmes.schedule import ScheduleRule, Skipped, generate
+from pilotti.programmes.schedule import DateRange, ScheduleRule, Skipped, generate
 from pilotti.programmes.selectors import FACILITATING_ROLES
 
 # Meetings happen in Finland: wall-clock times are Helsinki times, whatever the server's zone.
@@ -346,7 +346,8 @@ def _cancel(actor: User | None, meeting: Meeting, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meeting:
+def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str, add_at_end: bool = False) -> Meeting:
+    """Cancels the meeting; ``add_at_end`` adds one after the unit's last so the count holds."""
     _refuse_if_ended(meeting.unit)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting is cancelled; participants and facilitators see it.")})
@@ -354,7 +355,35 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
         raise ValidationError(_("This meeting is already cancelled."))
     if meeting.status == Meeting.Status.HELD:
         raise ValidationError(_("This meeting has been held; it cannot be cancelled."))
-    return _cancel(actor, meeting, reason.strip())
+    _cancel(actor, meeting, reason.strip())
+    if add_at_end:
+        _add_at_end(actor, meeting.unit)
+    return meeting
+
+
+def _add_at_end(actor: User | None, unit: DeliveryUnit) -> Meeting:
+    """A week after the unit's last meeting, at its time, skipping holidays and breaks as creation does."""
+    last = unit.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").last()
+    if last is None:
+        raise ValidationError(_("The unit has no other meetings to add one after."))
+    local = last.starts_at.astimezone(HELSINKI)
+    breaks = tuple(DateRange(b.first, b.last) for b in unit.breaks.all())
+    day = generate(ScheduleRule(first=local.date() + timedelta(weeks=1), count=1, breaks=breaks)).dates[0]
+    return meeting_add(
+        actor=actor, unit=unit, starts_at=helsinki(day, local.time()), duration_minutes=last.duration_minutes
+    )
+
+
+@transaction.atomic
+def meeting_restore(*, actor: User | None, meeting: Meeting) -> Meeting:
+    """Undoes a mistaken cancellation: the meeting is scheduled again, and calendars are told."""
+    _refuse_if_ended(meeting.unit)
+    if meeting.status != Meeting.Status.CANCELLED:
+        raise ValidationError(_("Only a cancelled meeting can be restored."))
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.cancel_reason = ""
+    meeting.sequence += 1
+    return save_with_history(meeting, actor=actor, reason="restored")
 
 
 # Recording what happened at a meeting (theme, notes, who was there, held) stays open after

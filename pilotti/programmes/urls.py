@@ -13,6 +13,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/sites/new/", views.site_create, name="site_create"),
     path("programmes/<slug:slug>/units/new/", views.unit_create, name="unit_create"),
     path("units/<uuid:unit_uuid>/", views.unit_detail, name="unit_detail"),
+    path("units/<uuid:unit_uuid>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<uuid:unit_uuid>/schedule/", views.unit_schedule, name="unit_schedule"),
     path("units/<uuid:unit_uuid>/status/", views.unit_status, name="unit_status"),
     path("units/<uuid:unit_uuid>/facilitators/", views.facilitator_add, name="facilitator_add"),
     path(
@@ -23,4 +25,5 @@ urlpatterns = [
     path("units/<uuid:unit_uuid>/meetings/new/", views.meeting_add, name="meeting_add"),
     path("meetings/<uuid:meeting_uuid>/move/", views.meeting_move, name="meeting_move"),
     path("meetings/<uuid:meeting_uuid>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<uuid:meeting_uuid>/restore/", views.meeting_restore, name="meeting_restore"),
 ]

@@ -305,7 +305,7 @@ def _meeting_form_page(
 @login_required
 def meeting_add(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
-    form = MeetingForm(request.POST or None, initial={"duration_minutes": unit.duration_minutes})
+    form = MeetingForm(request.POST or None, unit=unit, initial={"duration_minutes": unit.duration_minutes})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -328,7 +328,7 @@ def meeting_move(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpR
     meeting = _meeting(request, meeting_uuid)
     local = meeting.starts_at.astimezone(HELSINKI)
     initial = {"day": local.date(), "start_time": local.time(), "duration_minutes": meeting.duration_minutes}
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(request.POST or None, unit=meeting.unit, meeting=meeting, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -352,7 +352,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Htt
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+            services.meeting_cancel(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -360,6 +360,19 @@ def meeting_cancel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Htt
             return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     context = {"unit": meeting.unit, "form": form, "meeting": meeting, "cancelling": True}
     return render(request, "programmes/meeting_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def meeting_restore(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    meeting = _meeting(request, meeting_uuid)
+    try:
+        services.meeting_restore(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting was restored."))
+    return redirect("programmes:unit_detail", unit_uuid=meeting.unit.uuid)
 
 
 @login_required

@@ -28,11 +28,14 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "programmes:unit_create": by_slug,
         "programmes:unit_detail": by_unit,
         "programmes:unit_status": by_unit,
+        "programmes:unit_edit": by_unit,
+        "programmes:unit_schedule": by_unit,
         "programmes:facilitator_add": by_unit,
         "programmes:facilitator_remove": {"unit_uuid": unit.uuid, "assignment_uuid": assignment.uuid},
         "programmes:meeting_add": by_unit,
         "programmes:meeting_move": by_meeting,
         "programmes:meeting_cancel": by_meeting,
+        "programmes:meeting_restore": by_meeting,
     }
 
 
@@ -103,6 +106,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "other": "404",
         "anonymous": "login",
     },
+    "programmes:meeting_restore": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
     "programmes:meeting_move": {
         "own": "200 200 200 403",
         "partner": "403 403 404 403",
@@ -134,6 +144,20 @@ EXPECTED: dict[str, dict[str, str]] = {
     "programmes:unit_detail": {
         "own": "200",
         "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_edit": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_schedule": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",
