@@ -12,6 +12,7 @@ the arranging into the report's structure, and its JSON. ``same_figures`` checks
 # Constant SQL: the only value, the programme id, is a bound parameter.
 # ruff: noqa: S608
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection
@@ -199,7 +200,7 @@ def figures(programme_id: int) -> dict[str, list[tuple[Any, ...]]]:
     return result
 
 
-def same_figures(report: dict[str, Any], floor: dict[str, list[tuple[Any, ...]]]) -> list[str]:
+def same_figures(report: Mapping[str, Any], floor: dict[str, list[tuple[Any, ...]]]) -> list[str]:
     """Headline figures that must agree; an empty list when they all do."""
     problems = []
     total = report["recruitment"]["total"]

@@ -408,9 +408,10 @@ class Generator:
         )
         self.steps = Table(
             StageChange,
-            ["id", "enrolment", "from_stage", "to_stage", "on", "unit", "reason", "changed_by", "changed_at"],
+            ["id", "enrolment", "from_stage", "to_stage", "on", "unit", "reason", "changed_by", "changed_at", "kind",
+             "previous_reason"],
             c,
-        )
+        )  # fmt: skip
         self.present = Table(Meeting.facilitators_present.through, ["meeting", "user"], c)
         self.consents = Table(
             ConsentRow,
@@ -782,7 +783,8 @@ class Generator:
                 at_unit = (
                     unit.pk if unit is not None and stage in (Stage.ENROLLED, Stage.STARTED, Stage.COMPLETED) else None
                 )
-                self.steps.add(row.pk, before, stage, on, at_unit, "", self.coordinator.pk, self.now)
+                step = StageChange.Kind.STEP
+                self.steps.add(row.pk, before, stage, on, at_unit, "", self.coordinator.pk, self.now, step, "")
 
     def _attend(self, subject: Subject) -> None:
         """Decide who came to which meeting; the rows are written by ``_attendance``."""
