@@ -25,9 +25,10 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A staff account. Staff sign in with their e-mail address; there is no username."""
 
-    username = None  # type: ignore[assignment]
-    first_name = None  # type: ignore[assignment]
-    last_name = None  # type: ignore[assignment]
+    # AbstractUser's fields removed: their stubs type them as fields, not None.
+    username = None  # type: ignore[assignment]  # sign-in is by e-mail
+    first_name = None  # type: ignore[assignment]  # one full_name instead
+    last_name = None  # type: ignore[assignment]  # one full_name instead
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     # Demo accounts exist only in demo installs (load_demo); they may skip MFA and every
@@ -37,7 +38,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # a manager without usernames
 
     class Meta:
         verbose_name = _("user")

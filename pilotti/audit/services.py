@@ -8,13 +8,14 @@ from pilotti.accounts.models import User
 from pilotti.audit.models import AccessLog, Action, Category, Purpose, Result
 from pilotti.core.client_address import client_address
 from pilotti.organisations.models import Membership, Organisation
+from pilotti.organisations.viewer import active_memberships
 from pilotti.people.models import Household, Participant
 
 
 def _membership(user: User, organisation: Organisation | None) -> Membership | None:
     if organisation is None:
         return None
-    return Membership.objects.filter(user=user, organisation=organisation, is_active=True).first()
+    return active_memberships(user, organisation=organisation).first()
 
 
 def _entry(
@@ -114,10 +115,7 @@ def log_access_many(
     shown: list[tuple[Participant | None, Household | None, int]] = [(p, None, p.organisation_id) for p in participants]
     shown += [(None, h, h.organisation_id) for h in households]
     organisation_ids = {organisation_id for _p, _h, organisation_id in shown}
-    memberships = {
-        m.organisation_id: m
-        for m in Membership.objects.filter(user=user, organisation_id__in=organisation_ids, is_active=True)
-    }
+    memberships = {m.organisation_id: m for m in active_memberships(user).filter(organisation_id__in=organisation_ids)}
     entries = [
         _entry(
             request,

@@ -17,6 +17,7 @@ Three layers:
 import io
 import re
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,8 +36,8 @@ class LimitedUploadHandler(FileUploadHandler):
     """Passes on at most ``UPLOAD_MAX_BYTES`` + 1 bytes of each file to the next handler and
     drops the rest, so an oversized upload costs neither memory nor disk."""
 
-    def new_file(self, *args: object, **kwargs: object) -> None:
-        super().new_file(*args, **kwargs)  # type: ignore[arg-type]
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
         self.kept = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:

@@ -9,6 +9,7 @@ path and what to do, e.g. ``items[3].options[1].value: must be a whole number``.
 import json
 import math
 import re
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -53,7 +54,9 @@ class _Reader:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(f"{path}: {message}" if path else message)
 
-    def obj(self, data: Any, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    def obj(
+        self, data: Any, path: str, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()
+    ) -> dict[str, Any]:
         if not isinstance(data, dict):
             self.error(path, _("must be an object ({…})"))
             return {}

@@ -184,6 +184,8 @@ class ItemForm(forms.Form):
         return options
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class BaseItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         if any(self.errors):

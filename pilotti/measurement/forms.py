@@ -9,6 +9,8 @@ from pilotti.measurement.models import PlanEntry
 from pilotti.organisations.viewer import Viewer
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class PlanEntryForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PlanEntry

@@ -67,9 +67,9 @@ def _log_roll_call_shown(request: AuthenticatedHttpRequest, meeting: Meeting, ro
     """One entry per person the roll call shows, so each person's log lists it: their name, or
     their code only (an admin's roll call)."""
     local = meeting.starts_at.astimezone(HELSINKI)
-    shown = [row for row in roll.rows if row.participant is not None]
     for category, named in ((Category.CONTACT_DETAILS, True), (Category.PROFILE, False)):
-        participants = [row.participant for row in shown if row.participant is not None and bool(row.name) == named]
+        # Rows without a participant (a household's children) have no log of their own.
+        participants = [row.participant for row in roll.rows if row.participant is not None and bool(row.name) == named]
         if participants:
             log_access_many(
                 request,

@@ -46,14 +46,14 @@ class _Request(Protocol):
 
 
 def active_memberships(
-    user: "User | AnonymousUser", roles: tuple[Role, ...] | None = None, organisation: Organisation | None = None
+    user: "User | AnonymousUser | None", roles: tuple[Role, ...] | None = None, organisation: Organisation | None = None
 ) -> QuerySet[Membership]:
     """The user's active memberships (with one of the roles, in one organisation, if given).
 
     The one membership query: the scoping selectors reach it through ``Viewer.memberships``, the
     permission checks (``can_*``) directly, because they ask about one organisation by name.
     """
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:  # None: a system task
         return Membership.objects.none()
     memberships = Membership.objects.filter(user=user, is_active=True)
     if roles is not None:

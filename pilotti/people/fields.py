@@ -15,6 +15,8 @@ from django.db.models.expressions import Expression
 from pilotti.people import crypto
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     description = "Text encrypted at rest"
 

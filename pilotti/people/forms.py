@@ -158,6 +158,8 @@ class MemberForm(forms.Form):
         )
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def __init__(self, *args: Any, participants: QuerySet[Participant], **kwargs: Any) -> None:
         self.participants = participants
@@ -170,6 +172,7 @@ class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         return [m for m in (form.to_member() for form in self.forms) if m is not None]
 
 
+# formset_factory is typed as returning the base class, not the one passed as ``formset``.
 MemberFormSet: type[BaseMemberFormSet] = forms.formset_factory(  # type: ignore[assignment]
     MemberForm, formset=BaseMemberFormSet, extra=2, max_num=12
 )

@@ -16,6 +16,8 @@ class DisclosureForm(forms.Form):
     disclosed_on = forms.DateField(label=_("Sent on"), initial=timezone.localdate)
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class RightsPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organisation

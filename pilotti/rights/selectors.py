@@ -13,7 +13,8 @@ from pilotti.audit.models import AccessLog
 from pilotti.instruments.models import Answer, Response
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import Attendance, ReminderChoice
-from pilotti.organisations.models import Membership, Organisation, Role
+from pilotti.organisations.models import Organisation, Role
+from pilotti.organisations.viewer import Viewer, active_memberships
 from pilotti.people.models import Consent, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.recruitment.models import Enrolment, StageChange
 from pilotti.rights.models import Disclosure, ErasureRecord
@@ -22,21 +23,17 @@ from pilotti.surveys.models import PersonalLink
 LOG_EXTRACT_DAYS = 2 * 365 + 1  # "normally the last two years" (703/2023 § 11)
 
 
-def participant_for_rights(user: User, participant_uuid: Any) -> Participant:
-    """The participant, if the user coordinates their organisation; 404 for everyone else
+def participant_for_rights(viewer: Viewer, participant_uuid: Any) -> Participant:
+    """The participant, if the viewer coordinates their organisation; 404 for everyone else
     (admins, evaluators, facilitators, outsiders), without a hint that the person exists."""
-    organisations = Membership.objects.filter(user=user, is_active=True, role=Role.COORDINATOR).values(
-        "organisation_id"
-    )
+    organisations = viewer.organisation_ids((Role.COORDINATOR,))
     queryset = Participant.objects.filter(organisation__in=organisations).select_related("organisation")
     return get_object_or_404(queryset, uuid=participant_uuid)
 
 
-def household_for_rights(user: User, household_uuid: Any) -> Household:
-    """The household, if the user coordinates its organisation; 404 for everyone else."""
-    organisations = Membership.objects.filter(user=user, is_active=True, role=Role.COORDINATOR).values(
-        "organisation_id"
-    )
+def household_for_rights(viewer: Viewer, household_uuid: Any) -> Household:
+    """The household, if the viewer coordinates its organisation; 404 for everyone else."""
+    organisations = viewer.organisation_ids((Role.COORDINATOR,))
     queryset = Household.objects.filter(organisation__in=organisations).select_related("organisation")
     return get_object_or_404(queryset, uuid=household_uuid)
 
@@ -241,6 +238,6 @@ def is_household_erased(household: Household) -> bool:
 def organisation_for_admin(user: User, organisation: Organisation | None) -> Organisation | None:
     if organisation is None:
         return None
-    if not Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMIN, is_active=True).exists():
+    if not active_memberships(user, (Role.ADMIN,), organisation).exists():
         return None
     return organisation

@@ -28,7 +28,7 @@ LOG_EXTRACT = "the person's log (703/2023 § 11)"
 
 
 def _participant(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Participant:
-    return selectors.participant_for_rights(request.user, participant_uuid)
+    return selectors.participant_for_rights(request.viewer, participant_uuid)
 
 
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -167,7 +167,7 @@ def _erase(request: AuthenticatedHttpRequest, participant: Participant) -> HttpR
 
 @login_required
 def household_erase(request: AuthenticatedHttpRequest, household_uuid: UUID) -> HttpResponse:
-    household = selectors.household_for_rights(request.user, household_uuid)
+    household = selectors.household_for_rights(request.viewer, household_uuid)
     if request.method == "POST":
         response: HttpResponse = _household_erase(request, household)
         return response
