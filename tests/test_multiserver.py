@@ -329,7 +329,7 @@ def test_two_servers_lose_and_duplicate_nothing(server_env: dict[str, str], tmp_
 
         # PDFs: the first, asked on A, goes to a worker of its own; the hourly limit is shared.
         report_pdf = f"/programmes/{seed['programme']}/report.pdf"
-        first = tablet.request(f"{a}{report_pdf}")
+        first = tablet.request(f"{a}{report_pdf}", {})  # a POST: PDFs are not made by GET
         assert first.status == 303, first.body[:2000]
         with (tmp_path / "worker.log").open("wb") as worker_log:
             worker = subprocess.Popen(
@@ -341,9 +341,9 @@ def test_two_servers_lose_and_duplicate_nothing(server_env: dict[str, str], tmp_
                 start_new_session=True,
             )
         for n in range(1, PDFS_PER_HOUR):  # different filters, so each is a new file
-            asked = tablet.request(f"{(a, b)[n % 2]}{report_pdf}?dose={n}")
+            asked = tablet.request(f"{(a, b)[n % 2]}{report_pdf}?dose={n}", {})
             assert asked.status == 303, (n, asked.status)
-        assert tablet.request(f"{b}{report_pdf}?dose=99").status == 429  # the 21st, wherever asked
+        assert tablet.request(f"{b}{report_pdf}?dose=99", {}).status == 429  # the 21st, wherever asked
 
         # The load: phones answer the panel through both servers while the facilitator taps.
         panel_url = f"/p/{seed['panel']}/?lang=fi"

@@ -560,7 +560,9 @@ def figure(report: Locator, name: str) -> Locator:
 def download_pdf_text(page: Page, programme: Programme, tmp_path: Path) -> str:
     """Downloads the report's PDF and reads its text back with poppler's pdftotext."""
     with page.expect_download() as download:
-        page.locator(f"main a[href^='{reverse('evaluation:programme_report_pdf', args=[programme.slug])}']").click()
+        page.locator(
+            f"main form[action^='{reverse('evaluation:programme_report_pdf', args=[programme.slug])}'] button"
+        ).click()
     path = tmp_path / "report.pdf"
     download.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")

@@ -43,7 +43,7 @@ def test_it_shows_a_report_and_downloads_its_pdf(desktop: Page, report_url: str,
     expect(desktop.locator("svg[role='img'] title").first).to_be_attached()
     assert_accessible(desktop)
     with desktop.expect_download() as download:
-        desktop.locator("main a[href*='report.pdf']").click()  # made at once, then downloaded
+        desktop.locator("main form[action*='report.pdf'] button").click()  # made at once, then downloaded
     path = tmp_path / "report.pdf"
     download.value.save_as(path)
     content = path.read_bytes()

@@ -4,6 +4,7 @@ run at once in tests), and the file's bytes; and the worker of the database queu
 from dataclasses import dataclass, field
 from io import StringIO
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -21,9 +22,13 @@ class Fetched:
         return self.headers[name]
 
 
-def fetch(client: Client, url: str, query: dict[str, Any] | None = None) -> Fetched:
-    """Follows the 303s of the file views (not other redirects, such as to re-authentication)."""
-    response = client.get(url, query or {})
+def fetch(client: Client, url: str, query: dict[str, Any] | None = None, *, method: str = "get") -> Fetched:
+    """Follows the 303s of the file views (not other redirects, such as to re-authentication).
+    A POST (the report PDF) sends the filters in the query string, as the report page's form does."""
+    if method == "post":
+        response = client.post(f"{url}?{urlencode(query)}" if query else url)
+    else:
+        response = client.get(url, query or {})
     redirects = []
     while response.status_code == 303:
         redirects.append(response["Location"])

@@ -70,9 +70,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "evaluation:programme_report_pdf": {
-        "own": "302 302 404 302",
-        "partner": "302 302 404 302",
-        "adopter": "302 302 404 302",
+        "own": "405/302 405/302 404 405/302",
+        "partner": "405/302 405/302 404 405/302",
+        "adopter": "405/302 405/302 404 405/302",
         "other": "404",
         "anonymous": "login",
     },
@@ -91,7 +91,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "evaluation:unit_report_pdf": {
-        "own": "302 302 404 302",
+        "own": "405/302 405/302 404 405/302",
         "partner": "404",
         "adopter": "404",
         "other": "404",

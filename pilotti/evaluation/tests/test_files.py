@@ -43,7 +43,7 @@ def stored(generated: GeneratedFile, media: Path) -> Path:
 
 def test_on_sqlite_a_pdf_is_made_at_once_and_downloaded_straight_away(world: World, settings: object) -> None:
     pilot = build(world, people=5)
-    response = fetch(signed_in(world.evaluator), pdf_url(pilot), {"view": "shared"})
+    response = fetch(signed_in(world.evaluator), pdf_url(pilot), {"view": "shared"}, method="post")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     generated = GeneratedFile.objects.get()
@@ -151,20 +151,20 @@ def test_a_failure_is_told_and_can_be_asked_again(world: World, monkeypatch: pyt
 
     monkeypatch.setattr(pdf, "render_pdf", broken)
     client = signed_in(world.evaluator)
-    response = fetch(client, pdf_url(pilot))
+    response = fetch(client, pdf_url(pilot), method="post")
     assert response.status_code == 200
     assert "The file could not be made." in response.content.decode()
     assert GeneratedFile.objects.get().status == GeneratedFile.Status.FAILED
     monkeypatch.undo()
-    assert fetch(client, pdf_url(pilot)).content.startswith(b"%PDF")  # a failed file is not reused
+    assert fetch(client, pdf_url(pilot), method="post").content.startswith(b"%PDF")  # a failed file is not reused
 
 
 def test_it_limits_pdfs_per_hour(world: World, queue: None) -> None:
     pilot = build(world, people=2)
     client = signed_in(world.evaluator)
     for day in range(1, 21):
-        assert client.get(pdf_url(pilot), {"since": f"2022-09-{day:02d}"}).status_code == 303
-    assert client.get(pdf_url(pilot)).status_code == 429
+        assert client.post(f"{pdf_url(pilot)}?since=2022-09-{day:02d}").status_code == 303
+    assert client.post(pdf_url(pilot)).status_code == 429
     assert GeneratedFile.objects.count() == 20
 
 
@@ -181,7 +181,7 @@ def test_the_worker_writes_the_pdf_in_the_requesters_language(
     monkeypatch.setattr(pdf, "render_pdf", spy)
     # The test client leaves the request's language active in this thread: override restores it.
     with translation.override("en"):
-        signed_in(world.evaluator).get(pdf_url(pilot), headers={"Accept-Language": "sv"})
+        signed_in(world.evaluator).post(pdf_url(pilot), headers={"Accept-Language": "sv"})
         translation.activate("en")  # as a worker process starts: no request's language
         run_worker(monkeypatch)  # the language was kept with the file
     assert languages == ["sv"]
