@@ -31,7 +31,7 @@ demo: migrate
 run: demo
 	$(MANAGE) collectstatic --noinput -v0
 	@echo "Pilotti is at http://127.0.0.1:$(PORT)/"
-	$(VENV)/bin/gunicorn pilotti.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --logger-class pilotti.audit.gunicorn.MaskingLogger --forwarded-allow-ips=127.0.0.1
+	$(VENV)/bin/gunicorn pilotti.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
 dev: export DEBUG ?= 1
 dev: demo

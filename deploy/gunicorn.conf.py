@@ -1,6 +1,6 @@
-"""gunicorn's settings for `make run` (and a start for production: docs/deployment.md).
-
-`make run` passes the address, the worker count and the access logger on its command line.
+"""gunicorn's settings: the one place for them, used by `make run` and by the systemd unit of
+docs/deployment.md (`--config deploy/gunicorn.conf.py`); the command lines add only the address
+and the worker count.
 """
 
 import os
@@ -16,3 +16,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # largest programmes take a few seconds, docs/benchmarks.md).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 keepalive = 5
+# The access log goes to standard output (the journal under systemd) through the logger that
+# masks personal-link, panel and calendar tokens in the request line, path, query and Referer
+# (pilotti.audit.gunicorn): with gunicorn's own logger they would be kept in full.
+accesslog = "-"
+logger_class = "pilotti.audit.gunicorn.MaskingLogger"
+# X-Forwarded-Proto is believed from the local proxy only (nginx on the same machine).
+forwarded_allow_ips = "127.0.0.1"

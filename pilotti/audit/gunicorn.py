@@ -1,4 +1,4 @@
-"""gunicorn's access log without bearer secrets: ``--logger-class pilotti.audit.gunicorn.MaskingLogger``.
+"""gunicorn's access log without bearer secrets (``logger_class`` in deploy/gunicorn.conf.py).
 
 gunicorn writes the request line, the path and the Referer header of every request; on the
 participants' pages those carry a personal link's token (docs/security.md). This logger masks
