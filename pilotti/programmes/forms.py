@@ -14,7 +14,16 @@ from pilotti.accounts.models import User
 from pilotti.core.forms import ConfirmableForm, set_queryset
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
-from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
+from pilotti.programmes.models import (
+    DeliveryUnit,
+    FacilitatorRole,
+    Frequency,
+    Meeting,
+    Mode,
+    Programme,
+    Site,
+    validate_https,
+)
 from pilotti.programmes.schedule import DateRange, Rule, Schedule, ScheduleError, ScheduleRule, generate
 from pilotti.programmes.selectors import FACILITATING_ROLES, meeting_warnings, replacement_candidates
 from pilotti.programmes.services import ProgrammeFields, helsinki
@@ -314,10 +323,28 @@ class UnitDetailsForm(UnitForm):
     first_date = start_time = duration_minutes = rule = weekdays = interval_weeks = None  # type: ignore[assignment]
     count = until = breaks = None  # type: ignore[assignment]
 
+    remote_link = forms.URLField(
+        label=gettext_lazy("Remote link of the coming meetings"),
+        help_text=gettext_lazy("A new link replaces the link of every meeting still to come."),
+        assume_scheme="https",
+        max_length=500,
+        required=False,
+        validators=[validate_https],
+    )
+
     @classmethod
     def initial_for(cls, unit: DeliveryUnit) -> dict[str, Any]:
         keys = ("name", "site", "capacity", "minimum_size", "languages", "interpreter_language")
-        return {key: getattr(unit, key) for key in keys}
+        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).first()
+        return {key: getattr(unit, key) for key in keys} | {"remote_link": upcoming.remote_link if upcoming else ""}
+
+    def to_fields(self) -> dict[str, Any]:
+        """The details for unit_update; the link only when it was changed, so that one meeting's own
+        link is not overwritten by saving a name."""
+        fields = dict(self.cleaned_data)
+        if "remote_link" not in self.changed_data:
+            fields["remote_link"] = None
+        return fields
 
 
 class UnitScheduleForm(UnitForm):

@@ -27,6 +27,7 @@ from pilotti.programmes.models import (
     TargetSegment,
     UnitBreak,
     UnitFacilitator,
+    validate_https,
 )
 from pilotti.programmes.schedule import DateRange, ScheduleRule, Skipped, generate
 from pilotti.programmes.selectors import FACILITATING_ROLES
@@ -463,8 +464,10 @@ def unit_update(
     minimum_size: int | None,
     languages: str,
     interpreter_language: str,
+    remote_link: str | None = None,
 ) -> DeliveryUnit:
-    """Corrects the unit's details; a new interpreter language reaches its scheduled meetings."""
+    """Corrects the unit's details; a new interpreter language reaches its scheduled meetings, and
+    ``remote_link`` (None: unchanged) becomes the link of every meeting still to come."""
     if site is not None and (site.programme_id != unit.programme_id or site.organisation_id != unit.organisation_id):
         raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
     if capacity and minimum_size and minimum_size > capacity:
@@ -474,6 +477,13 @@ def unit_update(
             status=Meeting.Status.SCHEDULED, interpreter_language=unit.interpreter_language
         ):
             meeting.interpreter_language = interpreter_language
+            save_with_history(meeting, actor=actor, reason="unit edited")
+    if remote_link is not None:
+        validate_https(remote_link)
+        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
+        for meeting in upcoming.exclude(remote_link=remote_link):
+            meeting.remote_link = remote_link
+            meeting.sequence += 1  # calendars show the new link
             save_with_history(meeting, actor=actor, reason="unit edited")
     unit.name, unit.site, unit.capacity, unit.minimum_size = name, site, capacity, minimum_size
     unit.languages, unit.interpreter_language = languages, interpreter_language

@@ -382,7 +382,7 @@ def unit_edit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespons
     form = UnitDetailsForm(request.POST or None, sites=sites, initial=UnitDetailsForm.initial_for(unit))
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+            services.unit_update(actor=request.user, unit=unit, **form.to_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -148,3 +148,20 @@ def test_it_restores_a_cancelled_meeting_and_can_keep_the_count(world: World, un
     assert (meeting.status, meeting.cancel_reason) == ("scheduled", "")
     with pytest.raises(ValidationError, match="Only a cancelled meeting"):
         services.meeting_restore(actor=None, meeting=meeting)
+
+
+def test_it_changes_the_remote_link_of_every_coming_meeting_only_when_asked(world: World, unit: DeliveryUnit) -> None:
+    url = reverse("programmes:unit_edit", args=[unit.uuid])
+    link = "https://meet.example/hervanta"
+    with time_machine.travel(SUNDAY, tick=False):
+        client = signed_in(world.coordinator)
+        assert client.post(url, {"name": "Hervanta", "remote_link": link}).status_code == 302
+        assert set(unit.meetings.values_list("remote_link", flat=True)) == {"", link}
+        assert unit.meetings.filter(remote_link=link).count() == 5
+        own = unit.meetings.filter(remote_link=link).last()
+        own.remote_link = "https://meet.example/last"  # type: ignore[union-attr]
+        own.save()  # type: ignore[union-attr]
+        assert client.post(url, {"name": "Hervanta B", "remote_link": link}).status_code == 302
+        assert unit.meetings.filter(remote_link="https://meet.example/last").count() == 1
+        response = client.post(url, {"name": "Hervanta", "remote_link": "http://meet.example"})
+        assert "https://" in response.text
