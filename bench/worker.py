@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ class Worker:
         from pilotti.programmes.models import Meeting, Programme
 
         slug = f"skaala-{seed}"
+        self.moved_meeting: tuple[int, datetime] | None = None  # (meeting, its own start) while measured
         self.programme: Programme = _largest(slug)
         self.user = User.objects.get(email=f"coordinator@{slug}.example.org")
         _with_mfa(self.user)
@@ -111,6 +113,8 @@ class Worker:
 
     def panel(self) -> dict[str, Any]:
         """A kiosk client panel on a held group meeting: a fresh form after every answer."""
+        from django.utils import timezone
+
         from pilotti.programmes.models import DeliveryUnit, Meeting
         from pilotti.surveys.models import ClientPanel
 
@@ -130,6 +134,10 @@ class Worker:
         panel: ClientPanel = meeting.client_panel
         panel.kiosk, panel.is_open = True, True
         panel.save(update_fields=["kiosk", "is_open"])
+        # A panel takes answers only around its meeting (surveys.selectors.panel_accepts_answers):
+        # the meeting is held "an hour ago" while measured, and close_panel puts its time back.
+        self.moved_meeting = (meeting.pk, meeting.starts_at)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
         return {"code": panel.code, "answers": _panel_answers(panel)}
 
     def count(self, code: str) -> dict[str, Any]:
@@ -147,6 +155,7 @@ class Worker:
     def close_panel(self, code: str, before: int) -> dict[str, Any]:
         """Removes the benchmark's answers again, so that the data set stays as generated."""
         from pilotti.instruments.models import Mode, Response
+        from pilotti.programmes.models import Meeting
         from pilotti.surveys.models import ClientPanel
 
         panel = ClientPanel.objects.get(code=code)
@@ -155,6 +164,9 @@ class Worker:
         Response.objects.filter(pk__in=ids).delete()
         panel.kiosk, panel.is_open = False, False
         panel.save(update_fields=["kiosk", "is_open"])
+        if self.moved_meeting is not None:
+            meeting_id, starts_at = self.moved_meeting
+            Meeting.objects.filter(pk=meeting_id).update(starts_at=starts_at)
         return {"deleted": len(ids)}
 
 

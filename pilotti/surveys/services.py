@@ -32,7 +32,7 @@ from pilotti.measurement.services import response_submitted
 from pilotti.meetings.sms import send_sms
 from pilotti.people.models import ContactDetails, Participant
 from pilotti.programmes.models import Meeting
-from pilotti.surveys import languages, questionnaire
+from pilotti.surveys import languages, questionnaire, selectors
 from pilotti.surveys.models import ClientPanel, PanelDevice, PersonalLink
 
 # Ten characters of letters and digits without look-alikes: about 58 bits, and every answer
@@ -292,7 +292,7 @@ def panel_answer(
     A form's one-time key (``once_key``) stores it once, kiosk mode too: a resend raises
     once.AlreadyUsed.
     """
-    if not panel.is_open:
+    if not selectors.panel_accepts_answers(panel, now or timezone.now()):
         raise ValidationError(_("This questionnaire is closed."))
     version = instruments.version_with_structure(panel.version)
     spec = instruments.spec_of(version)

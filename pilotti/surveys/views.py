@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from pilotti.core import once
@@ -195,7 +195,7 @@ def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
     spec = instruments.spec_of(instruments.version_with_structure(panel.version))
     title = text_in(spec.title, language, panel.version.instrument.name)
     device_id = _device_id(request, panel)
-    if not panel.is_open:
+    if not selectors.panel_accepts_answers(panel, timezone.now()):
         return _page(request, "surveys/closed.html", {"title": title}, language=language)
     if not panel.kiosk and services.panel_has_answered(panel, device_id):
         return _page(request, "surveys/thanks.html", {"title": title, "anonymous": True}, language=language)

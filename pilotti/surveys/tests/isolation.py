@@ -81,8 +81,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "404",
     },
     "surveys:panel_print": {
-        "own": "200",
-        "partner": "200 200 404 200",
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",

@@ -1,6 +1,9 @@
 """The client panel: anonymous, one answer per device, kiosk mode, rate limit, threshold 5."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +13,8 @@ from conftest import World, signed_in
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.instruments.tests.helpers import library_file, make_instrument
+from pilotti.meetings.tests.helpers import unit_with_meetings
+from pilotti.programmes import services as programme_services
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys import services
 from pilotti.surveys.models import ClientPanel, PanelDevice
@@ -145,6 +150,50 @@ def test_evaluators_see_the_panel_but_cannot_change_it(world: World, group: Grou
     client = signed_in(world.evaluator)
     assert client.get(reverse("surveys:panel", args=[group[1].uuid])).status_code == 200
     assert client.post(reverse("surveys:panel_save", args=[group[1].uuid])).status_code == 403
+
+
+def test_evaluators_see_the_count_but_not_the_panels_code(world: World, group: Group) -> None:
+    panel = panel_for(group[1])
+    client = signed_in(world.evaluator)
+    page = client.get(reverse("surveys:panel", args=[group[1].uuid])).content.decode()
+    assert "Answers" in page
+    assert panel.code not in page
+    assert "data:image/svg+xml" not in page
+    assert client.get(reverse("surveys:panel_print", args=[group[1].uuid])).status_code == 403
+
+
+# The meeting of a unit made by the meetings helpers starts at this time on its day.
+STARTS = datetime(2030, 3, 13, 13, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "open_"),
+    [
+        (STARTS - timedelta(hours=1, minutes=1), False),
+        (STARTS - timedelta(hours=1), True),
+        (STARTS + timedelta(days=7), True),
+        (STARTS + timedelta(days=7, minutes=1), False),
+    ],
+)
+def test_it_takes_answers_from_an_hour_before_the_meeting_to_a_week_after(
+    world: World, now: datetime, open_: bool
+) -> None:
+    _unit, [meeting] = unit_with_meetings(world.org, facilitator=world.facilitator, at=[STARTS])
+    panel = panel_for(meeting)
+    with time_machine.travel(now, tick=False):
+        page = Client().get(url(panel)).content.decode()
+        response = Client().post(f"{url(panel)}?lang=fi", {"q-rating": "9"})
+    assert ('name="q-rating"' in page) is open_
+    assert response.status_code == (302 if open_ else 200)
+    assert Response.objects.filter(meeting=meeting).exists() is open_
+
+
+def test_a_cancelled_meetings_panel_takes_no_answers(world: World, group: Group) -> None:
+    panel = panel_for(group[1])
+    programme_services.meeting_cancel(actor=world.facilitator, meeting=group[1], reason="Sairastuminen")
+    assert 'name="q-rating"' not in Client().get(url(panel)).content.decode()
+    Client().post(f"{url(panel)}?lang=fi", {"q-rating": "9"})
+    assert not Response.objects.filter(meeting=group[1]).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
