@@ -416,9 +416,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Meeting reminders ----------------------------------------------------------------
-# Text messages go through a pluggable backend (pilotti.meetings.sms); the console backend
-# prints them. `manage.py send_meeting_reminders` (cron) reminds this many hours ahead.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "pilotti.meetings.sms.ConsoleBackend")
+# Text messages go through a pluggable backend (pilotti.meetings.sms): a gateway's in production;
+# empty, none are offered or sent; the console backend, which prints them, only with DEBUG on.
+# `manage.py send_meeting_reminders` (cron) reminds this many hours ahead.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "pilotti.meetings.sms.ConsoleBackend" if DEBUG else "")
 MEETING_REMINDER_HOURS = int(os.environ.get("MEETING_REMINDER_HOURS", "24"))
 
 # --- Background tasks (django-tasks, docs/deployment.md) ----------------------------------

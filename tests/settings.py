@@ -14,6 +14,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 # Argon2 is deliberately slow; tests create many accounts and sign in often.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Text messages are kept in pilotti.meetings.sms.outbox, as mail is; tests of an installation
+# without a backend set it empty.
+SMS_BACKEND = "pilotti.meetings.sms.LocmemBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # One process, one cache: the database cache of production would add a query to every rate-limit
 # check (query-count tests) and need the database in tests that have none. The shared cache is

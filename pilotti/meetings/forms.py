@@ -10,6 +10,7 @@ from pilotti.core.forms import set_choices, set_queryset
 from pilotti.meetings.models import Attendance, ReminderChoice
 from pilotti.meetings.selectors import RollCallRow
 from pilotti.meetings.services import MAX_VISITORS
+from pilotti.meetings.sms import sms_available
 from pilotti.programmes.models import Meeting, validate_https
 
 
@@ -127,10 +128,15 @@ class RollCallForm(VisitorsForm):
         return [(row, status) for row, status in chosen if status]
 
 
+def _reminder_channels() -> list[tuple[str, Any]]:
+    """Text messages only when a backend can send them (pilotti.meetings.sms)."""
+    return [(value, label) for value, label in ReminderChoice.Channel.choices if sms_available() or value != "sms"]
+
+
 class ReminderChoiceForm(forms.Form):
     channel = forms.ChoiceField(
         label=gettext_lazy("Meeting reminders"),
-        choices=ReminderChoice.Channel.choices,
+        choices=_reminder_channels,
         widget=forms.RadioSelect,
         help_text=gettext_lazy(
             "Sent to the e-mail address or phone number in the participant's contact details, "

@@ -26,7 +26,7 @@ from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import MeetingReminder
-from pilotti.meetings.sms import send_sms
+from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ConsentPurpose, HouseholdMember, Participant
 from pilotti.people.selectors import consent_holds_on
 from pilotti.programmes.models import DeliveryUnit, Meeting, UnitFacilitator
@@ -85,7 +85,9 @@ def participant_recipients(meeting: Meeting) -> Iterator[Recipient]:
             | Q(pk__in=adults.values("participant_id"))
         )
         .filter(consent_holds_on(today, purpose=ConsentPurpose.PARTICIPATION))
-        .filter(reminder_choice__channel__in=[Channel.EMAIL, Channel.SMS])
+        # Without a text-message backend those who chose text messages get none (the choice page
+        # no longer offers them; docs/deployment.md).
+        .filter(reminder_choice__channel__in=[Channel.EMAIL, Channel.SMS] if sms_available() else [Channel.EMAIL])
         .select_related("contact", "reminder_choice")
         .order_by("code")
     )

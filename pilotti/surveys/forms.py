@@ -9,7 +9,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from pilotti.core.forms import set_choices
 from pilotti.instruments.models import InstrumentVersion
+from pilotti.meetings.sms import sms_available
 from pilotti.surveys.models import PersonalLink
 
 
@@ -23,14 +25,17 @@ def _version_field(versions: list[InstrumentVersion], label: Any) -> VersionChoi
     return VersionChoiceField(queryset=queryset.order_by("instrument__name"), label=label, to_field_name="uuid")
 
 
+SEND_BY = [
+    ("", _("I show it as a QR code or copy it now")),
+    (PersonalLink.SentBy.EMAIL, _("By e-mail")),
+    (PersonalLink.SentBy.SMS, _("By text message")),
+]
+
+
 class LinkForm(forms.Form):
     send_by = forms.ChoiceField(
         label=_("How does the participant get the link?"),
-        choices=[
-            ("", _("I show it as a QR code or copy it now")),
-            (PersonalLink.SentBy.EMAIL, _("By e-mail")),
-            (PersonalLink.SentBy.SMS, _("By text message")),
-        ],
+        choices=SEND_BY,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -40,6 +45,10 @@ class LinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields = {"version": _version_field(versions, _("Questionnaire")), **self.fields}
         self.fields["days"].initial = settings.SURVEY_LINK_DAYS
+        if not sms_available():  # no backend: the page must not promise a text message
+            set_choices(
+                self, "send_by", [(value, label) for value, label in SEND_BY if value != PersonalLink.SentBy.SMS]
+            )
 
 
 class PanelForm(forms.Form):

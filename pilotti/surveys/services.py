@@ -29,7 +29,7 @@ from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
 from pilotti.instruments.services import response_record
 from pilotti.measurement.services import response_submitted
-from pilotti.meetings.sms import send_sms
+from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ContactDetails, Participant
 from pilotti.programmes.models import Meeting
 from pilotti.surveys import languages, questionnaire, selectors
@@ -91,6 +91,8 @@ def personal_link_create(
         raise ValidationError(_("This questionnaire has no wording for participants; type in a paper form instead."))
     if send_by not in (None, "", PersonalLink.SentBy.EMAIL, PersonalLink.SentBy.SMS):
         raise ValidationError(_("Unknown way of sending."))
+    if send_by == PersonalLink.SentBy.SMS and not sms_available():
+        raise ValidationError(_("Text messages cannot be sent from this installation. Send the link by e-mail."))
     address = _address(participant, send_by) if send_by else ""
     token = secrets.token_urlsafe(32)
     link = PersonalLink.objects.create(

@@ -108,14 +108,35 @@ def test_it_sends_text_messages_through_the_backend(
     assert len(mail.outbox) == 1
 
 
-def test_it_prints_text_messages_with_the_console_backend(
+def test_it_prints_text_messages_with_the_console_backend_only_in_debug(
     settings: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pilotti.meetings.sms import send_sms
+    from django.core.exceptions import ImproperlyConfigured
+
+    from pilotti.meetings.sms import check_sms_backend, send_sms
 
     settings.SMS_BACKEND = "pilotti.meetings.sms.ConsoleBackend"  # type: ignore[attr-defined]
+    settings.DEBUG = True  # type: ignore[attr-defined]
     send_sms("+358401234567", "Muistutus")
     assert "SMS to +358401234567:\nMuistutus" in capsys.readouterr().out
+    assert check_sms_backend() == []
+    # A production server (DEBUG off) would keep the number and the link in its journal.
+    settings.DEBUG = False  # type: ignore[attr-defined]
+    assert [error.id for error in check_sms_backend()] == ["pilotti.E120"]
+    with pytest.raises(ImproperlyConfigured):
+        send_sms("+358401234567", "Muistutus")
+    assert "+358401234567" not in capsys.readouterr().out
+
+
+def test_without_a_backend_no_page_offers_text_messages_and_none_are_sent(
+    world: World, settings: pytest.FixtureRequest
+) -> None:
+    settings.SMS_BACKEND = ""  # type: ignore[attr-defined]
+    meeting, person = _participant_who_chose(world, "sms")
+    page = signed_in(world.coordinator).get(reverse("meetings:reminder_choice", args=[person.uuid])).content.decode()
+    assert 'value="email"' in page
+    assert 'value="sms"' not in page
+    assert list(reminders.participant_recipients(meeting)) == []
 
 
 # --- Participants ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -138,6 +139,17 @@ def test_it_sends_a_link_by_text_message(person: Participant, settings: object) 
     [message] = sms.outbox
     assert message.to == "040 000 0001"
     assert "/q/" in message.body
+
+
+def test_without_a_text_message_backend_a_link_is_not_offered_or_sent_by_text(
+    world: World, person: Participant, settings: object
+) -> None:
+    settings.SMS_BACKEND = ""  # type: ignore[attr-defined]
+    page = signed_in(world.facilitator).get(f"{reverse('surveys:link_new')}?participant={person.uuid}")
+    assert "By e-mail" in page.content.decode()
+    assert "By text message" not in page.content.decode()
+    with pytest.raises(ValidationError):
+        link_for(person, key="pilotti-final-survey", send_by="sms")
 
 
 def test_staff_make_a_link_and_see_it_once_as_a_qr_code(world: World, person: Participant) -> None:
