@@ -50,8 +50,9 @@ def active_memberships(
 ) -> QuerySet[Membership]:
     """The user's active memberships (with one of the roles, in one organisation, if given).
 
-    The one membership query: the scoping selectors reach it through ``Viewer.memberships``, the
-    permission checks (``can_*``) directly, because they ask about one organisation by name.
+    The one membership query: the scoping selectors and the permission checks that go with them
+    reach it through ``Viewer.memberships``; what asks about a user outside any viewer (the
+    organisation switcher, an API token's holder, the access log's role column) calls it directly.
     """
     if user is None or not user.is_authenticated:  # None: a system task
         return Membership.objects.none()
