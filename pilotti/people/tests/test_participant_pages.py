@@ -62,6 +62,32 @@ def test_it_finds_people_by_code_and_coordinators_by_name(world: World) -> None:
     assert set(entries.values_list("category", flat=True)) == {"profile", "contact_details"}
 
 
+def test_it_neither_searches_nor_lists_for_another_sites_link(world: World) -> None:
+    # Another site links or embeds /participants/?q=<a name>; SameSite=Lax sends the session along.
+    participant = make_participant(world.org)
+    client = signed_in(world.coordinator)
+    for site in ("cross-site", "same-site"):
+        page = client.get(reverse("people:list"), {"q": NAME}, headers={"Sec-Fetch-Site": site}).content.decode()
+        assert "A link from another site does not search or list participants." in page
+        assert participant.code not in page
+        assert (
+            participant.code
+            not in client.get(reverse("people:list"), headers={"Sec-Fetch-Site": site}).content.decode()
+        )
+    assert not AccessLog.objects.exists()
+    # The same search typed on Pilotti's own page is run and logged.
+    found = client.get(reverse("people:list"), {"q": NAME}, headers={"Sec-Fetch-Site": "same-origin"}).content.decode()
+    assert participant.code in found
+    assert AccessLog.objects.get().action == "search"
+
+
+def test_it_logs_the_people_and_households_a_list_shows(world: World) -> None:
+    participant = make_participant(world.org)
+    signed_in(world.coordinator).get(reverse("people:list"))
+    entry = AccessLog.objects.get()
+    assert (entry.participant, entry.action, entry.item) == (participant, "view", "participant list")
+
+
 def test_it_logs_a_search_that_finds_nobody(world: World) -> None:
     signed_in(world.coordinator).get(reverse("people:list"), {"q": "Ei Ketään"})
     entry = AccessLog.objects.get()
