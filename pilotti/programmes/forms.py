@@ -371,3 +371,7 @@ class UnitScheduleForm(UnitForm):
             "count": upcoming_count or None,
             "breaks": "\n".join(_break_line(b.first, b.last) for b in unit.breaks.all()),
         }
+
+
+class UnlinkForm(forms.Form):
+    why = forms.CharField(label=gettext_lazy("Why"), max_length=100)

@@ -91,6 +91,8 @@ class Partnership(TenantOwned, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Removing a partner or an adopter takes access away: the history keeps who did it and why.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["programme", "organisation"], name="one_partnership")]
@@ -107,6 +109,7 @@ class Adoption(TenantOwned, models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="adoptions")
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["organisation__name"]

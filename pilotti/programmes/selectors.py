@@ -317,3 +317,10 @@ def meeting_warnings(
     if unit.breaks.filter(first__lte=day, last__gte=day).exists():
         warnings.append(_("%(date)s is in the unit's break.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
     return warnings
+
+
+def linked_organisations(programme: Programme) -> QuerySet[Organisation]:
+    """The programme's partners and adopters (not its owner)."""
+    return Organisation.objects.filter(
+        Q(partnerships__programme=programme) | Q(adoptions__programme=programme)
+    ).distinct()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from pilotti.accounts.models import User
-from pilotti.core.history import save_with_history
+from pilotti.core.history import mark_history, save_with_history
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation
 from pilotti.programmes.models import (
@@ -563,3 +563,33 @@ def unit_reschedule(
     unit.duration_minutes = duration_minutes
     save_with_history(unit, actor=actor, reason="schedule changed")
     return plan
+
+
+@transaction.atomic
+def organisation_unlink(*, actor: User | None, programme: Programme, organisation: Organisation, why: str) -> None:
+    """Removes a partner or an adopter, so that its members stop seeing the programme.
+
+    Refused while it runs units or holds enrolments in the programme: those are its own data,
+    and removing the link would hide them from the organisation that keeps them.
+    """
+    link: Partnership | Adoption | None = (
+        programme.partnerships.filter(organisation=organisation).first()
+        or programme.adoptions.filter(organisation=organisation).first()
+    )
+    if link is None:
+        raise ValidationError(_("%(organisation)s is not linked to this programme.") % {"organisation": organisation})
+    if (
+        programme.units.filter(organisation=organisation).exists()
+        or programme.enrolments.filter(organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            _(
+                "%(organisation)s runs units or has enrolments in this programme. Its units and its people's "
+                "data stay its own, so it stays linked; end its units first, or ask it to."
+            )
+            % {"organisation": organisation}
+        )
+    if not why.strip():
+        raise ValidationError({"why": _("Say why: the programme's history keeps it.")})
+    mark_history(link, actor=actor, reason=why.strip()[:100])
+    link.delete()

@@ -10,6 +10,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="edit"),
     path("programmes/<slug:slug>/partners/", views.partner_add, name="partner_add"),
     path("programmes/<slug:slug>/adoptions/", views.adoption_add, name="adoption_add"),
+    path(
+        "programmes/<slug:slug>/organisations/<slug:organisation_slug>/remove/",
+        views.organisation_unlink,
+        name="organisation_unlink",
+    ),
     path("programmes/<slug:slug>/sites/new/", views.site_create, name="site_create"),
     path("programmes/<slug:slug>/units/new/", views.unit_create, name="unit_create"),
     path("units/<uuid:unit_uuid>/", views.unit_detail, name="unit_detail"),

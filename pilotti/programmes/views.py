@@ -4,6 +4,7 @@ check the right to change it (403 for a visible object the user may only read), 
 from typing import Any
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from pilotti.programmes.forms import (
     UnitDetailsForm,
     UnitForm,
     UnitScheduleForm,
+    UnlinkForm,
 )
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
 
@@ -159,6 +161,29 @@ def partner_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def adoption_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _link_organisation(request, slug, adopt=True)
+
+
+@login_required
+@reauthentication_required
+def organisation_unlink(request: AuthenticatedHttpRequest, slug: str, organisation_slug: str) -> HttpResponse:
+    """Removing a partner or an adopter reduces what its people see: re-authenticated, and said plainly."""
+    programme = _programme(request, slug, edit=True)
+    linked = selectors.linked_organisations(programme)
+    organisation = get_object_or_404(linked, slug=organisation_slug)
+    form = UnlinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_unlink(
+                actor=request.user, programme=programme, organisation=organisation, why=form.cleaned_data["why"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(organisation)s was removed.") % {"organisation": organisation.name})
+            return redirect("programmes:detail", slug=programme.slug)
+    is_partner = programme.partnerships.filter(organisation=organisation).exists()
+    context = {"programme": programme, "organisation": organisation, "is_partner": is_partner, "form": form}
+    return render(request, "programmes/unlink.html", context, status=400 if form.errors else 200)
 
 
 def _unit_organisation(request: AuthenticatedHttpRequest, programme: Programme) -> Organisation:

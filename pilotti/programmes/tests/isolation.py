@@ -24,6 +24,8 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "programmes:edit": by_slug,
         "programmes:partner_add": by_slug,
         "programmes:adoption_add": by_slug,
+        # tests/authz.py makes "gamma" a partner of every programme of world.org.
+        "programmes:organisation_unlink": {"slug": programme.slug, "organisation_slug": "gamma"},
         "programmes:site_create": by_slug,
         "programmes:unit_create": by_slug,
         "programmes:unit_detail": by_unit,
@@ -117,6 +119,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "own": "200 200 200 403",
         "partner": "403 403 404 403",
         "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:organisation_unlink": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "403 403 404 403",
         "other": "404",
         "anonymous": "login",
     },
