@@ -9,7 +9,8 @@ from pilotti.organisations.models import Role
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # The least-privileged role first: a hurried invitation should not hand out an admin's rights.
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FACILITATOR)
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
 
 

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
@@ -97,11 +98,20 @@ def member_invite(
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
         raise ValidationError(_("%(email)s is already a member of this organisation.") % {"email": email})
+    waiting = Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).first()
+    if waiting is not None:
+        raise ValidationError(
+            _("%(email)s already has an invitation waiting, sent %(date)s. Withdraw it first to send a new one.")
+            % {"email": email, "date": date_format(timezone.localtime(waiting.created_at), "SHORT_DATE_FORMAT")}
+        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        Invitation.objects.filter(organisation=organisation, email=email, accepted_at=None, revoked_at=None).update(
-            revoked_at=timezone.now()
-        )
+        # Expired invitations to the address are closed, so that only the new link works.
+        Invitation.objects.filter(
+            organisation=organisation, email__iexact=email, accepted_at=None, revoked_at=None
+        ).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,

@@ -14,6 +14,7 @@ from pilotti.accounts.models import User
 from pilotti.core.forms import ConfirmableForm, set_queryset
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Organisation
+from pilotti.organisations.validators import normalise_business_id, validate_business_id
 from pilotti.programmes.models import (
     DeliveryUnit,
     FacilitatorRole,
@@ -26,7 +27,7 @@ from pilotti.programmes.models import (
 )
 from pilotti.programmes.schedule import DateRange, Rule, Schedule, ScheduleError, ScheduleRule, generate
 from pilotti.programmes.selectors import FACILITATING_ROLES, meeting_warnings, replacement_candidates
-from pilotti.programmes.services import ProgrammeFields, helsinki
+from pilotti.programmes.services import ALLOWED_TRANSITIONS, ProgrammeFields, helsinki
 
 # The HTML date and time inputs speak ISO on the wire; people see them in their own locale.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -120,7 +121,10 @@ class OrganisationForm(forms.Form):
     adopted_on = forms.DateField(label=gettext_lazy("Adopted on"), widget=DATE_WIDGET, required=False)
 
     def clean_business_id(self) -> Organisation:
-        organisation = Organisation.objects.filter(business_id=self.cleaned_data["business_id"].strip()).first()
+        """A mistyped ID says what is wrong with it, before it is looked up."""
+        business_id = normalise_business_id(self.cleaned_data["business_id"])
+        validate_business_id(business_id)
+        organisation = Organisation.objects.filter(business_id=business_id).first()
         if organisation is None:
             raise forms.ValidationError(_("No organisation with this business ID uses Pilotti. Check the number."))
         return organisation
@@ -260,6 +264,11 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, unit: DeliveryUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "replacement", replacement_candidates(unit))
+        # Only the statuses the unit can move to are offered, the usual next one first, so the form
+        # never starts at one the unit cannot take; a stale page's choice still reaches the service,
+        # whose refusal says what the unit can become.
+        allowed = ALLOWED_TRANSITIONS[unit.status]
+        self.fields["status"].widget.choices = [(s.value, s.label) for s in DeliveryUnit.Status if s in allowed]
 
 
 class FacilitatorForm(forms.Form):

@@ -47,7 +47,8 @@ def _enrol(request: AuthenticatedHttpRequest, who: Participant | Household, back
     programme = programmes.filter(slug=request.GET.get("programme", "")).first()
     if programme is None:
         return render(request, "recruitment/enrolment_form.html", {"who": who, "back": back, "programmes": programmes})
-    form = EnrolmentForm(request.POST or None, programme=programme, units=_own_units(programme, who.organisation_id))
+    units = _own_units(programme, who.organisation_id)
+    form = EnrolmentForm(request.POST or None, programme=programme, units=units, initial={"segment": who.segment})
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_create(

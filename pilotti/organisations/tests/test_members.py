@@ -147,3 +147,14 @@ def test_it_switches_only_to_the_users_own_organisations(world: World, owner_cli
         "/organisation/switch/", {"organisation": str(world.org.uuid), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_it_refuses_a_second_invitation_to_the_same_address_in_other_letter_case(
+    world: World, owner_client: Client
+) -> None:
+    assert 'value="facilitator" selected' in owner_client.get("/organisation/members/").text
+    owner_client.post("/organisation/members/invite/", {"email": "uusi@alfa.example", "role": "facilitator"})
+    response = owner_client.post("/organisation/members/invite/", {"email": "Uusi@Alfa.example", "role": "evaluator"})
+    assert response.status_code == 400
+    assert "already has an invitation waiting" in response.text
+    assert Invitation.objects.get().role == "facilitator"

@@ -126,9 +126,14 @@ def test_it_adds_partners_and_adopters_by_business_id(world: World) -> None:
     )
     assert "has adopted this programme" in response.content.decode()
     response = client.post(
-        reverse("programmes:partner_add", args=[programme.slug]), {"partner-business_id": "9999999-9"}, follow=True
+        reverse("programmes:partner_add", args=[programme.slug]), {"partner-business_id": "2085012-5"}, follow=True
     )
     assert "No organisation with this business ID" in response.content.decode()
+    for typo, message in (("2085012", "seven digits, a hyphen"), ("2085012-6", "check digit")):
+        response = client.post(
+            reverse("programmes:partner_add", args=[programme.slug]), {"partner-business_id": typo}, follow=True
+        )
+        assert message in response.content.decode()
 
 
 def test_it_adds_a_site(world: World) -> None:

@@ -165,3 +165,11 @@ def test_it_changes_the_remote_link_of_every_coming_meeting_only_when_asked(worl
         assert unit.meetings.filter(remote_link="https://meet.example/last").count() == 1
         response = client.post(url, {"name": "Hervanta", "remote_link": "http://meet.example"})
         assert "https://" in response.text
+
+
+def test_it_offers_only_the_statuses_the_unit_can_take(world: World, unit: DeliveryUnit) -> None:
+    page = signed_in(world.coordinator).get(reverse("programmes:unit_detail", args=[unit.uuid])).text
+    options = page[page.index('name="status"') : page.index("</select>", page.index('name="status"'))]
+    assert 'value="recruiting"' in options
+    assert 'value="planned"' not in options
+    assert 'value="completed"' not in options

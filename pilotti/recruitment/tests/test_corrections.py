@@ -125,11 +125,15 @@ def test_it_refuses_undos_that_would_break_something(world: World, unit: Deliver
 
 def test_it_warns_about_a_contact_date_in_the_future_until_confirmed(world: World, unit: DeliveryUnit) -> None:
     person = make_participant(world.org)
+    person.segment = "Suomalaiset perheet"
+    person.save()
     url = reverse("recruitment:participant_enrol", args=[person.uuid]) + f"?programme={unit.programme.slug}"
     typed = {"referral_source": "outreach", "contacted_on": TYPO.isoformat()}
     with time_machine.travel(TODAY, tick=False):
         client = signed_in(world.coordinator)
-        assert 'value="2026-12-28"' in client.get(url).text
+        form = client.get(url).text
+        assert 'value="2026-12-28"' in form
+        assert '<option value="Suomalaiset perheet" selected>' in form  # the person's segment
         response = client.post(url, typed)
         assert response.status_code == 400
         assert "is in the future" in response.text
