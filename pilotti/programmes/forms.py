@@ -91,15 +91,19 @@ class ProgrammeForm(forms.Form):
         return initial
 
     def clean_segments(self) -> list[tuple[str, int]]:
-        segments = []
+        """Every wrong line is reported at once, so a pasted list is fixed in one go."""
+        segments, errors = [], []
         for number, line in enumerate(_lines(self.cleaned_data["segments"]), start=1):
             match = SEGMENT_LINE.match(line)
             if match is None:
-                raise forms.ValidationError(
+                errors.append(
                     _("Line %(number)d: write the segment, a colon and a number, e.g. Finnish families: 20.")
                     % {"number": number}
                 )
-            segments.append((match["name"][:200], int(match["target"])))
+            else:
+                segments.append((match["name"][:200], int(match["target"])))
+        if errors:
+            raise forms.ValidationError(errors)
         return segments
 
     def clean_topics(self) -> list[str]:
@@ -147,7 +151,7 @@ def parse_breaks(text: str) -> tuple[DateRange, ...]:
     """Break dates, one a line: a single date or two dates joined by a dash, in the user's format."""
     field = forms.DateField()
     example = date_format(date(2019, 12, 23), "SHORT_DATE_FORMAT")
-    breaks = []
+    breaks, errors = [], []
     for number, line in enumerate(_lines(text), start=1):
         parts = DATE_RANGE_SPLIT.split(line)
         try:
@@ -156,13 +160,17 @@ def parse_breaks(text: str) -> tuple[DateRange, ...]:
             first = field.clean(parts[0])
             last = field.clean(parts[-1])
         except forms.ValidationError:
-            raise forms.ValidationError(
+            errors.append(
                 _("Line %(number)d: write a date such as %(example)s, or two dates joined by a dash.")
                 % {"number": number, "example": example}
-            ) from None
+            )
+            continue
         if last < first:
-            raise forms.ValidationError(_("Line %(number)d: the break ends before it starts.") % {"number": number})
-        breaks.append(DateRange(first, last))
+            errors.append(_("Line %(number)d: the break ends before it starts.") % {"number": number})
+        else:
+            breaks.append(DateRange(first, last))
+    if errors:  # every wrong line at once
+        raise forms.ValidationError(errors)
     return tuple(breaks)
 
 
@@ -228,7 +236,10 @@ class UnitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.errors or cleaned.get("first_date") is None:
+        # The schedule's own rules are checked even when, say, the name is missing, so that every
+        # error shows at once; only a schedule field's own error (or its absence) stops them.
+        schedule_fields = ("first_date", "rule", "weekdays", "interval_weeks", "count", "until", "breaks")
+        if any(name in self.errors for name in schedule_fields) or cleaned.get("first_date") is None:
             return cleaned
         rule = ScheduleRule(
             first=cleaned["first_date"],

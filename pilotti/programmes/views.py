@@ -231,7 +231,7 @@ def unit_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = {"form": form, "programme": programme}
     if request.htmx:
         form.is_valid()
-        return render(request, "programmes/_schedule_preview.html", context)
+        return render(request, "programmes/_unit_form.html", context)
     if request.method == "POST" and request.POST.get("action") == "save" and form.is_valid():
         unit = _save_unit(request, programme, organisation, form)
         if unit is not None:

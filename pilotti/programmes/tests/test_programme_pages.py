@@ -87,7 +87,7 @@ def test_it_keeps_what_was_typed_when_the_period_ends_before_it_starts(world: Wo
             "mode": "in_person",
             "starts_on": "2022-11-15",
             "ends_on": "2022-07-15",
-            "segments": "Asiakkaat kahdeksan",
+            "segments": "Asiakkaat kahdeksan\nPerheet: 20\nNeuvolat viisi",
         },
     )
     page = response.content.decode()
@@ -96,6 +96,7 @@ def test_it_keeps_what_was_typed_when_the_period_ends_before_it_starts(world: Wo
     assert 'value="Päivätoiminta"' in page
     assert "Asiakkaat kahdeksan" in page
     assert "Line 1" in page
+    assert "Line 3" in page  # every wrong line at once
     assert not Programme.objects.exists()
 
 

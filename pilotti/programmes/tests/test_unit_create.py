@@ -30,7 +30,7 @@ def test_it_previews_the_schedule_as_a_partial_for_htmx(world: World) -> None:
     response = signed_in(world.coordinator).post(url, _form(action="preview"), headers={"HX-Request": "true"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.lstrip().startswith('<div id="schedule-preview"')
+    assert page.lstrip().startswith('<form method="post" novalidate class="unit-form" id="unit-form">')
     assert "<html" not in page
     assert "7 meetings" in page
     assert "Tapaninpäivä" in page  # Thu 26.12.2019 is skipped, the series runs to 2.1.2020
@@ -125,3 +125,17 @@ def test_it_offers_only_my_own_sites(world: World) -> None:
     response = signed_in(world.coordinator).post(url, _form(action="save", site=str(theirs.pk)))
     assert response.status_code == 400
     assert list(response.context["form"].fields["site"].queryset) == [mine]
+
+
+def test_it_reports_every_error_at_once_and_drops_a_corrected_one(world: World) -> None:
+    programme = make_programme(world.org)
+    url = reverse("programmes:unit_create", args=[programme.slug])
+    client = signed_in(world.coordinator)
+    broken = _form(name="", count=None, breaks="1.13.2019\n24.12.2019 - 20.12.2019", action="save")
+    page = client.post(url, broken).text
+    for error in ("This field is required", "Line 1: write a date", "Line 2: the break ends before it starts"):
+        assert error in page
+    fixed = _form(action="preview", count=None)
+    partial = client.post(url, fixed, headers={"HX-Request": "true"}).text
+    assert "This field is required" not in partial
+    assert "Give the number of meetings" in partial
