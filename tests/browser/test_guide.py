@@ -145,14 +145,23 @@ def sign_in_in_english(page: Page, role: str) -> None:
     expect(page.locator("h1")).to_have_text(re.compile(r"^Welcome, "))
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the navigation and the organisation choice are behind the menu button."""
+    button = page.locator(".site-menu__button")
+    if button.is_visible() and page.locator(".site-menu:not([open])").count():
+        button.click()
+
+
 def switch_organisation(page: Page, slug: str) -> None:
     organisation = Organisation.objects.get(slug=slug)
+    open_menu(page)
     page.select_option("#org-switch", str(organisation.uuid))
     page.locator("form:has(#org-switch) button[type=submit]").click()
     expect(page.locator("#org-switch option:checked")).to_have_text(re.compile(re.escape(organisation.name)))
 
 
 def nav(page: Page, label: str) -> None:
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
 
 
