@@ -9,6 +9,8 @@ is created once in ``var/field_encryption_key`` with mode 0600, like the secret 
 Lookups by value (a duplicate identity code) use a blind index: an HMAC-SHA256 of the
 normalised value under a key derived (HKDF) from the same key material for that purpose
 only, salted with the organisation, so equal values in two organisations do not match.
+Searching by part of a name uses tokens of the same kind under a second derived key
+(``people.search``).
 """
 
 import base64
@@ -77,13 +79,24 @@ def rotate(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
 
 
-@cache
-def _index_keys() -> tuple[bytes, ...]:
+def _derived_keys(purpose: bytes) -> tuple[bytes, ...]:
     derived = []
     for key in keys():
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"pilotti blind index v1")
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)
         derived.append(hkdf.derive(base64.urlsafe_b64decode(key)))
     return tuple(derived)
+
+
+@cache
+def _index_keys() -> tuple[bytes, ...]:
+    return _derived_keys(b"pilotti blind index v1")
+
+
+@cache
+def _search_keys() -> tuple[bytes, ...]:
+    # A key of its own for the name-search tokens: they are many per person (every prefix), so
+    # they must not be comparable with the duplicate check's whole-name index.
+    return _derived_keys(b"pilotti name search v1")
 
 
 def _index(key: bytes, kind: str, scope: str, value: str) -> str:
@@ -101,7 +114,17 @@ def blind_index_candidates(kind: str, scope: str, value: str) -> list[str]:
     return [_index(key, kind, scope, value) for key in _index_keys()] if value else []
 
 
+def search_token(scope: str, value: str) -> str:
+    """A name-search token as stored: under the first key's derived search key."""
+    return _index(_search_keys()[0], "name token", scope, value)
+
+
+def search_token_candidates(scope: str, value: str) -> list[str]:
+    """A search term's tokens under every key, so that searching works during a rotation."""
+    return [_index(key, "name token", scope, value) for key in _search_keys()]
+
+
 def reset_caches() -> None:
     """For tests that change the keys."""
-    for function in (keys, _fernet, _index_keys):
+    for function in (keys, _fernet, _index_keys, _search_keys):
         function.cache_clear()

@@ -1,5 +1,6 @@
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from pilotti.people.models import AgeBand, ConsentMethod, ConsentPurpose, Gender, Participant, Relation
 from pilotti.people.services import ContactFields, MemberFields, ProfileFields
 from pilotti.people.validators import normalise_identity_code, validate_identity_code
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -107,7 +109,37 @@ class WithdrawForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The participant list's search and filters; the view passes what the user may choose from."""
+
     q = forms.CharField(label=gettext_lazy("Search"), max_length=200, required=False)
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=Programme.objects.none(), to_field_name="slug", required=False,
+        empty_label=gettext_lazy("All"),
+    )  # fmt: skip
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=DeliveryUnit.objects.none(), to_field_name="uuid", required=False,
+        empty_label=gettext_lazy("All"),
+    )  # fmt: skip
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=(), required=False)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        programmes: QuerySet[Programme],
+        units: QuerySet[DeliveryUnit],
+        stages: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        cast(forms.ModelChoiceField[Programme], self.fields["programme"]).queryset = programmes
+        cast(forms.ModelChoiceField[DeliveryUnit], self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [("", _("All")), *stages]
+
+    def filters(self) -> dict[str, Any]:
+        """The chosen programme, unit and stage (none when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in ("programme", "unit", "stage") if self.cleaned_data[name]}
 
 
 class HouseholdForm(forms.Form):

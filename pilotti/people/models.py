@@ -150,6 +150,21 @@ class ContactDetails(models.Model):
         return f"{self.participant_id}"
 
 
+class NameToken(models.Model):
+    """One keyed token (HMAC, see crypto.search_token) of a word of a person's name, or of a
+    word's beginning: searching by part of a name compares tokens and never decrypts a name.
+    Written only by people.search.name_tokens_save; goes with the contact details on erasure."""
+
+    contact = models.ForeignKey(ContactDetails, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "token"], name="one_name_token_per_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}"
+
+
 class ConsentPurpose(models.TextChoices):
     PARTICIPATION = "participation", _("taking part")
     EVALUATION = "evaluation", _("use of answers for evaluation")

@@ -23,6 +23,7 @@ from pilotti.people.models import Consent, ConsentPurpose, ContactDetails, House
 from pilotti.programmes.selectors import assigned_unit_ids
 
 if TYPE_CHECKING:  # recruitment imports this module
+    from pilotti.programmes.models import DeliveryUnit, Programme
     from pilotti.recruitment.models import Enrolment
 
 VIEWER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
@@ -141,6 +142,32 @@ def with_latest_enrolment(participants: QuerySet[Participant]) -> QuerySet[Parti
         latest_programme=Subquery(latest.values("programme__name")[:1]),
         latest_stage=Subquery(latest.values("stage")[:1]),
     )
+
+
+def enrolled_in(
+    participants: QuerySet[Participant],
+    *,
+    programme: "Programme | None" = None,
+    unit: "DeliveryUnit | None" = None,
+    stage: str = "",
+) -> QuerySet[Participant]:
+    """Those with one enrolment, their own or their household's, that matches every choice given."""
+    from pilotti.recruitment.models import Enrolment
+
+    chosen = {"programme": programme, "unit": unit, "stage": stage}
+    chosen = {field: value for field, value in chosen.items() if value}
+    if not chosen:
+        return participants
+    households = HouseholdMember.objects.filter(participant=OuterRef(OuterRef("pk"))).values("household_id")
+    enrolments = Enrolment.objects.filter(**chosen).filter(Q(participant=OuterRef("pk")) | Q(household__in=households))
+    return participants.filter(Exists(enrolments))
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """The enrolment stages, for the participant list's filter."""
+    from pilotti.recruitment.models import Stage
+
+    return [(value, str(label)) for value, label in Stage.choices]
 
 
 def participant_list(viewer: Viewer) -> QuerySet[Participant]:

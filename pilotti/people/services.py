@@ -18,7 +18,7 @@ from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
 from pilotti.core.history import mark_history, save_with_history
 from pilotti.organisations.models import Organisation
-from pilotti.people import crypto
+from pilotti.people import crypto, search
 from pilotti.people.models import (
     Consent,
     ContactDetails,
@@ -108,6 +108,7 @@ def _save_contact(contact: ContactDetails, values: ContactFields, actor: User | 
     contact.identity_code_index = crypto.blind_index(IDENTITY_CODE_INDEX, scope, contact.identity_code)
     contact.name_index = crypto.blind_index(NAME_INDEX, scope, normalise_name(contact.name))
     save_with_history(contact, actor=actor)
+    search.name_tokens_save(contact, scope=scope)
 
 
 @transaction.atomic

@@ -4,12 +4,13 @@ Objects are found through the selectors (404 for what the user may not see); a v
 object the user may only read answers 403 to changes.
 """
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from pilotti.audit.services import log_access, log_access_many
 from pilotti.core.forms import add_service_errors
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
-from pilotti.people import crypto, selectors, services
+from pilotti.people import search, selectors, services
 from pilotti.people.forms import (
     ConsentForm,
     ContactForm,
@@ -33,6 +34,7 @@ from pilotti.people.forms import (
     WithdrawForm,
 )
 from pilotti.people.models import Household, Participant
+from pilotti.programmes import selectors as programme_selectors
 from pilotti.recruitment import selectors as recruitment_selectors
 
 SHOWN_AT_MOST = 200
@@ -55,36 +57,33 @@ def _household(request: AuthenticatedHttpRequest, household_uuid: UUID, *, manag
     return household
 
 
-def _search(request: AuthenticatedHttpRequest, query: str) -> list[Participant]:
-    """By participant code for everyone; coordinators also by exact name (a blind-index match).
+def _search(request: AuthenticatedHttpRequest, query: str, filters: dict[str, Any]) -> list[Participant]:
+    """By participant code for everyone; by any part of the name (people.search) among those
+    whose contact details the user may see.
 
     Every participant found is an access-log search entry; a search that finds nobody is one too.
     """
     viewer, current = request.viewer, request.organisation
-    visible = selectors.participants_visible_to(viewer).filter(organisation=current)
-    coordinated = selectors.organisations_coordinated_by(viewer).filter(pk=current.pk) if current else []
-    names = [
-        index
-        for organisation in coordinated
-        for index in crypto.blind_index_candidates(
-            services.NAME_INDEX, str(organisation.uuid), services.normalise_name(query)
-        )
-    ]
-    by_name = set(visible.filter(contact__name_index__in=names).values_list("pk", flat=True)) if names else set()
-    matches = visible.filter(Q(code__icontains=query) | Q(pk__in=by_name))
-    found = list(
-        selectors.with_latest_enrolment(matches).select_related("organisation").order_by("code")[:SHOWN_AT_MOST]
+    visible = selectors.enrolled_in(selectors.participants_visible_to(viewer).filter(organisation=current), **filters)
+    by_name = Q(pk__in=[])
+    names = search.name_matches(query, scope=str(current.uuid)) if current else None
+    if names is not None:
+        by_name = Q(pk__in=selectors.participants_with_contact_details_visible_to(viewer).filter(names).values("pk"))
+    found: list[Participant] = list(
+        selectors.with_latest_enrolment(visible.filter(Q(code__icontains=query) | by_name))
+        .annotate(found_by_name=ExpressionWrapper(by_name, output_field=BooleanField()))
+        .select_related("organisation")
+        .order_by("code")[:SHOWN_AT_MOST]
     )
-    for participant in found:
-        log_access(
-            request,
-            participant=participant,
-            action=Action.SEARCH,
-            category=Category.CONTACT_DETAILS if participant.pk in by_name else Category.PROFILE,
-            purpose=Purpose.SEARCH,
-            item=_("by name") if participant.pk in by_name else _("by participant code"),
-            result=Result.FOUND,
-        )
+    # A match by name is logged as such, code or not: it used the person's contact details.
+    for found_by_name, item, category in ((False, _("by participant code"), Category.PROFILE),
+                                          (True, _("by name"), Category.CONTACT_DETAILS)):  # fmt: skip
+        people = [p for p in found if p.found_by_name == found_by_name]  # type: ignore[attr-defined]
+        if people:
+            log_access_many(
+                request, participants=people, action=Action.SEARCH, category=category, purpose=Purpose.SEARCH,
+                item=item, result=Result.FOUND,
+            )  # fmt: skip
     if not found:
         log_access(
             request, action=Action.SEARCH, category=Category.PROFILE, purpose=Purpose.SEARCH, result=Result.NOT_FOUND
@@ -100,11 +99,12 @@ def _cross_site(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
 
 
-def _listed(request: AuthenticatedHttpRequest) -> tuple[list[Participant], list[Household]]:
-    """The first people and households of the organisation, each listed one logged as shown."""
-    participants = list(selectors.participant_list(request.viewer)[:SHOWN_AT_MOST])
+def _listed(request: AuthenticatedHttpRequest, filters: dict[str, Any]) -> tuple[list[Participant], list[Household]]:
+    """The first people and households of the organisation, each listed one logged as shown.
+    Filters by enrolment apply to people; households are then left out."""
+    participants = list(selectors.enrolled_in(selectors.participant_list(request.viewer), **filters)[:SHOWN_AT_MOST])
     households = selectors.households_visible_to(request.viewer).filter(organisation=request.organisation)
-    shown = list(households.order_by("code")[:SHOWN_AT_MOST])
+    shown = [] if filters else list(households.order_by("code")[:SHOWN_AT_MOST])
     log_access_many(
         request, participants=participants, households=shown, action=Action.VIEW, category=Category.PROFILE,
         purpose=Purpose.CLIENT_WORK, item="participant list",
@@ -112,10 +112,22 @@ def _listed(request: AuthenticatedHttpRequest) -> tuple[list[Participant], list[
     return participants, shown
 
 
+def _search_form(request: AuthenticatedHttpRequest) -> SearchForm:
+    organisation = request.organisation
+    units = programme_selectors.units_visible_to(request.viewer).filter(organisation=organisation)
+    return SearchForm(
+        request.GET or None,
+        programmes=programme_selectors.programmes_visible_to(request.viewer).filter(units__in=units).distinct(),
+        units=units.select_related("programme").order_by("programme__name", "name"),
+        stages=selectors.stage_choices(),
+    )
+
+
 @login_required
 def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    form = _search_form(request)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    filters = form.filters()
     # Searching and listing write entries into people's logs under the user's name; SameSite=Lax
     # lets another site's link reach this page signed in, so such a visit shows only the form
     # (with its words) and nothing is searched, listed or logged until the user asks here.
@@ -123,9 +135,9 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if cross_site:
         participants, households = [], []
     elif query:
-        participants, households = _search(request, query), []
+        participants, households = _search(request, query, filters), []
     else:
-        participants, households = _listed(request)
+        participants, households = _listed(request, filters)
     context = {
         "form": form,
         "query": query,
