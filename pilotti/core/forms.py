@@ -53,7 +53,8 @@ class ConfirmableForm(forms.Form):
         """Refuses the form with ``message`` until the user ticks the checkbox that now appears."""
         self.fields["confirm"].widget = forms.CheckboxInput()
         if not self.confirmed:
-            self.add_error(field, f"{message} {gettext('If it is right, tick “The date is right” and save again.')}")
+            hint = gettext("If it is right, tick “The date is right” and save again.")
+            self.add_error(field, f"{message} {hint}")
 
     def clean(self) -> dict[str, Any]:
         """Subclasses call this first, then ``warn_unless_plausible``; the services never see ``confirm``."""
