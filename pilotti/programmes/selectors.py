@@ -324,3 +324,15 @@ def linked_organisations(programme: Programme) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(partnerships__programme=programme) | Q(adoptions__programme=programme)
     ).distinct()
+
+
+def is_draft_unit(unit: DeliveryUnit) -> bool:
+    """Nobody enrolled and nothing recorded at its meetings: a unit that can still be deleted."""
+    recorded = Q(status=Meeting.Status.HELD) | Q(attendances__isnull=False) | Q(responses__isnull=False)
+    recorded |= Q(client_panel__isnull=False)
+    return not unit.enrolments.exists() and not unit.meetings.filter(recorded).exists()
+
+
+def is_draft_programme(programme: Programme) -> bool:
+    """No units and nobody enrolled: a programme that can still be deleted."""
+    return not programme.units.exists() and not programme.enrolments.exists()

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -30,7 +31,7 @@ from pilotti.programmes.models import (
     validate_https,
 )
 from pilotti.programmes.schedule import DateRange, ScheduleRule, Skipped, generate
-from pilotti.programmes.selectors import FACILITATING_ROLES
+from pilotti.programmes.selectors import FACILITATING_ROLES, is_draft_programme, is_draft_unit
 
 # Meetings happen in Finland: wall-clock times are Helsinki times, whatever the server's zone.
 RESERVED_SLUGS = {"new", "mine"}
@@ -593,3 +594,44 @@ def organisation_unlink(*, actor: User | None, programme: Programme, organisatio
         raise ValidationError({"why": _("Say why: the programme's history keeps it.")})
     mark_history(link, actor=actor, reason=why.strip()[:100])
     link.delete()
+
+
+# --- Deleting drafts -----------------------------------------------------------------------------
+# A unit or a programme set up by mistake or as a test goes away for good while nothing has
+# happened in it; once people or meetings are in it, it is cancelled or closed instead (its status),
+# so that its history and what was recorded stay.
+
+
+def _refuse_deleting(name: str) -> None:
+    raise ValidationError(
+        _(
+            "%(name)s has people or held meetings, so it cannot be deleted. "
+            "Change its status instead; its history stays."
+        )
+        % {"name": name}
+    )
+
+
+@transaction.atomic
+def unit_delete_draft(*, actor: User | None, unit: DeliveryUnit) -> None:
+    if not is_draft_unit(unit):
+        _refuse_deleting(unit.name)
+    mark_history(unit, actor=actor, reason="draft deleted")
+    try:
+        unit.delete()
+    except ProtectedError:
+        _refuse_deleting(unit.name)
+
+
+@transaction.atomic
+def programme_delete_draft(*, actor: User | None, programme: Programme) -> None:
+    if not is_draft_programme(programme):
+        raise ValidationError(
+            _("%(name)s has units or people, so it cannot be deleted. Delete its draft units first, or close it.")
+            % {"name": programme.name}
+        )
+    mark_history(programme, actor=actor, reason="draft deleted")
+    try:
+        programme.delete()
+    except ProtectedError:
+        _refuse_deleting(programme.name)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("programmes/new/", views.programme_create, name="create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="edit"),
+    path("programmes/<slug:slug>/delete/", views.programme_delete, name="delete"),
     path("programmes/<slug:slug>/partners/", views.partner_add, name="partner_add"),
     path("programmes/<slug:slug>/adoptions/", views.adoption_add, name="adoption_add"),
     path(
@@ -19,6 +20,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/units/new/", views.unit_create, name="unit_create"),
     path("units/<uuid:unit_uuid>/", views.unit_detail, name="unit_detail"),
     path("units/<uuid:unit_uuid>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<uuid:unit_uuid>/delete/", views.unit_delete, name="unit_delete"),
     path("units/<uuid:unit_uuid>/schedule/", views.unit_schedule, name="unit_schedule"),
     path("units/<uuid:unit_uuid>/status/", views.unit_status, name="unit_status"),
     path("units/<uuid:unit_uuid>/facilitators/", views.facilitator_add, name="facilitator_add"),

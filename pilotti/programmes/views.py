@@ -104,6 +104,7 @@ def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         "sites": selectors.sites_visible_to(viewer).filter(programme=programme).select_related("organisation"),
         "adoptions": selectors.adoptions_visible_to(viewer, programme),
         "can_edit": selectors.can_edit_programme(viewer, programme),
+        "can_delete": selectors.can_edit_programme(viewer, programme) and selectors.is_draft_programme(programme),
         "can_add_units": selectors.can_add_units(viewer, programme),
         "switch_to": selectors.other_organisations_running(viewer, programme),
         "partner_form": OrganisationForm(prefix="partner"),
@@ -271,6 +272,7 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespo
         "breaks": unit.breaks.all(),
         "status_history": unit.history.select_related("history_user").order_by("history_date"),
         "can_manage": can_manage,
+        "can_delete": can_manage and selectors.is_draft_unit(unit),
         "can_change_meetings": can_manage or selectors.can_change_meetings(request.viewer, unit),
         # Partners see each other's units but report only on their own (evaluation.selectors).
         "can_see_report": report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
@@ -440,3 +442,29 @@ def unit_schedule(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRes
             add_service_errors(form, error)
     context = {"form": form, "unit": unit, "plan": plan}
     return render(request, "programmes/unit_schedule.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def unit_delete(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    try:
+        services.unit_delete_draft(actor=request.user, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+    messages.success(request, _("The unit %(name)s was deleted.") % {"name": unit.name})
+    return redirect("programmes:detail", slug=unit.programme.slug)
+
+
+@login_required
+@require_POST
+def programme_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug, edit=True)
+    try:
+        services.programme_delete_draft(actor=request.user, programme=programme)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:detail", slug=programme.slug)
+    messages.success(request, _("The programme %(name)s was deleted.") % {"name": programme.name})
+    return redirect("programmes:list")

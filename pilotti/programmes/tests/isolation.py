@@ -31,6 +31,8 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "programmes:unit_detail": by_unit,
         "programmes:unit_status": by_unit,
         "programmes:unit_edit": by_unit,
+        "programmes:unit_delete": by_unit,
+        "programmes:delete": by_slug,
         "programmes:unit_schedule": by_unit,
         "programmes:facilitator_add": by_unit,
         "programmes:facilitator_remove": {"unit_uuid": unit.uuid, "assignment_uuid": assignment.uuid},
@@ -57,6 +59,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "partner": "200 200 403 403",
         "adopter": "200 200 403 403",
         "other": "200 200 403 403",
+        "anonymous": "login",
+    },
+    "programmes:delete": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
         "anonymous": "login",
     },
     "programmes:detail": {
@@ -155,6 +164,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "partner": "200 200 404 200",
         "adopter": "404",
         "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_delete": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
         "anonymous": "login",
     },
     "programmes:unit_edit": {
