@@ -40,9 +40,10 @@ from django.urls import resolve, reverse
 
 from conftest import World, make_user, signed_in
 from pilotti.accounts.models import User
-from pilotti.organisations.models import Organisation, Role
-from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.programmes.models import Adoption, Partnership, Programme
+from pilotti.organisations.models import Membership, Organisation, Role
+from pilotti.organisations.services import membership_add, membership_change_role, organisation_create
+from pilotti.programmes.models import Adoption, Partnership, Programme, UnitFacilitator
+from pilotti.programmes.services import facilitator_assign
 
 ROLES = ("admin", "coordinator", "facilitator", "evaluator")
 # own: a member of world.org, which owns every programme url_kwargs() creates; partner: of an
@@ -136,6 +137,7 @@ def add_relations(world: World) -> dict[Subject, User | None]:
     for role in ROLES:
         people[Subject("own", role)] = getattr(world, "owner" if role == "admin" else role)
     people[Subject("other", "admin")] = world.outsider
+    _assign_beside_the_role(world)
     organisations: list[tuple[str, Organisation]] = [("partner", partner), ("adopter", adopter)]
     organisations.append(("other", world.other_org))
     for relation, organisation in organisations:
@@ -146,6 +148,20 @@ def add_relations(world: World) -> dict[Subject, User | None]:
             membership_add(organisation=organisation, user=user, role=ROLE_OF[role])
             people[Subject(relation, role)] = user
     return people
+
+
+def _assign_beside_the_role(world: World) -> None:
+    """The role-change cases: the own evaluator is a facilitator demoted to evaluator and the own
+    admin one promoted to admin, both keeping the facilitator's unit assignments. Every cell of
+    theirs in EXPECTED therefore also states that an assignment grants nothing beyond the role."""
+    evaluator = Membership.objects.get(organisation=world.org, user=world.evaluator)
+    membership_change_role(actor=world.owner, membership=evaluator, role=Role.FACILITATOR, title="")
+    for assignment in UnitFacilitator.objects.filter(user=world.facilitator):
+        facilitator_assign(actor=world.owner, unit=assignment.unit, user=world.evaluator, role=assignment.role)
+        # The admin's assignments are made directly: an admin cannot be assigned, but one promoted
+        # from facilitator keeps what they had.
+        UnitFacilitator.objects.create(unit=assignment.unit, user=world.owner, role=assignment.role)
+    membership_change_role(actor=world.owner, membership=evaluator, role=Role.EVALUATOR, title="")
 
 
 def client_for(user: User | None) -> Client:
