@@ -1,6 +1,9 @@
 """Imports are all or nothing, report every bad row, and flag duplicates for the user to decide."""
 
 import io
+import re
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +17,7 @@ from pilotti.people.models import ContactDetails, Participant
 from pilotti.people.tests.helpers import make_participant
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.tests.helpers import make_programme, make_unit
-from pilotti.recruitment.importer import COLUMNS
+from pilotti.recruitment.importer import COLUMNS, read_table
 from pilotti.recruitment.models import Enrolment
 
 HEADER = "name;birth_year;identity_code;email;segment;unit;referral_source;contacted_on;stage;stage_date;reason"
@@ -130,6 +133,48 @@ def test_it_imports_an_xlsx_file_with_real_dates(world: World, unit: DeliveryUni
     assert result.startswith("REDIRECT")
     enrolment = Enrolment.objects.get()
     assert (enrolment.referral_source, str(enrolment.contacted_on)) == ("self", "2019-09-01")
+
+
+def declaring(rows: int, columns: str) -> bytes:
+    """A workbook of two filled rows and a third on row ``rows``, declared to reach column ``columns``:
+    openpyxl pads every row in the gap to the declared width."""
+    workbook = Workbook()
+    workbook.active.append(["name", "referral_source", "contacted_on"])
+    workbook.active.append(["Testi Henkilö 6", "self-referral", "2019-09-01"])
+    out = io.BytesIO()
+    workbook.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{columns}{rows}"'.encode(), data)
+                last = f'<row r="{rows}"><c r="A{rows}" t="inlineStr"><is><t>loppu</t></is></c></row>'
+                data = data.replace(b"</sheetData>", last.encode() + b"</sheetData>")
+            target.writestr(item, data)
+    return bomb.getvalue()
+
+
+def test_it_refuses_an_xlsx_declaring_a_million_rows_in_bounded_memory(world: World, unit: DeliveryUnit) -> None:
+    content = declaring(1_000_000, "T")
+    assert len(content) < 10_000
+    client = signed_in(world.coordinator)
+    tracemalloc.start()
+    try:
+        page = upload(client, unit.programme, "pommi.xlsx", content)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Before the reader was bounded this file built a million padded rows (over 250 MB here).
+    assert peak < 20 * 1024 * 1024
+    assert "The file has more than 2000 rows" in page
+    assert not Participant.objects.exists()
+
+
+def test_it_reads_an_xlsx_with_blank_rows_and_columns_up_to_its_limits() -> None:
+    rows = read_table("leveä.xlsx", declaring(15_000, "XFD"))
+    assert [row[0] for row in rows] == ["name", "Testi Henkilö 6", "loppu"]
 
 
 def test_it_flags_duplicates_and_lets_the_user_decide(world: World, unit: DeliveryUnit) -> None:

