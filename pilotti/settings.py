@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pilotti.rights",
     "pilotti.api",
     "pilotti.sso",
+    "pilotti.shell",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("pilotti.surveys.paper_import_urls")),
     path("api/v1/", api_v1.urls),
     path("", include("pilotti.api.urls")),
-    path("", include("pilotti.core.urls")),
+    path("", include("pilotti.shell.urls")),
 ]
 # allauth's rate limits answer with this page (it looks for ROOT_URLCONF.handler429).
 handler429 = "pilotti.core.ratelimit.too_many_requests"

@@ -1,15 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from pilotti.measurement.selectors import open_alerts_for
-from pilotti.measurement.services import alerts_shown
-from pilotti.organisations.http import AuthenticatedHttpRequest
-from pilotti.programmes.selectors import my_week
 
 HEALTHZ_SQLITE_WAIT_MS = 100
 
@@ -36,11 +28,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
-
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # Open safety alerts come first after sign-in, then a facilitator's meetings today and this week.
-    alerts = open_alerts_for(request.viewer)
-    alerts_shown(request=request, alerts=alerts)
-    context = {"safety_alerts": alerts, "week": my_week(request.viewer, timezone.now())}
-    return render(request, "core/home.html", context)
