@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pilotti.accounts.models import User
 from pilotti.core import uploads
 from pilotti.core.spreadsheets import append_row
+from pilotti.instruments.fileformat import MAX_ITEMS
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.scoring import AnswerValue, Problem, problems
 from pilotti.instruments.spec import ItemSpec, ItemType, VersionSpec, text_in
@@ -46,6 +47,7 @@ INSTRUCTIONS_SHEET = "instructions"
 KEY_SHEET = "pilotti"
 FIXED_COLUMNS = ["code", "answered_on", "language"]
 HEADER_ROWS = 2  # the column keys, then what each column takes
+MAX_COLUMNS = len(FIXED_COLUMNS) + MAX_ITEMS
 
 
 class ImportFileError(Exception):
@@ -219,7 +221,9 @@ def read_rows(content: bytes) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
             )
         key = {str(row[0]): str(row[1]) for row in workbook[KEY_SHEET].iter_rows(max_col=2, values_only=True) if row[0]}
         rows: list[tuple[Any, ...]] = []
-        for row in workbook[ANSWERS_SHEET].iter_rows(values_only=True):
+        # No wider than a questionnaire can be: openpyxl pads every row to the width the file
+        # declares (16 384 columns would make 2 000 rows take a quarter of a gigabyte).
+        for row in workbook[ANSWERS_SHEET].iter_rows(max_col=MAX_COLUMNS, values_only=True):
             rows.append(row)
             if len(rows) > MAX_ROWS + HEADER_ROWS:
                 raise ImportFileError(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})

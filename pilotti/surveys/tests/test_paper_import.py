@@ -2,6 +2,8 @@
 
 import io
 import json
+import re
+import tracemalloc
 import zipfile
 from datetime import date
 
@@ -9,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
@@ -19,6 +21,8 @@ from pilotti.instruments.tests.helpers import library_file, make_instrument
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.surveys import paper_import
+from pilotti.surveys.paper_import import ANSWERS_SHEET, KEY_SHEET
 from pilotti.surveys.tests.helpers import library_version
 
 
@@ -208,3 +212,35 @@ def test_it_writes_an_instrument_text_starting_with_equals_as_text_not_a_formula
     assert cell.data_type == "s"
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")
+
+
+def test_it_reads_a_sheet_declaring_thousands_of_columns_in_bounded_memory() -> None:
+    workbook = Workbook()
+    workbook.active.title = ANSWERS_SHEET
+    workbook.create_sheet(KEY_SHEET)
+    out = io.BytesIO()
+    workbook.save(out)
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>X</t></is></c></row>' for n in range(1, 1501))
+    wide = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(out.getvalue())) as source,
+        zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1:XFD1500"/>', data)
+                data = re.sub(
+                    rb"<sheetData\s*/>|<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>".encode(), data
+                )
+            target.writestr(item, data)
+    tracemalloc.start()
+    try:
+        _key, read = paper_import.read_rows(wide.getvalue())
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(read) == 1500
+    assert {len(row) for row in read} == {paper_import.MAX_COLUMNS}
+    # Padded to the declared 16 384 columns the rows took about 200 MB.
+    assert peak < 20 * 1024 * 1024
