@@ -38,6 +38,7 @@ class Category(models.TextChoices):
     ENROLMENTS = "enrolments", _("enrolments")
     HOUSEHOLD = "household", _("household")
     ANSWERS = "answers", _("questionnaire answers")
+    ACCESS_LOG = "access_log", _("access log and security events")
 
 
 class Purpose(models.TextChoices):
@@ -50,6 +51,7 @@ class Purpose(models.TextChoices):
     REMINDER = "reminder", _("sending a meeting reminder")
     QUESTIONNAIRE = "questionnaire", _("questionnaires and safety alerts")
     EVALUATION = "evaluation", _("evaluating the programme")
+    SUPERVISION = "supervision", _("data protection supervision")
 
 
 class Result(models.TextChoices):

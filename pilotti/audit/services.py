@@ -74,11 +74,14 @@ def log_access(
     item: str = "",
     result: Result = Result.SHOWN,
     system: str = "",
+    organisation: Organisation | None = None,
 ) -> AccessLog:
     """Records one use of a person's data by a request's user (with its address), by a user,
-    or (``by=None``) by the named system task, e.g. the reminder sender run from cron."""
+    or (``by=None``) by the named system task, e.g. the reminder sender run from cron.
+    ``organisation`` places an entry about no one person (a look at the whole log) in its log."""
     request, user = _actor(by, system)
-    organisation = participant.organisation if participant else household.organisation if household else None
+    if participant or household:
+        organisation = participant.organisation if participant else household.organisation if household else None
     membership = _membership(user, organisation) if user is not None else None
     entry = _entry(
         request,
@@ -93,6 +96,7 @@ def log_access(
         item=item,
         result=result,
     )
+    entry.organisation = organisation
     entry.save()
     return entry
 
