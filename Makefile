@@ -21,6 +21,8 @@ messages: $(VENV)/.installed
 
 # Local serving is plain HTTP on the loopback address: secure-only cookies are off there.
 run dev migrate demo: export HTTPS ?= off
+# Links in mails and demo pages point at the port the server runs on, unless SITE_URL is set.
+run dev demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 migrate: messages
 	$(MANAGE) migrate --noinput -v0

@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from pilotti.accounts.models import User
 from pilotti.instruments.models import Mode, Response
+from pilotti.instruments.spec import text_in
 from pilotti.measurement.models import Audience, PlanEntry, SafetyAlert, When
 from pilotti.organisations.models import Membership, Role
 from pilotti.organisations.viewer import Viewer
@@ -346,3 +347,31 @@ def responsible_workers(participant: Participant) -> QuerySet[User]:
     # A facilitator who has left the organisation is no longer told.
     facilitating = Q(pk__in=facilitators) & Q(pk__in=active.values("user_id"))
     return User.objects.filter(Q(pk__in=coordinators) | facilitating, is_active=True).order_by("pk")
+
+
+@dataclass(frozen=True)
+class AlertAnswer:
+    """A safety item as the participant saw it, and what they answered."""
+
+    question: str
+    answer: str
+
+
+def alert_answers(alert: SafetyAlert, language: str) -> list[AlertAnswer]:
+    """The alert's safety items in the staff member's language, each with the answer's label
+    (or its number, for a scale without labels), in the questionnaire's order."""
+    answers = (
+        alert.response.answers.filter(item__key__in=alert.items)
+        .select_related("item")
+        .prefetch_related("item__options", "choices")
+        .order_by("item__position")
+    )
+    shown = []
+    for answer in answers:
+        labels = {option.value: text_in(option.label, language) for option in answer.item.options.all()}
+        chosen = [text_in(option.label, language) or str(option.value) for option in answer.choices.all()]
+        if answer.value is not None:
+            label = labels.get(int(answer.value)) if answer.value.is_integer() else None
+            chosen.append(label or f"{answer.value:g}")
+        shown.append(AlertAnswer(question=answer.item.text_in(language), answer=", ".join(c for c in chosen if c)))
+    return shown

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import localdate
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from pilotti.measurement import selectors, services
 from pilotti.measurement.forms import AcknowledgeForm, PlanEntryForm
 from pilotti.measurement.models import PlanEntry, SafetyAlert
 from pilotti.organisations.http import AuthenticatedHttpRequest
+from pilotti.people import selectors as people_selectors
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.selectors import programmes_visible_to, units_visible_to
 
@@ -109,11 +111,26 @@ def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def alert(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> HttpResponse:
     found = _alert(request, alert_uuid)
+    return render(request, "measurement/alert.html", _alert_context(request, found, AcknowledgeForm()))
+
+
+def _alert_context(request: AuthenticatedHttpRequest, found: SafetyAlert, form: AcknowledgeForm) -> dict[str, object]:
+    """The answers that raised the alert and, for those who may see it, the number to call; both logged."""
     log_access(
         request, participant=found.participant, action=Action.VIEW, category=Category.ANSWERS,
         purpose=Purpose.QUESTIONNAIRE, item="safety alert",
     )  # fmt: skip
-    return render(request, "measurement/alert.html", {"alert": found, "form": AcknowledgeForm()})
+    phone = ""
+    if people_selectors.can_see_contact_details(request.viewer, found.participant):
+        contact = people_selectors.contact_of(found.participant)
+        phone = contact.phone if contact is not None else ""
+        if phone:
+            log_access(
+                request, participant=found.participant, action=Action.VIEW, category=Category.CONTACT_DETAILS,
+                purpose=Purpose.QUESTIONNAIRE, item="phone, safety alert",
+            )  # fmt: skip
+    answers = selectors.alert_answers(found, get_language() or "fi")
+    return {"alert": found, "form": form, "answers": answers, "phone": phone}
 
 
 @login_required
@@ -129,4 +146,4 @@ def alert_acknowledge(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> Ht
         else:
             messages.success(request, _("The alert was acknowledged."))
             return redirect("measurement:alert", alert_uuid=found.uuid)
-    return render(request, "measurement/alert.html", {"alert": found, "form": form}, status=400)
+    return render(request, "measurement/alert.html", _alert_context(request, found, form), status=400)

@@ -1,7 +1,7 @@
 """Reads of calendar feeds and of the roll call. Meetings are read through ``pilotti.programmes.selectors``."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
@@ -66,7 +66,8 @@ NEXT_STATUS = {
     "": Attendance.Status.PRESENT,
     Attendance.Status.PRESENT: Attendance.Status.ABSENT,
     Attendance.Status.ABSENT: Attendance.Status.EXCUSED,
-    Attendance.Status.EXCUSED: Attendance.Status.PRESENT,
+    # A fourth tap takes the mark away: a wrong tap on someone not yet seen can be undone.
+    Attendance.Status.EXCUSED: "",
 }
 
 
@@ -210,3 +211,81 @@ def attendance_counts(meeting: Meeting) -> dict[str, int]:
     """How many were present, absent and excused: what evaluators see of a roll call (no names)."""
     counts = dict(Attendance.objects.filter(meeting=meeting).order_by().values_list("status").annotate(n=Count("pk")))
     return {status: counts.get(status, 0) for status in Attendance.Status.values}
+
+
+# How far back "waiting for you" looks: a roll call older than this is for the coordinator to chase.
+WAITING_DAYS = 42
+
+
+@dataclass
+class Absence:
+    """Someone absent (not excused) from the last two meetings of a unit that had a roll call."""
+
+    unit: DeliveryUnit
+    participant: Participant | None
+    member: HouseholdMember | None
+    last: Meeting
+
+    @property
+    def code(self) -> str:
+        if self.participant is not None:
+            return self.participant.code
+        return self.member.household.code if self.member is not None else ""
+
+
+@dataclass
+class Owed:
+    """A past meeting and what it still needs."""
+
+    meeting: Meeting
+    no_roll_call: bool
+    not_held: bool
+
+
+@dataclass
+class Waiting:
+    """What a facilitator still owes or should act on: past meetings without a roll call or not
+    marked held, and people absent twice in a row (a worker would call them)."""
+
+    meetings: list[Owed]
+    absences: list[Absence]
+
+
+def waiting_for(viewer: Viewer, now: datetime) -> Waiting:
+    """In three queries, whatever the number of units: the past meetings, which of them have a
+    roll call, and the absences of each unit's last two meetings with one."""
+    past = list(
+        programmes.my_meetings(viewer)
+        .filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=WAITING_DAYS))
+        .exclude(status=Meeting.Status.CANCELLED)
+    )
+    called = set(Attendance.objects.filter(meeting__in=past).values_list("meeting_id", flat=True).distinct())
+    # A meeting is past once it has ended: the roll call is taken during it.
+    owing = [
+        Owed(meeting=m, no_roll_call=m.pk not in called, not_held=m.status != Meeting.Status.HELD)
+        for m in past
+        if m.ends_at <= now and (m.pk not in called or m.status != Meeting.Status.HELD)
+    ]
+    last_two: dict[int, list[Meeting]] = {}
+    for meeting in sorted((m for m in past if m.pk in called), key=lambda m: m.starts_at, reverse=True):
+        if len(last_two.setdefault(meeting.unit_id, [])) < 2:
+            last_two[meeting.unit_id].append(meeting)
+    pairs = [pair for pair in last_two.values() if len(pair) == 2]
+    absent = (
+        Attendance.objects.filter(meeting__in=[m for pair in pairs for m in pair], status=Attendance.Status.ABSENT)
+        .select_related("participant", "member__household")
+        .order_by()
+    )
+    unit_of = {m.pk: m.unit_id for pair in pairs for m in pair}
+    seen: dict[tuple[int, int | None, int | None], list[Attendance]] = {}
+    for attendance in absent:
+        key = (unit_of[attendance.meeting_id], attendance.participant_id, attendance.member_id)
+        seen.setdefault(key, []).append(attendance)
+    latest = {pair[0].unit_id: pair[0] for pair in pairs}
+    absences = [
+        Absence(unit=latest[unit_id].unit, participant=rows[0].participant, member=rows[0].member, last=latest[unit_id])
+        for (unit_id, _participant, _member), rows in seen.items()
+        if len(rows) == 2
+    ]
+    absences.sort(key=lambda a: (a.unit.name, a.code))
+    return Waiting(meetings=owing, absences=absences)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
-from pilotti.core.history import save_with_history
+from pilotti.core.history import mark_history, save_with_history
 from pilotti.core.tokens import hash_token
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
@@ -84,6 +84,28 @@ def attendance_record(
     attendance.recorded_at = at or timezone.now()
     save_with_history(attendance, actor=actor)
     return attendance
+
+
+@transaction.atomic
+def attendance_clear(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    participant: Participant | None = None,
+    member: HouseholdMember | None = None,
+) -> None:
+    """Takes a person's mark away ("not marked" again); the history keeps the mark and who took it away."""
+    if (participant is None) == (member is None):
+        raise ValueError("Give a participant or a household member, not both.")
+    _check_roll_call_open(meeting)
+    person: dict[str, Participant | HouseholdMember | None] = (
+        {"participant": participant} if participant is not None else {"member": member}
+    )
+    Meeting.objects.select_for_update().values_list("pk", flat=True).get(pk=meeting.pk)
+    attendance = Attendance.objects.filter(meeting=meeting, **person).first()
+    if attendance is not None:
+        mark_history(attendance, actor=actor, reason="not marked")
+        attendance.delete()
 
 
 @transaction.atomic

@@ -169,9 +169,14 @@ def attendance_record(request: AuthenticatedHttpRequest, meeting_uuid: UUID, per
     row = selectors.roll_call(request.viewer, meeting).row(person_uuid)
     status = request.POST.get("status", "")
     try:
-        services.attendance_record(
-            actor=request.user, meeting=meeting, participant=row.participant, member=row.member, status=status
-        )
+        if status:
+            services.attendance_record(
+                actor=request.user, meeting=meeting, participant=row.participant, member=row.member, status=status
+            )
+        else:
+            services.attendance_clear(
+                actor=request.user, meeting=meeting, participant=row.participant, member=row.member
+            )
     except ValidationError as error:
         return _row_response(request, meeting, row, saved=False, error=" ".join(error.messages))
     row.status = status
@@ -255,7 +260,16 @@ def _safe_next(request: AuthenticatedHttpRequest) -> str:
 
 @login_required
 def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = {"week": programmes.my_week(request.viewer, timezone.now())}
+    now = timezone.now()
+    waiting = selectors.waiting_for(request.viewer, now)
+    absent = [a.participant for a in waiting.absences if a.participant is not None]
+    households = list({a.member.household.pk: a.member.household for a in waiting.absences if a.member}.values())
+    if absent or households:
+        log_access_many(
+            request, participants=absent, households=households, action=Action.VIEW, category=Category.PROFILE,
+            purpose=Purpose.ROLL_CALL, item="absent twice in a row",
+        )  # fmt: skip
+    context = {"week": programmes.my_week(request.viewer, now), "waiting": waiting}
     return render(request, "meetings/my_meetings.html", context)
 
 

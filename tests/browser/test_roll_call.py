@@ -108,3 +108,26 @@ def test_it_shows_a_failed_tap_and_saves_it_on_a_later_try(
     assert Attendance.objects.get().status == "present"
     unexpected = [e for e in errors if not e.startswith(("htmx:", "Failed to load resource"))]
     assert not unexpected
+
+
+def test_it_keeps_the_keyboard_on_the_row_and_takes_a_mark_away_on_the_fourth_press(
+    phone: Page, group: tuple[str, Meeting, list[Participant]]
+) -> None:
+    email, meeting, people = group
+    sign_in(phone, email, PASSWORD)
+    phone.goto(reverse("meetings:detail", args=[meeting.uuid]))
+    row = phone.locator(f"#person-{people[0].uuid}")
+    tap_id = f"tap-{people[0].uuid}"
+    row.locator("button").focus()
+    for status in ("present", "absent", "excused"):
+        phone.keyboard.press("Enter")
+        expect(row).to_have_class(re.compile(rf"\bis-{status}\b"))
+        expect(row).to_have_attribute("data-state", "saved")
+        # Focus stays on the person's row, so the next Enter marks the same person again.
+        assert phone.evaluate("() => document.activeElement && document.activeElement.id") == tap_id
+    phone.keyboard.press("Enter")
+    expect(row).not_to_have_class(re.compile(r"\bis-(present|absent|excused)\b"))
+    expect(row).to_have_attribute("data-state", "saved")
+    assert not Attendance.objects.filter(participant=people[0]).exists()
+    assert phone.evaluate("() => document.activeElement && document.activeElement.id") == tap_id
+    assert_accessible(phone)

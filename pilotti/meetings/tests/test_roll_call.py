@@ -85,7 +85,7 @@ def test_it_shows_evaluators_the_counts_without_names_or_codes(world: World, fro
 def test_it_saves_each_tap_and_answers_the_row_as_saved(world: World, frozen_now: datetime) -> None:
     _unit, meeting, [person] = enrolled_group(world.org, facilitator=world.facilitator, size=1)
     client = signed_in(world.facilitator)
-    for status, next_status in (("present", "absent"), ("absent", "excused"), ("excused", "present")):
+    for status, next_status in (("present", "absent"), ("absent", "excused"), ("excused", "")):
         response = _tap(client, meeting, person, status)
         assert response.status_code == 200  # type: ignore[attr-defined]
         row = response.text  # type: ignore[attr-defined]
@@ -98,6 +98,19 @@ def test_it_saves_each_tap_and_answers_the_row_as_saved(world: World, frozen_now
     assert [h.status for h in attendance.history.order_by("history_date")] == ["present", "absent", "excused"]
     _tap(client, meeting, person, "excused")  # a retried tap changes nothing
     assert attendance.history.count() == 3
+
+
+def test_it_takes_a_mark_away_on_the_fourth_tap(world: World, frozen_now: datetime) -> None:
+    _unit, meeting, [person] = enrolled_group(world.org, facilitator=world.facilitator, size=1)
+    client = signed_in(world.facilitator)
+    _tap(client, meeting, person, "excused")
+    response = _tap(client, meeting, person, "")
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "Not marked · saved" in response.text  # type: ignore[attr-defined]
+    assert '{"status": "present"}' in response.text  # type: ignore[attr-defined]
+    assert not Attendance.objects.exists()
+    deleted = Attendance.history.filter(history_type="-").get()
+    assert deleted.history_user == world.facilitator
 
 
 def test_it_answers_a_bad_tap_with_the_row_and_a_message(world: World, frozen_now: datetime) -> None:

@@ -63,13 +63,32 @@
     });
   });
 
+  // The row is replaced by the server's answer and its button is disabled while saving, so the
+  // keyboard focus would fall back to the top of the page: it is put back on the row's new button.
+  var refocus = null;
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (!inRollCall(event)) {
       return;
     }
-    var row = rowOf(source(event));
+    var elt = source(event);
+    if (document.activeElement === elt && elt.id) {
+      refocus = elt.id;
+    }
+    var row = rowOf(elt);
     if (row) {
-      show(row, "saving", formOf(source(event)).getAttribute("data-saving"));
+      show(row, "saving", formOf(elt).getAttribute("data-saving"));
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!refocus) {
+      return;
+    }
+    var again = document.getElementById(refocus);
+    refocus = null;
+    if (again && (document.activeElement === document.body || document.activeElement === null)) {
+      again.focus();
     }
   });
 
