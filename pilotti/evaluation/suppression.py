@@ -24,6 +24,7 @@ from typing import Any, cast
 
 from django.conf import settings
 
+from pilotti.evaluation import disclosure
 from pilotti.evaluation.report.types import Report
 
 SUPPRESSED = "suppressed"
@@ -68,8 +69,10 @@ def additive(cells: list[Any], total: Any, limit: int) -> tuple[list[Any], Any]:
 
 
 def _hide(entry: dict[str, Any], keys: Iterable[str]) -> None:
+    """Hide figures; a count of zero stays, so that every hidden count is known to be at least 1."""
     for key in keys:
-        if key in entry and entry[key] is not None:
+        value = entry.get(key)
+        if value is not None and not (disclosure.is_count(value) and value == 0):
             entry[key] = SUPPRESSED
 
 
@@ -167,6 +170,9 @@ def attendance(data: dict[str, Any], limit: int) -> None:
             row["visitors"] = SUPPRESSED
     data["participants"] = []
     summary = data["summary"]
+    for key in ("attended", "offered", "visitors"):
+        if is_small(summary[key], limit):
+            summary[key] = SUPPRESSED
     cells, _ = additive([band["n"] for band in data["rate_bands"]], summary["starters"], limit)
     for band, cell in zip(data["rate_bands"], cells, strict=True):
         band["n"] = cell
@@ -188,11 +194,18 @@ def _summary(entry: dict[str, Any], n: Any, limit: int) -> None:
         _hide(entry, SUMMARY_KEYS)
 
 
+VERSION_COUNTS = ("responses", "people", "anonymous", "at_meetings")
+
+
 def feedback(data: list[dict[str, Any]], limit: int) -> None:
     for version in data:
-        if is_small(version["people"], limit):
-            version["people"] = SUPPRESSED
+        for key in VERSION_COUNTS:  # answers too: 3 answers tell that at most 3 people answered
+            if is_small(version[key], limit):
+                version[key] = SUPPRESSED
         for item in version["items"]:
+            if is_small(item["people"], limit):
+                _withhold_item(item, "fewer_people")
+                continue
             n = item["n"]
             _summary(item, n, limit)
             distribution = item.get("distribution", [])
@@ -213,6 +226,16 @@ def feedback(data: list[dict[str, Any]], limit: int) -> None:
                 item["n"] = SUPPRESSED
 
 
+def _withhold_item(item: dict[str, Any], reason: str) -> None:
+    """An item answered by fewer people than the threshold: no figure of it but that it exists."""
+    item["withheld"] = reason
+    _hide(item, ("n", "people", *SUMMARY_KEYS))
+    for entry in [*item.get("distribution", []), *([item["top_two"]] if "top_two" in item else [])]:
+        _hide(entry, ("n", *SHARE_KEYS))
+    if "answers" in item:
+        item["answers"] = []
+
+
 GROUP_RESULTS = (
     "pre",
     "post",
@@ -228,19 +251,37 @@ GROUP_RESULTS = (
 )
 
 
+def _withhold_group(group: dict[str, Any], reason: str) -> None:
+    for key in GROUP_RESULTS:
+        group.pop(key, None)
+    group.pop("rci", None)
+    if group["n"]:
+        group["n"] = SUPPRESSED
+        group["withheld"] = reason
+
+
 def before_after(data: list[dict[str, Any]], limit: int) -> None:
     for instrument in data:
-        for key in ("people", "measured_people"):
+        for key in VERSION_COUNTS:
             if is_small(instrument.get(key), limit):
                 instrument[key] = SUPPRESSED
+        pairs = max((g["n"] for s in instrument["scores"] for g in s["groups"]), default=0)
+        measured = instrument["measured_people"]
+        if isinstance(measured, int) and is_small(measured - pairs, limit):
+            instrument["measured_people"] = SUPPRESSED  # measured − pairs: those measured once
+        if is_small(measured, limit):
+            instrument["measured_people"] = SUPPRESSED
         for score in instrument["scores"]:
+            everyone = next((g["n"] for g in score["groups"] if g["population"] == "all_pairs"), 0)
             for group in score["groups"]:
                 n = group["n"]
                 if n < limit:
-                    for key in GROUP_RESULTS:
-                        group.pop(key, None)
-                    group.pop("rci", None)
-                    group["n"] = SUPPRESSED if n else 0
+                    _withhold_group(group, "fewer_people")
+                    continue
+                if group["population"] != "all_pairs" and is_small(everyone - n, limit):
+                    # Everyone's and the completers' means differ by the few who did not complete:
+                    # n₁·mean₁ − n₂·mean₂ is the sum of their scores (one person's, for one).
+                    _withhold_group(group, "derivable")
                     continue
                 rci = group.get("rci")
                 if rci and rci.get("counts"):
@@ -266,7 +307,10 @@ def comparison_row(row: dict[str, Any], limit: int) -> None:
             else ("present", "recorded"),
         )
     for rating in row["ratings"].values():
-        _summary(rating, rating["n"], limit)
+        _summary(rating, rating["people"], limit)
+        if is_small(rating["people"], limit):
+            rating["withheld"] = "fewer_people"
+            _hide(rating, ("n", "people"))
         if is_small(rating["n"], limit):
             rating["n"] = SUPPRESSED
 
@@ -302,6 +346,10 @@ def shared(report: Report, limit: int | None = None) -> Report:
     feedback(result["feedback"], limit)
     before_after(result["before_after"], limit)
     comparison(result["comparison"], limit)
+    ledger = disclosure.Ledger(result, report)
+    relations(ledger, result)
+    ledger.protect()
+    linked_statistics(result, report)
     return cast(Report, result)
 
 
@@ -310,5 +358,179 @@ def internal(report: Report, limit: int | None = None) -> Report:
     limit = limit if limit is not None else threshold()
     # Only the comparison changes: copying the whole report (every participant's row) cost seconds.
     result: Report = {**report, "threshold": limit, "comparison": copy.deepcopy(report["comparison"])}
-    comparison(cast(dict[str, Any], result["comparison"]), limit, only_others=True)
+    tree = cast(dict[str, Any], result)
+    comparison(tree["comparison"], limit, only_others=True)
+    # Other organisations' hidden rows must not be recoverable from the totals beside them; only
+    # the comparison (a copy) may hide more.
+    ledger = disclosure.Ledger(tree, report, hideable=("comparison",))
+    _comparison_relations(ledger, tree)
+    ledger.protect()
+    _comparison_statistics(tree)
     return result
+
+
+# --- Relations between the report's counts, for disclosure.Ledger --------------------------------
+
+ATTENDANCE_COUNTS = ("present", "absent", "excused", "recorded", "visitors")
+COMPARED_SUMS = ("enrolled", "started", "completed", "present", "recorded")
+
+
+def relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
+    """Every sum and order the report's shape defines, within and between its tables."""
+    r, a = ("recruitment",), ("attendance",)
+    recruitment = report["recruitment"]
+    rows = [(*r, "segments", i) for i in range(len(recruitment["segments"]))]
+    sources = [(*r, "referral_sources", i) for i in range(len(recruitment["referral_sources"]))]
+    total = (*r, "total")
+    for column in STAGE_COLUMNS:
+        ledger.total([(*row, column) for row in rows], (*total, column))
+        ledger.total([(*row, column) for row in sources], (*total, column))
+    for row in [*rows, *sources, total]:
+        for smaller, larger in itertools.pairwise(reversed(PATH_COLUMNS)):
+            ledger.at_most((*row, smaller), (*row, larger))
+    flow = recruitment["flow"]
+    for i, step in enumerate(flow):
+        here = (*r, "flow", i)
+        ledger.relate({(*here, "n"): 1, (*total, step["step"]): -1})
+        if i + 1 < len(flow):
+            left = [(*here, "left", k, "n") for k in range(len(step["left"]))]
+            ledger.relate(
+                {(*here, "n"): 1, (*r, "flow", i + 1, "n"): -1, (*here, "in_progress"): -1} | dict.fromkeys(left, -1)
+            )
+    for k, stage in enumerate(EXIT_COLUMNS):
+        ledger.total([(*r, "flow", i, "left", k, "n") for i, step in enumerate(flow) if step["left"]], (*total, stage))
+    attendance = report["attendance"]
+    meetings = [(*a, "meetings", i) for i in range(len(attendance["meetings"]))]
+    numbers = [(*a, "by_number", i) for i in range(len(attendance["by_number"]))]
+    for row in [*meetings, *numbers]:
+        ledger.total([(*row, "present"), (*row, "absent"), (*row, "excused")], (*row, "recorded"))
+    for i, row in enumerate(attendance["by_number"]):
+        same = [
+            m for m, meeting in zip(meetings, attendance["meetings"], strict=True) if meeting["number"] == row["number"]
+        ]
+        for key in ATTENDANCE_COUNTS:
+            ledger.total([(*m, key) for m in same], (*numbers[i], key))
+    summary = (*a, "summary")
+    for key, total_key in (("present", "attended"), ("recorded", "offered"), ("visitors", "visitors")):
+        ledger.total([(*m, key) for m in meetings], (*summary, total_key))
+        ledger.total([(*m, key) for m in numbers], (*summary, total_key))
+    ledger.total([(*a, "rate_bands", i, "n") for i in range(len(attendance["rate_bands"]))], (*summary, "starters"))
+    ledger.relate({(*a, "dose", "of"): 1, (*summary, "starters"): -1})
+    ledger.at_most((*a, "dose", "reached"), (*a, "dose", "of"))
+    ledger.total(
+        [(*a, "dropout_by_meeting", i, "n") for i in range(len(attendance["dropout_by_meeting"]))], (*a, "dropouts")
+    )
+    _feedback_relations(ledger, report)
+    _outcome_relations(ledger, report)
+    _comparison_relations(ledger, report)
+
+
+EXIT_COLUMNS = ("declined", "not_reached", "dropped_out")
+
+
+def _feedback_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
+    for v, version in enumerate(report["feedback"]):
+        head = ("feedback", v)
+        for key in ("anonymous", "at_meetings"):
+            ledger.at_most((*head, key), (*head, "responses"))
+        for i, item in enumerate(version["items"]):
+            here = (*head, "items", i)
+            entries = item.get("distribution", [])
+            cells = [(*here, "distribution", k, "n") for k in range(len(entries))]
+            if item["type"] == "multiple_choice":
+                for cell in cells:
+                    ledger.at_most(cell, (*here, "n"))
+            elif cells:
+                ledger.total(cells, (*here, "n"))
+            if "top_two" in item:
+                top = sorted(range(len(entries)), key=lambda k: entries[k]["value"])[-2:]
+                ledger.total([cells[k] for k in top], (*here, "top_two", "n"))
+
+
+def _outcome_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
+    for v, instrument in enumerate(report["before_after"]):
+        head = ("before_after", v)
+        for s, score in enumerate(instrument["scores"]):
+            groups = [(*head, "scores", s, "groups", g) for g in range(len(score["groups"]))]
+            for group, data in zip(groups, score["groups"], strict=True):
+                ledger.at_most((*group, "n"), (*head, "measured_people"))
+                counts = (data.get("rci") or {}).get("counts") or {}
+                ledger.total([(*group, "rci", "counts", name) for name in counts], (*group, "n"))
+            for smaller, larger in itertools.pairwise(reversed(groups)):
+                ledger.at_most((*smaller, "n"), (*larger, "n"))
+
+
+def _comparison_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
+    c = ("comparison",)
+    units = report["comparison"]["units"]
+    # Sites are not named on a unit's row; organisations are.
+    for i, row in enumerate(report["comparison"]["organisations"]):
+        members = [j for j, unit in enumerate(units) if unit["organisation"] == row["name"]]
+        for column in COMPARED_SUMS:
+            ledger.total([(*c, "units", j, column) for j in members], (*c, "organisations", i, column))
+    for level in ("units", "sites", "organisations"):
+        for i, _row in enumerate(report["comparison"][level]):
+            row = (*c, level, i)
+            ledger.at_most((*row, "completed"), (*row, "started"))
+            ledger.at_most((*row, "started"), (*row, "enrolled"))
+            ledger.at_most((*row, "present"), (*row, "recorded"))
+    everyone = range(len(units))
+    for column in ("enrolled", "started", "completed"):
+        ledger.total([(*c, "units", j, column) for j in everyone], ("recruitment", "total", column))
+    ledger.total([(*c, "units", j, "present") for j in everyone], ("attendance", "summary", "attended"))
+    ledger.total([(*c, "units", j, "recorded") for j in everyone], ("attendance", "summary", "offered"))
+
+
+def linked_statistics(report: dict[str, Any], internal: Any) -> None:
+    """Withhold the statistics of hidden counts, so that a mean or share cannot solve for them."""
+    summary = report["attendance"]["summary"]
+    if hidden(summary["attended"]) or hidden(summary["offered"]):
+        _hide(summary, ("rate",))
+    if hidden(summary["starters"]):
+        _hide(summary, ("median_rate", "q1_rate", "q3_rate"))
+    dose = report["attendance"]["dose"]
+    if hidden(dose["reached"]) or hidden(dose["of"]):
+        _hide(dose, SHARE_KEYS)
+    for version, truths in zip(report["feedback"], internal["feedback"], strict=True):
+        for item, truth in zip(version["items"], truths["items"], strict=True):
+            entries = [*item.get("distribution", []), *([item["top_two"]] if "top_two" in item else [])]
+            for entry in entries:
+                if hidden(entry["n"]):
+                    _hide(entry, SHARE_KEYS)
+            if hidden(item["n"]) or _moments_reveal(item, truth):
+                item.setdefault("withheld", "derivable")
+                _hide(item, SUMMARY_KEYS)
+    _comparison_statistics(report)
+
+
+def _comparison_statistics(report: dict[str, Any]) -> None:
+    for level in ("units", "sites", "organisations"):
+        for row in report["comparison"][level]:
+            if hidden(row["present"]) or hidden(row["recorded"]):
+                _hide(row, ("attendance_rate",))
+            for rating in row["ratings"].values():
+                if hidden(rating["n"]):
+                    rating.setdefault("withheld", "derivable")
+                    _hide(rating, SUMMARY_KEYS)
+
+
+def _moments_reveal(item: dict[str, Any], truth: dict[str, Any]) -> bool:
+    """Whether the item's mean and SD would pin down a hidden count of its distribution: with n
+    they are two more equations, Σ value·count = n·mean and Σ value²·count = (n−1)·SD² + n·mean²."""
+    entries = item.get("distribution", [])
+    hidden_at = [k for k, entry in enumerate(entries) if hidden(entry["n"])]
+    mean = truth.get("mean")
+    if not hidden_at or mean is None or item["type"] == "multiple_choice":
+        return False
+    n = truth["n"]
+    second = (n - 1) * (truth.get("sd") or 0.0) ** 2 + n * mean**2
+    one: disclosure.Path = ("one",)
+    counts: dict[disclosure.Path, int] = {("cell", k): entry["n"] for k, entry in enumerate(truth["distribution"])}
+    relations: list[disclosure.Relation] = [
+        {**dict.fromkeys(counts, 1), one: -n},
+        {**{("cell", k): int(e["value"]) for k, e in enumerate(entries)}, one: -round(n * mean)},
+        {**{("cell", k): int(e["value"]) ** 2 for k, e in enumerate(entries)}, one: -round(second)},
+    ]
+    cells: list[disclosure.Path] = [("cell", k) for k in hidden_at]
+    ranges = disclosure.solve(cells, relations, [], set(cells), lambda p: 1 if p == one else counts[p])
+    return any(high - low < 0.5 for low, high in ranges.values())

@@ -48,6 +48,7 @@ __all__ = [
     "report",
     "report_units",
     "reports_visible_to",
+    "scope",
 ]
 
 

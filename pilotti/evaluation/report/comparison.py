@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from pilotti.evaluation import statistics
 from pilotti.evaluation.report.access import sees_consortium
+from pilotti.evaluation.report.feedback import people_at_least, people_counts
 from pilotti.evaluation.report.scope import Scope, consented_responses, in_period
 from pilotti.evaluation.report.types import ComparedRow, Comparison, Rating
 from pilotti.meetings.models import Attendance
@@ -88,13 +89,23 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
         answers.filter(total__isnull=False, meeting__isnull=False)
         .order_by()
         .values("meeting__unit_id", "version__instrument__key", "version__instrument__name")
-        .annotate(n=Count("pk"), sum=Sum("total"), sumsq=Sum(F("total") * F("total"), output_field=FloatField()))
+        .annotate(
+            n=Count("pk"),
+            sum=Sum("total"),
+            sumsq=Sum(F("total") * F("total"), output_field=FloatField()),
+            **people_counts(),
+        )
     )
     instruments: dict[str, str] = {}
-    by_unit: dict[int, dict[str, tuple[int, float, float]]] = defaultdict(dict)
+    by_unit: dict[int, dict[str, tuple[int, float, float, int]]] = defaultdict(dict)
     for row in ratings:
         instruments[row["version__instrument__key"]] = row["version__instrument__name"]
-        by_unit[row["meeting__unit_id"]][row["version__instrument__key"]] = (row["n"], row["sum"], row["sumsq"])
+        by_unit[row["meeting__unit_id"]][row["version__instrument__key"]] = (
+            row["n"],
+            row["sum"],
+            row["sumsq"],
+            people_at_least(row),
+        )
     return {
         "instruments": [{"key": k, "name": v} for k, v in sorted(instruments.items(), key=lambda kv: kv[1])],
         "units": [_compared(row["name"], [row], by_unit, instruments, own) for row in rows],
@@ -124,7 +135,7 @@ def _grouped(rows: list[dict[str, Any]], key: str) -> list[list[dict[str, Any]]]
 def _compared(
     name: str,
     rows: list[dict[str, Any]],
-    by_unit: dict[int, dict[str, tuple[int, float, float]]],
+    by_unit: dict[int, dict[str, tuple[int, float, float, int]]],
     instruments: dict[str, str],
     own: set[int],
 ) -> ComparedRow:
@@ -143,6 +154,8 @@ def _compared(
         summary = statistics.mean_ci(n, mean, statistics.sd_from_sums(n, mean, squares))
         ratings[key] = {
             "n": n,
+            # A person may rate in two units: of the units' own counts only the largest is sure.
+            "people": max((p[3] for p in parts), default=0),
             "mean": summary.mean,
             "sd": summary.sd,
             "ci_low": summary.ci_low,

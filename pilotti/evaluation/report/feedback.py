@@ -96,8 +96,19 @@ def feedback(s: Scope, versions: list[dict[str, Any]], language: str) -> list[Fe
             sumsq=Sum(F("value") * F("value"), output_field=FloatField()),
             min=Min("value"),
             max=Max("value"),
+            **people_counts("response__"),
         )
     }
+    # The most anonymous answers after one meeting: that many different people at least.
+    busiest: dict[int, int] = {}
+    for item_id, n in (
+        answers.filter(response__participant__isnull=True, response__meeting__isnull=False)
+        .order_by()
+        .values("item_id", "response__meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("item_id", "n")
+    ):
+        busiest[item_id] = max(busiest.get(item_id, 0), n)
     counts: dict[tuple[int, int | None], int] = {}
     for row in (
         answers.filter(item__type__in=[ItemType.SINGLE_CHOICE, ItemType.SCALE], value__isnull=False)
@@ -128,9 +139,36 @@ def feedback(s: Scope, versions: list[dict[str, Any]], language: str) -> list[Fe
     for version in wanted:
         rendered = []
         for item in (i for i in items if i.version_id == version["version_id"]):
-            rendered.append(_feedback_item(item, numbers.get(item.pk, {}), counts, texts.get(item.pk, []), language))
+            numbers_of = {**numbers.get(item.pk, {}), "busiest_meeting": busiest.get(item.pk, 0)}
+            rendered.append(_feedback_item(item, numbers_of, counts, texts.get(item.pk, []), language))
         result.append({**version_head(version), "items": rendered})
     return result
+
+
+def people_counts(prefix: str = "") -> dict[str, Count]:
+    """What ``people_at_least`` needs, as aggregates over answers (``prefix`` leads to the response)."""
+    anonymous = Q(**{f"{prefix}participant__isnull": True})
+    at_meeting = Q(**{f"{prefix}meeting__isnull": False})
+    return {
+        "identified": Count(f"{prefix}participant", distinct=True),
+        "anonymous_at_meetings": Count("pk", filter=anonymous & at_meeting),
+        "anonymous_meetings": Count(f"{prefix}meeting", distinct=True, filter=anonymous),
+        "anonymous_elsewhere": Count("pk", filter=anonymous & ~at_meeting),
+    }
+
+
+def people_at_least(row: dict[str, Any]) -> int:
+    """The fewest different people who can have given these answers: the people who answered
+    under their own name, or, for anonymous answers, as many as answered after the busiest
+    meeting (``busiest_meeting`` where known, else after one meeting on average; one answer per
+    person per meeting) — whichever is more. Disclosure control counts people, not answers: 18
+    ratings may come from 4 people."""
+    meetings = int(row.get("anonymous_meetings") or 0)
+    anonymous = -(-int(row.get("anonymous_at_meetings") or 0) // meetings) if meetings else 0
+    anonymous = max(anonymous, int(row.get("busiest_meeting") or 0))
+    if row.get("anonymous_elsewhere"):
+        anonymous = max(anonymous, 1)
+    return max(int(row.get("identified") or 0), anonymous)
 
 
 def version_head(version: dict[str, Any]) -> VersionHead:
@@ -158,7 +196,13 @@ def _feedback_item(
     language: str,
 ) -> FeedbackItem:
     n = int(numbers.get("n") or 0)
-    entry: dict[str, Any] = {"key": item.key, "type": item.type, "label": item.text_in(language), "n": n}
+    entry: dict[str, Any] = {
+        "key": item.key,
+        "type": item.type,
+        "label": item.text_in(language),
+        "n": n,
+        "people": people_at_least(numbers),
+    }
     if item.type in (ItemType.SCALE, ItemType.NUMBER):
         summary = statistics.mean_ci(
             n, numbers.get("mean"), statistics.sd_from_sums(n, numbers.get("mean"), numbers.get("sumsq"))

@@ -13,6 +13,9 @@ from typing import Literal, NotRequired
 from typing_extensions import TypedDict
 
 Suppressed = Literal["suppressed"]
+# Why a group's statistics are withheld in the shared view: fewer people than the threshold, or
+# they would let a hidden count or a small group's figures be worked out from the others.
+Withheld = Literal["fewer_people", "derivable"]
 Count = int | Suppressed
 Number = int | float
 Figure = Number | None | Suppressed
@@ -203,7 +206,8 @@ class FeedbackItem(TypedDict):
     type: str
     label: str
     n: Count
-    people: NotRequired[Count]
+    people: Count  # at least this many different people answered (answers are not people)
+    withheld: NotRequired[Withheld]
     mean: NotRequired[Figure]
     sd: NotRequired[Figure]
     ci_low: NotRequired[Figure]
@@ -266,7 +270,7 @@ class PairedGroup(TypedDict):
     d_z: NotRequired[EffectOut]
     d_av: NotRequired[EffectOut]
     rci: NotRequired[ReliableChange]
-    withheld: NotRequired[str]
+    withheld: NotRequired[Withheld]
 
 
 class Score(TypedDict):
@@ -292,6 +296,8 @@ class InstrumentName(TypedDict):
 
 class Rating(TypedDict):
     n: Count
+    people: Count
+    withheld: NotRequired[Withheld]
     mean: Figure
     sd: Figure
     ci_low: Figure

@@ -81,7 +81,7 @@ def _report(**changes: Any) -> dict[str, Any]:
             "flow": flow,
         },
         "attendance": {
-            "meetings": [{"present": 3, "absent": 1, "excused": 3, "recorded": 7, "visitors": 2}],
+            "meetings": [{"number": 1, "present": 3, "absent": 1, "excused": 3, "recorded": 7, "visitors": 2}],
             "by_number": [
                 {"number": 1, "meetings": 1, "present": 3, "absent": 1, "excused": 3, "recorded": 7, "visitors": 2}
             ],
@@ -91,7 +91,16 @@ def _report(**changes: Any) -> dict[str, Any]:
                 {"low": 0.5, "high": 1.0, "n": 6},
                 {"low": 1.0, "high": None, "n": 0},
             ],
-            "summary": {"starters": 8, "median_rate": 0.7, "q1_rate": 0.6, "q3_rate": 0.8, "rate": 0.76},
+            "summary": {
+                "starters": 8,
+                "median_rate": 0.7,
+                "q1_rate": 0.6,
+                "q3_rate": 0.8,
+                "rate": 0.76,
+                "attended": 29,
+                "offered": 38,
+                "visitors": 2,
+            },
             "dose": {"reached": 8, "of": 8, "share": 1.0, "ci_low": 0.67, "ci_high": 1.0},
             "dropout_by_meeting": [{"number": 9, "n": 1}],
             "dropouts": 1,
@@ -149,7 +158,8 @@ def test_it_leaves_out_people_rows_and_small_groups_statistics() -> None:
     # 2 is small, and 6 alone would give it away from the 8 starters: both hidden.
     assert [band["n"] for band in shared["attendance"]["rate_bands"]] == [X, X, 0]
     group = shared["before_after"][0]["scores"][0]["groups"][0]
-    assert group == {"population": "all_pairs", "n": X}  # no means, effect sizes or RCI for 4 people
+    # No means, effect sizes or RCI for 4 people, and the page says why.
+    assert group == {"population": "all_pairs", "n": X, "withheld": "fewer_people"}
 
 
 def test_it_does_not_touch_the_internal_report() -> None:
@@ -171,7 +181,7 @@ def test_the_internal_view_suppresses_only_other_organisations_rows() -> None:
         "present": 9,
         "recorded": 12,
         "attendance_rate": 0.75,
-        "ratings": {"r": {"n": 3, "mean": 9.0, "sd": 1.0, "ci_low": 7.0, "ci_high": 11.0}},
+        "ratings": {"r": {"n": 3, "people": 3, "mean": 9.0, "sd": 1.0, "ci_low": 7.0, "ci_high": 11.0}},
     }
     own = dict(row, name="y", organisation="A", own=True, ratings={})
     report = _report(

@@ -1,0 +1,171 @@
+"""An attacker with nothing but a shared report: for each hidden count, the smallest and largest
+value consistent with every published figure, solved as one integer program (SciPy's milp).
+
+What the attacker knows:
+- every sum and order the report's shape defines (``suppression.relations``, the contract's
+  relations, kept where they hold in the data);
+- a hidden count is a whole number of at least 1 (zeros are shown);
+- every published statistic over counts it can write linearly: a share k/n, a distribution's
+  mean (Σ value·count = n·mean) and its second moment (Σ value²·count = (n−1)·SD² + n·mean²).
+
+``recoveries`` returns the hidden counts the attacker determines exactly.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from pilotti.evaluation import disclosure, suppression
+
+Path = disclosure.Path
+TOLERANCE = 1e-6  # published floats are exact up to rounding in the last digits
+
+
+@dataclass
+class Knowledge:
+    """What one shared report tells, as linear (in)equalities over its counts."""
+
+    shared: Any
+    internal: Any
+    equalities: list[tuple[dict[Path, float], float]] = field(default_factory=list)  # Σ c·x = b (± tolerance)
+    orders: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def count(self, path: Path) -> Any:
+        return disclosure.count_at(self.shared, path)
+
+    def internal_count(self, path: Path) -> Any:
+        return disclosure.count_at(self.internal, path)
+
+    def hidden(self, path: Path) -> bool:
+        return bool(self.count(path) == suppression.SUPPRESSED)
+
+
+def knowledge(shared: Any, internal: Any) -> Knowledge:
+    known = Knowledge(shared, internal)
+    ledger = disclosure.Ledger(shared, internal)
+    suppression.relations(ledger, shared)
+    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in ledger.relations]
+    known.orders += ledger.orders
+    _statistics(known)
+    return known
+
+
+def _published(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _statistics(known: Knowledge) -> None:
+    """Shares and moments published beside hidden counts."""
+    for v, version in enumerate(known.shared["feedback"]):
+        for i, item in enumerate(version["items"]):
+            here: Path = ("feedback", v, "items", i)
+            n = item["n"]
+            entries = item.get("distribution", [])
+            cells = [(*here, "distribution", k, "n") for k in range(len(entries))]
+            for cell, entry in zip(cells, entries, strict=True):
+                if _published(entry["share"]) and _published(n):
+                    known.equalities.append(({cell: 1.0}, entry["share"] * n))
+                elif _published(entry["share"]) and _published(entry["n"]) and entry["n"]:
+                    known.equalities.append(({(*here, "n"): float(entry["share"])}, float(entry["n"])))
+            if item["type"] in ("scale", "single_choice") and entries and _published(item.get("mean")):
+                mean = float(item["mean"])
+                known.equalities.append(
+                    ({cell: float(e["value"]) - mean for cell, e in zip(cells, entries, strict=True)}, 0.0)
+                )
+                if _published(item.get("sd")) and _published(n):
+                    second = (n - 1) * float(item["sd"]) ** 2 + n * mean**2
+                    known.equalities.append(
+                        ({cell: float(e["value"]) ** 2 for cell, e in zip(cells, entries, strict=True)}, second)
+                    )
+    dose = known.shared["attendance"]["dose"]
+    if _published(dose["share"]) and _published(dose["of"]):
+        known.equalities.append(({("attendance", "dose", "reached"): 1.0}, dose["share"] * dose["of"]))
+
+
+def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
+    """Each hidden count's smallest and largest possible value (one program for all of them)."""
+    cells = sorted(
+        {p for relation, _ in known.equalities for p in relation if known.hidden(p)}
+        | {p for pair in known.orders for p in pair if known.hidden(p)},
+        key=str,
+    )
+    index = {p: i for i, p in enumerate(cells)}
+    if not cells:
+        return {}
+    low_rows, high_rows, lows, highs = [], [], [], []
+    for relation, constant in known.equalities:
+        row = np.zeros(len(cells))
+        rhs = constant
+        for p, c in relation.items():
+            if p in index:
+                row[index[p]] += c
+            else:
+                rhs -= c * float(known.count(p))
+        if not row.any():
+            continue
+        slack = TOLERANCE * max(1.0, abs(rhs))
+        low_rows.append(row)
+        lows.append(rhs - slack)
+        highs.append(rhs + slack)
+    for small, large in known.orders:
+        row = np.zeros(len(cells))
+        rhs = 0.0
+        for p, sign in ((small, 1.0), (large, -1.0)):
+            if p in index:
+                row[index[p]] += sign
+            else:
+                rhs -= sign * float(known.count(p))
+        if row.any():
+            high_rows.append(row)
+            lows.append(-np.inf)
+            highs.append(rhs)
+    matrix = np.array(low_rows + high_rows)
+    constraints = [LinearConstraint(matrix, np.array(lows), np.array(highs))]
+    big = 10.0**6
+    bounds = Bounds(np.ones(len(cells)), np.full(len(cells), big))
+    integrality = np.ones(len(cells))
+    lowest = {p: float(known.internal_count(p)) for p in cells}
+    highest = dict(lowest)
+    for path, i in index.items():
+        for sign in (1.0, -1.0):
+            if lowest[path] < highest[path]:
+                break  # two values already seen in solutions: not determined
+            objective = np.zeros(len(cells))
+            objective[i] = sign
+            found = milp(objective, constraints=constraints, bounds=bounds, integrality=integrality)
+            assert found.status in (0, 3), (path, found.message)  # the truth is always a solution
+            if found.status == 3:  # unbounded: as large as one likes
+                highest[path] = big
+                break
+            for other, k in index.items():
+                lowest[other] = min(lowest[other], round(found.x[k]))
+                highest[other] = max(highest[other], round(found.x[k]))
+    return {p: (int(lowest[p]), int(highest[p])) for p in cells}
+
+
+def recoveries(shared: Any, internal: Any) -> dict[Path, int]:
+    """Hidden counts the attacker pins to a single value, with that value."""
+    return {path: low for path, (low, high) in ranges(knowledge(shared, internal)).items() if low == high}
+
+
+def person_level_leaks(shared: Any, limit: int) -> list[str]:
+    """Published statistics of groups that differ by fewer than ``limit`` people, or that stand
+    for fewer people than that."""
+    leaks = []
+    for instrument in shared["before_after"]:
+        for score in instrument["scores"]:
+            published = [g for g in score["groups"] if "pre" in g]
+            for group in published:
+                if group["n"] < limit:
+                    leaks.append(f"{instrument['instrument']} {score['score']} {group['population']}: n {group['n']}")
+            for a in published:
+                for b in published:
+                    if a is not b and 0 < a["n"] - b["n"] < limit:
+                        leaks.append(f"{instrument['instrument']} {score['score']}: {a['n']} vs {b['n']}")
+    for version in shared["feedback"]:
+        for item in version["items"]:
+            if _published(item.get("mean")) and _published(item["people"]) and item["people"] < limit:
+                leaks.append(f"{version['instrument']} {item['key']}: a mean of {item['people']} people")
+    return leaks

@@ -1,0 +1,209 @@
+"""Generated programmes for the attacker: internal reports built from made-up people with the
+report's own section builders where they take plain numbers, so that every relation holds."""
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from pilotti.evaluation import statistics
+from pilotti.evaluation.report.attendance import _by_number, _rate_bands
+from pilotti.evaluation.report.comparison import _compared
+from pilotti.evaluation.report.feedback import _share
+from pilotti.evaluation.report.outcomes import _paired_group
+
+STEPS = ("contacted", "enrolled", "started", "completed")
+EXITS = ("declined", "not_reached", "dropped_out")
+FUNNEL = ("contacted", "interested", "enrolled", "started", "completed")
+
+# One person: how far they got (0 contacted … 3 completed), how they left (None: still in),
+# their attendance at each meeting (0 present, 1 absent, 2 excused), a rating 1–5 or none, and
+# before/after scores or none.
+person = st.tuples(
+    st.integers(0, 3),
+    st.sampled_from([None, *EXITS]),
+    st.lists(st.integers(0, 2), min_size=4, max_size=4),
+    st.one_of(st.none(), st.integers(1, 5)),
+    st.one_of(st.none(), st.tuples(st.integers(0, 25), st.integers(0, 25))),
+)
+# Units of 0 to 8 people: below, at and just above the threshold of 5.
+programmes = st.lists(
+    st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 4), st.lists(person, max_size=8)), min_size=1, max_size=3
+)
+
+
+def _step(person: tuple[Any, ...]) -> int:
+    reached, exit_stage = person[0], person[1]
+    return 2 if reached == 3 and exit_stage else reached  # a leaver did not complete
+
+
+def _group(population: str, pairs: list[tuple[Any, bool]]) -> dict[str, Any]:
+    chosen = [p[4] for p, completer in pairs if completer or population == "all_pairs"]
+    try:
+        return dict(_paired_group(population, [float(a) for a, _ in chosen], [float(b) for _, b in chosen], None))
+    except ValueError:
+        # statistics.paired fails on some degenerate samples (a NaN in the effect-size interval's
+        # root finding); the group's count still goes through disclosure control.
+        return {"population": population, "n": len(chosen)}
+
+
+def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any]:
+    people = [(u, p) for u, (_, _, members) in enumerate(units) for p in members]
+    steps = [_step(p) for _, p in people]
+    counts = {
+        stage: sum(1 for s in steps if s >= max(0, STEPS.index(stage) if stage in STEPS else 1)) for stage in FUNNEL
+    }
+    for stage in EXITS:
+        counts[stage] = sum(1 for s, (_, p) in zip(steps, people, strict=True) if p[1] == stage and s < 3)
+    counts["waiting"] = 0
+    flow = []
+    for i, step in enumerate(STEPS):
+        here = [p for s, (_, p) in zip(steps, people, strict=True) if s == i]
+        last = step == "completed"
+        flow.append(
+            {
+                "step": step,
+                "label": step,
+                "n": counts[step],
+                "left": []
+                if last
+                else [{"stage": e, "label": e, "n": sum(1 for p in here if p[1] == e)} for e in EXITS],
+                "reasons": [],
+                "in_progress": 0 if last else sum(1 for p in here if p[1] is None),
+            }
+        )
+    total = {"segment": "", "target": None, **counts}
+    meetings, participants, by_unit_rows = [], [], []
+    for u, (organisation, held, members) in enumerate(units):
+        starters = [p for p in members if _step(p) >= 2]
+        for number in range(1, held + 1):
+            status = [p[2][number - 1] for p in starters]
+            present, absent, excused = (status.count(k) for k in range(3))
+            meetings.append(
+                {
+                    "unit": f"unit {u}",
+                    "number": number,
+                    "date": f"2026-01-{number:02d}",
+                    "present": present,
+                    "absent": absent,
+                    "excused": excused,
+                    "recorded": len(status),
+                    "visitors": (u + number) % 3,
+                }
+            )
+        for p in starters:
+            attended = sum(1 for k in p[2][:held] if k == 0)
+            participants.append(
+                {
+                    "rate": attended / held,
+                    "attended": attended,
+                    "dropped": p[1] == "dropped_out",
+                    "last": max([k + 1 for k in range(held) if p[2][k] == 0], default=None),
+                }
+            )
+        by_unit_rows.append(
+            {
+                "pk": u,
+                "name": f"unit {u}",
+                "organisation_id": organisation,
+                "organisation__name": organisation,
+                "enrolled": sum(1 for p in members if _step(p) >= 1),
+                "started": len(starters),
+                "completed": sum(1 for p in members if _step(p) == 3),
+                "meetings_held": held,
+                "present": sum(m["present"] for m in meetings if m["unit"] == f"unit {u}"),
+                "recorded": sum(m["recorded"] for m in meetings if m["unit"] == f"unit {u}"),
+            }
+        )
+    starters = [p for p in participants if p["attended"] > 0]
+    rates = [p["rate"] for p in starters]
+    median, q1, q3 = statistics.quantiles(rates)
+    dose = statistics.wilson(sum(1 for r in rates if r >= 0.5), len(rates))
+    dropouts: dict[int, int] = {}
+    for p in starters:
+        if p["dropped"] and p["last"] is not None:
+            dropouts[p["last"]] = dropouts.get(p["last"], 0) + 1
+    ratings = [p[3] for _, p in people if _step(p) >= 2 and p[3] is not None]
+    summary = statistics.mean_ci(
+        len(ratings),
+        sum(ratings) / len(ratings) if ratings else None,
+        statistics.sd_from_sums(
+            len(ratings), sum(ratings) / len(ratings) if ratings else None, float(sum(r * r for r in ratings))
+        ),
+    )
+    item = {
+        "key": "rating",
+        "type": "scale",
+        "label": "rating",
+        "n": len(ratings),
+        "people": len(ratings),
+        "mean": summary.mean,
+        "sd": summary.sd,
+        "ci_low": summary.ci_low,
+        "ci_high": summary.ci_high,
+        "min": min(ratings, default=None),
+        "max": max(ratings, default=None),
+        "scale_min": 1,
+        "scale_max": 5,
+        "distribution": [{"value": v, "label": str(v), **_share(ratings.count(v), len(ratings))} for v in range(1, 6)],
+    }
+    head = {"instrument": "x", "name": "x", "version": 1, "people": len(ratings), "anonymous": 0, "at_meetings": 0}
+    pairs = [(p, _step(p) == 3) for _, p in people if _step(p) >= 2 and p[4] is not None]
+    groups = [_group(population, pairs) for population in ("all_pairs", "completers")]
+    compared = [_compared(row["name"], [row], {}, {}, set()) for row in by_unit_rows]
+    organisations = []
+    for organisation in sorted({row["organisation__name"] for row in by_unit_rows}):
+        organisations.append(
+            _compared(organisation, [r for r in by_unit_rows if r["organisation__name"] == organisation], {}, {}, set())
+        )
+    return {
+        "programme": {"slug": "generated", "name": "generated", "organisation": "A"},
+        "view": "internal",
+        "filters": {"since": None, "until": None, "unit": None, "unit_name": None, "dose": 0.5},
+        "generated_at": "2026-12-06T12:00:00+02:00",
+        "recruitment": {
+            "segments": [dict(total)],
+            "total": total,
+            "referral_sources": [{"source": "self", "label": "self", **counts}],
+            "flow": flow,
+        },
+        "attendance": {
+            "meetings": meetings,
+            "by_number": _by_number(meetings),
+            "participants": [],
+            "rate_bands": _rate_bands(rates),
+            "summary": {
+                "meetings_held": len(meetings),
+                "attended": sum(m["present"] for m in meetings),
+                "offered": sum(m["recorded"] for m in meetings),
+                "rate": None,
+                "visitors": sum(m["visitors"] for m in meetings),
+                "starters": len(starters),
+                "median_rate": median,
+                "q1_rate": q1,
+                "q3_rate": q3,
+            },
+            "dose": {
+                "threshold": 0.5,
+                "reached": dose.k,
+                "of": dose.n,
+                "share": dose.share,
+                "ci_low": dose.ci_low,
+                "ci_high": dose.ci_high,
+            },
+            "dropout_by_meeting": [{"number": k, "n": dropouts[k]} for k in sorted(dropouts)],
+            "dropouts": sum(dropouts.values()),
+        },
+        "feedback": [{**head, "responses": len(ratings), "items": [item]}],
+        "before_after": [
+            {
+                **head,
+                "responses": 2 * len(pairs),
+                "people": len(pairs),
+                "direction": "higher_better",
+                "reliability": None,
+                "measured_people": sum(1 for _, p in people if _step(p) >= 2),
+                "scores": [{"score": "total", "label": "", "groups": groups}],
+            }
+        ],
+        "comparison": {"instruments": [], "units": compared, "sites": [], "organisations": organisations},
+    }
