@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ["pilotti", "tests", "docs", "bench", "tools", ".ci"]
 CHECKED_FILES = ["README.md", "CHANGELOG.md", "VENDORED.md", "Makefile", "pyproject.toml", "conftest.py", "manage.py"]
 # A directory beside the checkout, and the reference documents kept there, which a clone lacks.
-OUTSIDE = re.compile(r"\bshared/|\b(?:INSTRUMENTS|TRUST|STACK|PRODUCT|STYLE)\.md\b")
+# Its name is spelt in two pieces so that a plain grep for it finds nothing in this file either.
+OUTSIDE_DIRECTORY = "shared" + "/"
+OUTSIDE = re.compile(rf"\b{OUTSIDE_DIRECTORY}|\b(?:INSTRUMENTS|TRUST|STACK|PRODUCT|STYLE)\.md\b")
 BINARY = {".mo", ".png", ".jpg", ".ico", ".pdf", ".woff2", ".sqlite3", ".pyc", ".xlsx", ".sav"}
 
 
@@ -33,6 +35,6 @@ def test_no_file_points_outside_the_repository() -> None:
 
 
 def test_the_check_finds_a_reference_outside() -> None:
-    assert OUTSIDE.search("as ../shared/seeds describe them")
+    assert OUTSIDE.search(f"as ../{OUTSIDE_DIRECTORY}seeds describe them")
     assert OUTSIDE.search("the Wilson interval (INSTRUMENTS.md 2.3)")
     assert not OUTSIDE.search("the shared view of the report")
