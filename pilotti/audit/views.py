@@ -27,6 +27,11 @@ from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
 
 
+def _period(request: HttpRequest) -> int:
+    """The days a security-event page looks back (audit/_period.html's choices), 30 unless chosen."""
+    return 30 if request.GET.get("days") not in {"1", "7", "30", "365"} else int(request.GET["days"])
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's own CSRF failure page, after recording the failure with Django's reason."""
     record_security_event(EventKind.CSRF_FAILED, request=request, status=403, detail=reason)
@@ -39,7 +44,7 @@ def security_events(request: HttpRequest) -> HttpResponse:
     if not selectors.can_see_security_events(request.user):
         raise Http404
     kind = request.GET.get("kind", "")
-    days = 30 if request.GET.get("days") not in {"1", "7", "30", "365"} else int(request.GET["days"])
+    days = _period(request)
     events = selectors.security_events(
         request.user, kind=kind if kind in EventKind.values else "", since=timezone.now() - timedelta(days=days)
     )
@@ -122,7 +127,7 @@ def organisation_security_events(request: AuthenticatedHttpRequest) -> HttpRespo
     organisation = selectors.administered_organisation(request.viewer)
     if organisation is None:
         raise Http404
-    days = 30 if request.GET.get("days") not in {"1", "7", "30", "365"} else int(request.GET["days"])
+    days = _period(request)
     events = selectors.organisation_security_events(organisation, since=timezone.now() - timedelta(days=days))
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     _log_supervision(request, organisation, Action.VIEW, f"security events, {days} days")
