@@ -132,7 +132,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "programmes:organisation_unlink": {
-        "own": "200/400 200/400 403 403",
+        "own": "200 200 403 403",
         "partner": "403 403 404 403",
         "adopter": "403 403 404 403",
         "other": "404",
@@ -174,14 +174,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "programmes:unit_edit": {
-        "own": "200/400 200/400 403 403",
+        "own": "200 200 403 403",
         "partner": "403 403 404 403",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",
     },
     "programmes:unit_schedule": {
-        "own": "200/400 200/400 403 403",
+        "own": "200 200 403 403",
         "partner": "403 403 404 403",
         "adopter": "404",
         "other": "404",
