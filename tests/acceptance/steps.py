@@ -51,6 +51,16 @@ def submit(page: Page, form: str = "main form") -> None:
     page.wait_for_load_state()
 
 
+def submit_confirming(page: Page, form: str = "main form") -> None:
+    """Submits, and confirms a date Pilotti asks about (these pilots' days are years ago), as a
+    coordinator entering an old spreadsheet's days would."""
+    submit(page, form)
+    confirm = page.locator(f"{form} [name='confirm'][type=checkbox]")
+    if confirm.count():
+        confirm.check()
+        submit(page, form)
+
+
 def fill(page: Page, values: dict[str, str]) -> None:
     for name, value in values.items():
         page.locator(f"main [name='{name}']").fill(value)
@@ -391,14 +401,15 @@ def enrol(page: Page, participant: Participant, programme: Programme, person: Pe
     if person.segment:
         page.locator("main [name='segment']").select_option(person.segment)
     fill(page, {"contacted_on": person.contacted.isoformat()})
-    submit(page)
+    submit_confirming(page)
     expect_success(page)
+    move = "main form[action$='/move/']"  # the enrolment's page also has the forms that correct it
     for stage, on in person.steps:
-        page.locator("main [name='to']").select_option(stage)
-        fill(page, {"on": on.isoformat()})
+        page.locator(f"{move} [name='to']").select_option(stage)
+        page.locator(f"{move} [name='on']").fill(on.isoformat())
         if person.reason and stage in ("declined", "not_reached", "dropped_out"):
-            fill(page, {"reason": person.reason})
-        submit(page)
+            page.locator(f"{move} [name='reason']").fill(person.reason)
+        submit_confirming(page, move)
         expect_success(page)
     enrolment = participant.enrolments.get(programme=programme)
     assert enrolment.referral_source == person.referral
