@@ -165,12 +165,17 @@ def adoption_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required
 def organisation_unlink(request: AuthenticatedHttpRequest, slug: str, organisation_slug: str) -> HttpResponse:
-    """Removing a partner or an adopter reduces what its people see: re-authenticated, and said plainly."""
+    """Removing a partner or an adopter reduces what its people see: re-authenticated, and said plainly.
+    Outsiders get their 404 before any password prompt, which would tell them the page exists."""
     programme = _programme(request, slug, edit=True)
-    linked = selectors.linked_organisations(programme)
-    organisation = get_object_or_404(linked, slug=organisation_slug)
+    organisation = get_object_or_404(selectors.linked_organisations(programme), slug=organisation_slug)
+    response: HttpResponse = _unlink(request, programme, organisation)  # allauth's decorator is untyped
+    return response
+
+
+@reauthentication_required
+def _unlink(request: AuthenticatedHttpRequest, programme: Programme, organisation: Organisation) -> HttpResponse:
     form = UnlinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
