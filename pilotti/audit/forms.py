@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pilotti.audit.models import Action, Purpose
 from pilotti.audit.selectors import LogFilters
@@ -18,8 +18,8 @@ class AccessLogFilterForm(forms.Form):
 
     code = forms.CharField(label=gettext_lazy("Participant code"), max_length=12, required=False)
     user_email = forms.ChoiceField(label=gettext_lazy("Staff member"), choices=(), required=False)
-    first_day = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE_WIDGET)
-    last_day = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE_WIDGET)
+    first_day = forms.DateField(label=pgettext_lazy("date filter", "From"), required=False, widget=DATE_WIDGET)
+    last_day = forms.DateField(label=pgettext_lazy("date filter", "To"), required=False, widget=DATE_WIDGET)
     action = forms.ChoiceField(label=gettext_lazy("Action"), choices=(), required=False)
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=(), required=False)
 

@@ -88,3 +88,12 @@ def test_it_shows_the_whole_menu_on_a_desktop_without_a_button(desktop: Page, fa
     expect(desktop.locator("#language-switch")).to_be_visible()
     assert desktop.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert_accessible(desktop)
+
+
+def test_it_prints_a_staff_page_without_the_header_and_the_menu(desktop: Page, facilitator: str) -> None:
+    sign_in(desktop, facilitator, PASSWORD)
+    desktop.goto(reverse("meetings:mine"))
+    desktop.emulate_media(media="print")
+    expect(desktop.locator(".site-header")).to_be_hidden()
+    expect(desktop.locator(".site-footer")).to_be_hidden()
+    expect(desktop.locator("h1")).to_be_visible()

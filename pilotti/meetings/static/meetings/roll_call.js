@@ -72,25 +72,25 @@
       return;
     }
     var elt = source(event);
-    if (document.activeElement === elt && elt.id) {
-      refocus = elt.id;
-    }
+    var focused = document.activeElement;
+    refocus = elt.id && (focused === elt || focused === document.body || focused === null) ? elt.id : null;
     var row = rowOf(elt);
     if (row) {
       show(row, "saving", formOf(elt).getAttribute("data-saving"));
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!refocus) {
-      return;
-    }
-    var again = document.getElementById(refocus);
-    refocus = null;
+  // htmx:load is sent by the new row itself (the old one, the swap's target, has left the page).
+  function focusAgain() {
+    var again = refocus && document.getElementById(refocus);
     if (again && (document.activeElement === document.body || document.activeElement === null)) {
+      refocus = null;
       again.focus();
     }
-  });
+  }
+
+  document.addEventListener("htmx:load", focusAgain);
+  document.addEventListener("htmx:afterSettle", focusAgain);
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!inRollCall(event)) {
