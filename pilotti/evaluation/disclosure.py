@@ -110,6 +110,9 @@ class Ledger:
         self._hidden = {p for relation in self.relations for p in relation if self.hidden(p)}
         self._hidden |= {p for pair in self.orders for p in pair if self.hidden(p)}
         clean: set[frozenset[Path]] = set()  # groups already shown to be safe
+        # Values each count took in a solution. Hiding more only adds unknowns, so an earlier
+        # solution stays one: later rounds start from everything seen so far.
+        self._seen: dict[Path, set[float]] = {}
         added = 0
         while True:
             exposed = [p for group in self._components() for p in self._exposed_in(group, clean)]
@@ -172,7 +175,7 @@ class Ledger:
         large = len(group) > EXACT_LIMIT
         determined = _determined(group, linked, self._hidden, self.value, algebra=large)
         if not determined and not large:
-            ranges = solve(group, linked, self.orders, self._hidden, self.value)
+            ranges = solve(group, linked, self.orders, self._hidden, self.value, self._seen)
             determined = [p for p, (low, high) in ranges.items() if high - low < 0.5]
         if not determined:
             clean.add(key)
@@ -253,8 +256,10 @@ def solve(
     orders: list[tuple[Path, Path]],
     hidden: set[Path],
     value: Any,
+    seen_before: dict[Path, set[float]] | None = None,
 ) -> dict[Path, tuple[float, float]]:
-    """The smallest and largest value of each hidden cell given the published ones: integers ≥ 1."""
+    """The smallest and largest value of each hidden cell given the published ones: integers ≥ 1.
+    ``seen_before``: values the cells are known to be able to take, kept up to date."""
     index = {p: i for i, p in enumerate(cells)}
     matrix, rhs = _system(cells, relations, hidden, value)
     upper_rows, upper_rhs = [], []
@@ -283,7 +288,8 @@ def solve(
     integrality = np.ones(len(cells))
     # Every solution found shows a value each cell can take: a cell seen with two values is not
     # determined, and most cells need no program of their own.
-    seen: list[set[float]] = [{float(value(p) or 0)} for p in cells]
+    known = seen_before if seen_before is not None else {}
+    seen: list[set[float]] = [known.setdefault(p, {float(value(p) or 0)}) for p in cells]
     result: dict[Path, tuple[float, float]] = {}
     for path, i in index.items():
         for sign in (1.0, -1.0):
