@@ -44,9 +44,12 @@ dev: demo
 worker: migrate
 	$(MANAGE) db_worker
 
-# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass. The suite runs
+# on every core (pytest-xdist, a test database per worker); a file's tests stay on one worker so
+# that module-wide fixtures such as the authorisation matrix's world are built once.
+PYTEST_WORKERS ?= auto
 test: messages
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 test-browser: messages
