@@ -62,12 +62,14 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting]:
 # --- Roll call --------------------------------------------------------------------------------
 
 # A tap moves a row along this cycle: not marked → present → absent → excused → present …
+# What a tap sends to take a mark away (an empty status is refused as a malformed tap).
+NOT_MARKED = "not_marked"
 NEXT_STATUS = {
     "": Attendance.Status.PRESENT,
     Attendance.Status.PRESENT: Attendance.Status.ABSENT,
     Attendance.Status.ABSENT: Attendance.Status.EXCUSED,
     # A fourth tap takes the mark away: a wrong tap on someone not yet seen can be undone.
-    Attendance.Status.EXCUSED: "",
+    Attendance.Status.EXCUSED: NOT_MARKED,
 }
 
 

@@ -169,7 +169,7 @@ def attendance_record(request: AuthenticatedHttpRequest, meeting_uuid: UUID, per
     row = selectors.roll_call(request.viewer, meeting).row(person_uuid)
     status = request.POST.get("status", "")
     try:
-        if status:
+        if status != selectors.NOT_MARKED:
             services.attendance_record(
                 actor=request.user, meeting=meeting, participant=row.participant, member=row.member, status=status
             )
@@ -179,7 +179,7 @@ def attendance_record(request: AuthenticatedHttpRequest, meeting_uuid: UUID, per
             )
     except ValidationError as error:
         return _row_response(request, meeting, row, saved=False, error=" ".join(error.messages))
-    row.status = status
+    row.status = "" if status == selectors.NOT_MARKED else status
     if not request.htmx:
         return redirect("meetings:detail", meeting_uuid=meeting.uuid)
     return _row_response(request, meeting, row, saved=True)

@@ -78,7 +78,7 @@ def test_it_opens_the_menu_without_javascript(phone: Page, facilitator: str, new
     expect(page).to_have_url(re.compile(rf"{re.escape(reverse('programmes:list'))}$"))
 
 
-def test_it_shows_the_whole_menu_on_a_desktop_without_a_button(desktop: Page, facilitator: str) -> None:
+def test_it_shows_the_whole_menu_on_a_desktop_without_a_button(desktop: Page, facilitator: str, tmp_path: Path) -> None:
     sign_in(desktop, facilitator, PASSWORD)
     desktop.goto(reverse("meetings:mine"))
 
@@ -87,7 +87,13 @@ def test_it_shows_the_whole_menu_on_a_desktop_without_a_button(desktop: Page, fa
     expect(desktop.get_by_text("Valikko", exact=True)).to_be_hidden()
     expect(desktop.locator("#language-switch")).to_be_visible()
     assert desktop.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
+    # The brand and the menu share the first line, as before the phone menu came.
+    brand, first_link = desktop.locator(".brand").bounding_box(), navigation.get_by_role("link").first.bounding_box()
+    assert brand is not None
+    assert first_link is not None
+    assert abs(brand["y"] - first_link["y"]) < brand["height"]
     assert_accessible(desktop)
+    desktop.screenshot(path=tmp_path / "header-desktop.png")
 
 
 def test_it_prints_a_staff_page_without_the_header_and_the_menu(desktop: Page, facilitator: str) -> None:

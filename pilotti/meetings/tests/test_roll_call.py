@@ -85,7 +85,7 @@ def test_it_shows_evaluators_the_counts_without_names_or_codes(world: World, fro
 def test_it_saves_each_tap_and_answers_the_row_as_saved(world: World, frozen_now: datetime) -> None:
     _unit, meeting, [person] = enrolled_group(world.org, facilitator=world.facilitator, size=1)
     client = signed_in(world.facilitator)
-    for status, next_status in (("present", "absent"), ("absent", "excused"), ("excused", "")):
+    for status, next_status in (("present", "absent"), ("absent", "excused"), ("excused", "not_marked")):
         response = _tap(client, meeting, person, status)
         assert response.status_code == 200  # type: ignore[attr-defined]
         row = response.text  # type: ignore[attr-defined]
@@ -104,7 +104,7 @@ def test_it_takes_a_mark_away_on_the_fourth_tap(world: World, frozen_now: dateti
     _unit, meeting, [person] = enrolled_group(world.org, facilitator=world.facilitator, size=1)
     client = signed_in(world.facilitator)
     _tap(client, meeting, person, "excused")
-    response = _tap(client, meeting, person, "")
+    response = _tap(client, meeting, person, "not_marked")
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "Not marked · saved" in response.text  # type: ignore[attr-defined]
     assert '{"status": "present"}' in response.text  # type: ignore[attr-defined]
