@@ -73,24 +73,33 @@
     }
     var elt = source(event);
     var focused = document.activeElement;
-    refocus = elt.id && (focused === elt || focused === document.body || focused === null) ? elt.id : null;
+    if (elt.id && (focused === elt || focused === document.body || focused === null)) {
+      refocus = elt.id;
+    }
     var row = rowOf(elt);
     if (row) {
       show(row, "saving", formOf(elt).getAttribute("data-saving"));
     }
   });
 
-  // htmx:load is sent by the new row itself (the old one, the swap's target, has left the page).
+  // Only when the focus is nowhere (on the page's body, or on the replaced button): a person who
+  // has moved on meanwhile keeps their place.
   function focusAgain() {
     var again = refocus && document.getElementById(refocus);
-    if (again && (document.activeElement === document.body || document.activeElement === null)) {
+    var focused = document.activeElement;
+    if (again && (!focused || focused === document.body || focused === again || !document.body.contains(focused))) {
       refocus = null;
       again.focus();
     }
   }
 
+  // htmx:load is sent by the new row itself (the old one, the swap's target, has left the page);
+  // the timeout catches a browser that moves the focus only after the swap has settled.
   document.addEventListener("htmx:load", focusAgain);
-  document.addEventListener("htmx:afterSettle", focusAgain);
+  document.addEventListener("htmx:afterSettle", function () {
+    focusAgain();
+    window.setTimeout(focusAgain, 0);
+  });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!inRollCall(event)) {
