@@ -15,6 +15,8 @@ from pilotti.meetings.sms import sms_available
 from pilotti.surveys.models import PersonalLink
 
 
+# django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
+# only the development install has.
 class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: InstrumentVersion) -> str:
         return obj.instrument.name
