@@ -27,4 +27,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-

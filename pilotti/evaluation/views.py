@@ -192,10 +192,10 @@ def file_status(request: AuthenticatedHttpRequest, file_uuid: UUID) -> HttpRespo
     }
     if request.htmx:
         shown_slow = request.GET.get("shown") == "slow"
-        if generated.status == GeneratedFile.Status.PENDING and not generated.is_expired:
-            if generated.is_slow == shown_slow:
-                # Nothing new: htmx swaps nothing on 204, so the live region does not say it again.
-                return HttpResponse(status=204)
+        still_waiting = generated.status == GeneratedFile.Status.PENDING and not generated.is_expired
+        if still_waiting and generated.is_slow == shown_slow:
+            # Nothing new: htmx swaps nothing on 204, so the live region does not say it again.
+            return HttpResponse(status=204)
         return render(request, "evaluation/_file_status.html", context)
     return render(request, "evaluation/file_status.html", context)
 
