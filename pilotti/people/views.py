@@ -132,6 +132,8 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # lets another site's link reach this page signed in, so such a visit shows only the form
     # (with its words) and nothing is searched, listed or logged until the user asks here.
     cross_site = _cross_site(request)
+    participants: list[Participant]
+    households: list[Household]
     if cross_site:
         participants, households = [], []
     elif query:
