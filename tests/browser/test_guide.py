@@ -338,7 +338,7 @@ def test_evaluator_guide(desktop: Page, demo: None, shots_dir: Path, tmp_path: P
     page.get_by_role("link", name="Koronan vuoksi syrjäytyneiden tukeminen: päivätoiminta").click()
     page.get_by_role("link", name="Pilot report").click()
     expect(page.locator("h1")).to_have_text("Pilot report")
-    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(page.get_by_role("button", name="Download PDF")).to_be_visible()
     camera.shoot("evaluator-report")
 
     feedback = page.locator("section[aria-labelledby=feedback-heading]")

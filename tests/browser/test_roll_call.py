@@ -121,7 +121,12 @@ def test_it_keeps_the_keyboard_on_the_row_and_takes_a_mark_away_on_the_fourth_pr
     email, meeting, people = group
     phone.bring_to_front()  # the keyboard and the focus belong to the page in front
     sign_in(phone, email, PASSWORD)
-    phone.goto(reverse("meetings:detail", args=[meeting.uuid]))
+    # The page asks for the client panel's count as it loads; its answer is awaited before the
+    # first mark, as the test database (SQLite in memory, shared cache) refuses a second writer
+    # at once, and the poll saves the session while the mark is saved.
+    panel = reverse("surveys:panel", args=[meeting.uuid])
+    with phone.expect_response(lambda response: response.url.endswith(panel)):
+        phone.goto(reverse("meetings:detail", args=[meeting.uuid]))
     row = phone.locator(f"#person-{people[0].uuid}")
     tap_id = f"tap-{people[0].uuid}"
     row.locator("button").focus()
