@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Playwright
 from pytest_django.live_server_helper import LiveServer
 
 # As in tests/browser/conftest.py: Playwright's sync API runs an event loop in the test's thread.
@@ -34,9 +34,13 @@ def test_the_docs_page_loads_only_its_own_scripts(db: None) -> None:
 @pytest.mark.skipif(
     not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true", reason="needs /usr/bin/chromium"
 )
-def test_the_docs_page_shows_every_operation_without_a_csp_violation(live_server: LiveServer) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+def test_the_docs_page_shows_every_operation_without_a_csp_violation(
+    live_server: LiveServer, playwright: Playwright
+) -> None:
+    # pytest-playwright's session-wide Playwright, which the browser tests use too: a second
+    # sync_playwright() in the same worker refuses to start while theirs runs an event loop.
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    try:
         page = browser.new_page()
         problems: list[str] = []
         page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -44,6 +48,7 @@ def test_the_docs_page_shows_every_operation_without_a_csp_violation(live_server
         page.goto(f"{live_server.url}/api/v1/docs")
         page.wait_for_selector(".opblock", timeout=30_000)
         operations = page.locator(".opblock").count()
+    finally:
         browser.close()
     schema = Client().get("/api/v1/openapi.json").json()
     assert operations == sum(len(methods) for methods in schema["paths"].values())
