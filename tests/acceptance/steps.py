@@ -12,13 +12,15 @@ import io
 import re
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from uuid import UUID
 
 import pyreadstat
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import PASSWORD, make_user
@@ -29,6 +31,8 @@ from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.surveys import selectors as surveys_selectors
+from pilotti.surveys.models import ClientPanel
 from tests.browser import pages
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
@@ -464,7 +468,11 @@ def roll_call(page: Page, meeting: Meeting, attendance: dict[Participant, str]) 
     """On the phone: one tap per person for present, two for absent; then marks the meeting held."""
     page.goto(reverse("programmes:unit_detail", args=[meeting.unit.uuid]))
     check(page)
-    page.locator(f"main a[href='{reverse('meetings:detail', args=[meeting.uuid])}']").click()
+    # The meeting page asks for the client panel's count as it loads; the test database (SQLite
+    # in memory, shared cache) refuses a second writer at once, so the taps wait for its answer.
+    panel = reverse("surveys:panel", args=[meeting.uuid])
+    with page.expect_response(lambda response: response.url.endswith(panel)):
+        page.locator(f"main a[href='{reverse('meetings:detail', args=[meeting.uuid])}']").click()
     expect(page.locator(".roll-call__tap").first).to_be_visible()
     check(page)
     for participant, status in attendance.items():
@@ -487,8 +495,10 @@ def roll_call(page: Page, meeting: Meeting, attendance: dict[Participant, str]) 
 
 def open_client_panel(page: Page, meeting: Meeting) -> str:
     """The facilitator opens the meeting's client panel and shows its QR code; returns its address."""
-    page.goto(reverse("meetings:detail", args=[meeting.uuid]))
-    page.locator(f"main a[href='{reverse('surveys:panel', args=[meeting.uuid])}']").first.click()
+    panel = reverse("surveys:panel", args=[meeting.uuid])
+    with page.expect_response(lambda response: response.url.endswith(panel)):  # as in roll_call
+        page.goto(reverse("meetings:detail", args=[meeting.uuid]))
+    page.locator(f"main a[href='{panel}']").first.click()
     check(page)
     submit(page, f"form[action='{reverse('surveys:panel_save', args=[meeting.uuid])}']")
     expect(page.locator("figure.qr img")).to_be_visible()
@@ -501,14 +511,25 @@ def tile(page: Page, item: str, value: int) -> Locator:
 
 
 def answer_panel(phone: Page, url: str, rating: int, *, language: str = "fi") -> None:
-    """A participant scans the QR code with their own phone and rates the meeting."""
-    phone.goto(url)
-    expect(phone.locator("html")).to_have_attribute("lang", language)
-    check(phone)
-    tile(phone, "rating", rating).click()
-    phone.locator("button[value=submit]").click()
-    expect(phone.locator("input[name='q-rating']")).to_have_count(0)  # thanked; one answer per phone
-    check(phone)
+    """A participant scans the QR code with their own phone and rates the meeting.
+
+    A panel takes answers only from an hour before its meeting to a week after (commit 28060de),
+    and the pilots' meetings are years past: while the participant answers, the week after is
+    stretched to reach today. (Moving the server's clock instead would also move the staff pages'
+    polls, whose sessions would then be saved as expired years ago.)"""
+    code = url.rstrip("/").rsplit("/", 1)[-1]
+    meeting = ClientPanel.objects.select_related("meeting").get(code=code).meeting
+    week_from_today = timezone.now() - meeting.starts_at + timedelta(days=7)
+    with mock.patch.object(
+        surveys_selectors, "PANEL_CLOSES_AFTER", max(surveys_selectors.PANEL_CLOSES_AFTER, week_from_today)
+    ):
+        phone.goto(url)
+        expect(phone.locator("html")).to_have_attribute("lang", language)
+        check(phone)
+        tile(phone, "rating", rating).click()
+        phone.locator("button[value=submit]").click()
+        expect(phone.locator("input[name='q-rating']")).to_have_count(0)  # thanked; one answer per phone
+        check(phone)
 
 
 def make_link(page: Page, meeting: Meeting, participant: Participant, instrument_key: str) -> str:

@@ -150,7 +150,7 @@ def test_perhe_yhtenaiseksi_maps_refugee_families_and_hears_them_in_their_langua
         url,
         steps.Answers({"factors": [2, 5]}),
         language="ar",
-        heading="عوامل الضغط في البداية",
+        heading="ما الذي يثقل عليك؟",  # the intake title asks, since 691f7aa
     )
     url = steps.make_link(worker, second_track[0], fadumo, "pilotti-final-survey")
     steps.answer_link(
