@@ -17,6 +17,22 @@ from pilotti.organisations.models import Organisation
 from pilotti.organisations.tenancy import TenantOwned
 
 
+class Archivable(models.Model):
+    """Archived: hidden from lists, kept with its history, restorable. A programme, site or unit with
+    data cannot be deleted, only archived; an archived one takes no new enrolments, units or meetings.
+    Who archived it, and why, is in its history (simple-history's user and the reason kept here)."""
+
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    archive_reason = models.CharField(_("why it was archived"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("in person")
     REMOTE = "remote", _("remote")
@@ -40,7 +56,7 @@ class FacilitatorRole(models.TextChoices):
     OTHER = "other", _("other facilitator")
 
 
-class Programme(TenantOwned, models.Model):
+class Programme(TenantOwned, Archivable):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ACTIVE = "active", _("active")
@@ -146,7 +162,7 @@ class CurriculumTopic(models.Model):
         return self.title
 
 
-class Site(TenantOwned, models.Model):
+class Site(TenantOwned, Archivable):
     """A venue, or the remote setting, where an organisation runs units of a programme."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -158,6 +174,8 @@ class Site(TenantOwned, models.Model):
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archiving, restoring and deleting a site: the history keeps who and why.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -167,7 +185,7 @@ class Site(TenantOwned, models.Model):
         return f"{self.municipality}: {self.name}" if self.municipality else self.name
 
 
-class DeliveryUnit(TenantOwned, models.Model):
+class DeliveryUnit(TenantOwned, Archivable):
     """A group at a venue or remote, or one household's own track of meetings."""
 
     class Kind(models.TextChoices):
