@@ -326,6 +326,79 @@ class Comparison(TypedDict):
     organisations: list[ComparedRow]
 
 
+# --- Cost per result (report/cost.py, docs/evaluation.md "Cost per result") -----------------------
+# Money is in euros, rounded to cents; hours to two decimals.
+
+CostCategoryKey = Literal["staff", "interpreter", "venue", "materials", "other"]
+
+
+class CostCategory(TypedDict):
+    category: CostCategoryKey
+    label: str
+    amount: float
+    hours: float | None  # staff and interpreter hours priced in ``amount``
+
+
+class StaffCost(TypedDict):
+    role: str  # programmes.FacilitatorRole
+    label: str
+    hours: float  # facilitators present × (meeting length + preparation), plus corrections
+    rate: float | None  # euros an hour; None: no rate entered, the hours are not priced
+    amount: float
+
+
+class UnitCost(TypedDict):
+    unit: str
+    organisation: str
+    meetings_held: int
+    amount: float  # the unit's own costs: staff, interpreter and the costs entered for it
+
+
+class CostPerPerson(TypedDict):
+    n: Count  # the denominator: people started or completed
+    amount: Figure  # total ÷ n; None when n is 0
+    withheld: NotRequired[Withheld]
+
+
+class CostPerImproved(TypedDict):
+    instrument: str
+    name: str
+    population: str  # "all_pairs": everyone with two measurements
+    measured: Count  # people with two measurements
+    improved: Count  # reliably improved (recovered or improved)
+    share: Figure  # improved ÷ measured, with its Wilson 95 % interval
+    share_low: Figure
+    share_high: Figure
+    observed: Figure  # total ÷ improved: the cost per person known to have improved
+    estimate: Figure  # total ÷ (share × started)
+    ci_low: Figure  # total ÷ (share_high × started)
+    ci_high: Figure  # total ÷ (share_low × started); None when share_low is 0 (no upper bound)
+    withheld: NotRequired[Withheld]
+
+
+class MarginalUnit(TypedDict):
+    units: int  # units with at least one held meeting in the period
+    mean: Figure  # the average unit's own cost: the cost of running one more unit
+    low: Figure  # the cheapest and the dearest unit
+    high: Figure
+
+
+class Cost(TypedDict):
+    currency: Literal["EUR"]
+    has_inputs: bool  # any rate or cost entered: without them the figures are hours only
+    total: float
+    unit_level: float  # the units' own costs
+    programme_level: float  # costs entered for the programme, not for a unit (training, shared materials)
+    categories: list[CostCategory]
+    staff: list[StaffCost]
+    unpriced_hours: float  # staff and interpreter hours without a rate: not in ``total``
+    units: list[UnitCost]
+    per_started: CostPerPerson
+    per_completer: CostPerPerson
+    per_improved: list[CostPerImproved]
+    marginal_unit: MarginalUnit
+
+
 # --- The whole report ------------------------------------------------------------------------------
 
 
@@ -340,3 +413,4 @@ class Report(TypedDict):
     feedback: list[FeedbackVersion]
     before_after: list[Outcome]
     comparison: Comparison
+    cost: NotRequired[Cost]
