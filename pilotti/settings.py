@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pilotti.instruments",
     "pilotti.measurement",
     "pilotti.surveys",
+    "pilotti.costs",
     "pilotti.evaluation",
     "pilotti.rights",
     "pilotti.api",
