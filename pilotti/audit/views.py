@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_GET
 
 from pilotti.audit import selectors
@@ -22,6 +21,7 @@ from pilotti.audit.models import AccessLog, Action, Category, EventKind, Purpose
 from pilotti.audit.security import record_security_event
 from pilotti.audit.selectors import LogFilters
 from pilotti.audit.services import log_access
+from pilotti.core import faults
 from pilotti.core.spreadsheets import write_csv_rows
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
@@ -33,9 +33,10 @@ def _period(request: HttpRequest) -> int:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Django's own CSRF failure page, after recording the failure with Django's reason."""
+    """The CSRF failure page in the person's language (core/faults.py), after recording the
+    failure with Django's reason."""
     record_security_event(EventKind.CSRF_FAILED, request=request, status=403, detail=reason)
-    return django_csrf_failure(request, reason)
+    return faults.csrf_failed(request)
 
 
 @require_GET

@@ -10,8 +10,11 @@ fields again so that nothing typed is lost: "Send my answers again" posts them a
 the same one-time key (``pilotti.core.once``), so a resend never stores an answer twice. Staff
 pages do not echo what was sent (a sign-in form's password would end up in the page).
 
-Nothing here may touch the database: the pages are rendered without the request's context
-processors (which read the user and the session).
+Nothing in the 500/503 pages may touch the database: they are rendered without the request's
+context processors (which read the user and the session). The 403, 404 and CSRF-failure pages
+(``handler403``, ``handler404``, ``CSRF_FAILURE_VIEW`` through pilotti.audit) come while the
+database works, so a staff member sees them inside the usual header and menu, in the language
+of their pages, with a link back; a participant sees them in the participant's language.
 """
 
 import re
@@ -21,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -91,3 +95,55 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER)
     return response
+
+
+def _participant_error(request: HttpRequest, template: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+    """A participant's 404 or CSRF failure, rendered with the request (a fresh CSRF token)."""
+    language = languages.chosen(request)
+    with translation.override(language):
+        context = {
+            **context,
+            "language": language,
+            "direction": "rtl" if languages.is_bidi(language) else "ltr",
+            "language_choices": languages.choices(language),
+        }
+        response = render(request, template, context, status=status)
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    response["Content-Language"] = language
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _staff_error(request: HttpRequest, template: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["Content-Language"] = translation.get_language() or settings.LANGUAGE_CODE
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: the same page for "missing" and "not yours", never naming what was asked."""
+    if PARTICIPANT_PATH.match(request.path):
+        return _participant_error(request, "surveys/not_found.html", {}, status=404)
+    return _staff_error(request, "404.html", {}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler403``: refused, with the way back to the start page."""
+    return _staff_error(request, "403.html", {}, status=403)
+
+
+def csrf_failed(request: HttpRequest) -> HttpResponse:
+    """A form sent with a stale or missing security token (CSRF): nothing was saved. The page
+    offers to send the same fields again with a fresh token, so what was typed is not lost; a
+    browser that refuses cookies is told so. Passwords are never echoed back."""
+    no_cookie = not request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    fields = [
+        (name, value)
+        for name, value in _resend_fields(request)
+        if name != "csrfmiddlewaretoken" and "password" not in name
+    ]
+    context = {"fields": fields, "action": request.get_full_path(), "no_cookie": no_cookie}
+    if PARTICIPANT_PATH.match(request.path):
+        return _participant_error(request, "surveys/403_csrf.html", context, status=403)
+    return _staff_error(request, "403_csrf.html", context, status=403)
