@@ -257,12 +257,16 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # (tests/settings.py). Otherwise the server fetches public https addresses only (pilotti.sso.addresses).
 SSO_ALLOW_LOOPBACK_HTTP = False
 
-# Sessions: an idle timeout (the cookie age, renewed on every request) and an absolute
+# Sessions: an idle timeout counted from the person's last own request and an absolute
 # timeout counted from sign-in (pilotti.accounts.middleware), ASVS 7.3.1–7.3.2.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 60 * 60)))
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when it changes, not on every request: the timeout middleware records activity at most
+# once a minute and never for a poll. The stored session outlives the idle time so that the
+# middleware, which knows the last activity, is the one that ends it (and sends a polling page
+# to the sign-in page whole); the cookie itself ends with the browser.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

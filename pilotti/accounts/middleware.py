@@ -18,6 +18,10 @@ from pilotti.accounts.signals import SIGNED_IN_AT
 # open polls every few seconds, and a poll is not the person using Pilotti (issue 19, finding 11).
 POLL_HEADER = "X-Pilotti-Poll"
 LAST_ACTIVE = "pilotti_last_active"
+# The person's activity is written to the session at most once a minute, and a poll never writes
+# it: a session row rewritten on every request made each poll a database write that could wait on
+# another writer (issue 24). The idle timeout is therefore exact to the minute.
+ACTIVITY_WRITE_INTERVAL = 60
 
 
 def is_poll(request: HttpRequest) -> bool:
@@ -28,8 +32,8 @@ class SessionTimeoutMiddleware:
     """Ends a session after ``SESSION_IDLE_TIMEOUT`` without the person's own requests (ASVS
     7.3.1) and a fixed time after sign-in, however active it has been (ASVS 7.3.2).
 
-    The idle time is kept in the session, not only in the cookie's age: the cookie is renewed by
-    every request, polls included, so it cannot tell an unattended page from a person.
+    The idle time is kept in the session, not only in the session's expiry: a poll must neither
+    count as the person's activity nor cost a write.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,7 +56,7 @@ class SessionTimeoutMiddleware:
                     page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
                     return HttpResponseClientRedirect(f"{reverse('account_login')}?{urlencode({'next': page})}")
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            if not is_poll(request):
+            if not is_poll(request) and now - last_active >= ACTIVITY_WRITE_INTERVAL:
                 request.session[LAST_ACTIVE] = int(now)
         return self.get_response(request)
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import World, signed_in
 from pilotti.accounts.middleware import POLL_HEADER
@@ -61,3 +63,30 @@ def test_every_polling_template_marks_its_polls() -> None:
     ]
     assert polling
     assert [str(path) for path, tag in polling if POLL_HEADER not in tag] == []
+
+
+def test_a_poll_does_not_write_the_session(world: World) -> None:
+    """A page left open polls every few seconds; each poll used to rewrite the session row, a write
+    that on SQLite waits for any other writer (issue 24)."""
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        client = signed_in(world.facilitator)
+        assert client.get(PAGE).status_code == 200
+        traveller.shift(timedelta(seconds=10))
+        with CaptureQueriesContext(connection) as clicked_again:
+            assert client.get(PAGE).status_code == 200
+        traveller.shift(timedelta(minutes=5))
+        with CaptureQueriesContext(connection) as polled:
+            assert client.get(PAGE, **POLL).status_code == 200  # type: ignore[arg-type]
+        with CaptureQueriesContext(connection) as clicked_later:
+            assert client.get(PAGE).status_code == 200
+    assert session_writes(polled) == []
+    assert session_writes(clicked_again) == []  # activity is recorded at most once a minute
+    assert len(session_writes(clicked_later)) == 1
+
+
+def session_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if "django_session" in query["sql"] and not query["sql"].lstrip().upper().startswith("SELECT")
+    ]
