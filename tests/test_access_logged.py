@@ -42,12 +42,15 @@ def test_every_page_that_shows_a_persons_data_writes_an_access_log_row() -> None
         url = reverse(name, kwargs=registry[name]) if takes_arguments else reverse(name)
         for role in ROLES:
             subject = Subject("own", role)
-            if expected_cell(tables[name][1], subject).split("/")[0] != "200":
+            cell = expected_cell(tables[name][1], subject)
+            # A download asked for by POST only (405 to a GET) is asked by POST.
+            method = "get" if cell.split("/")[0] == "200" else "post" if cell == "405/200" else ""
+            if not method:
                 continue
             client = client_for(people[subject])
             with transaction.atomic():
                 before = AccessLog.objects.count()
-                response = client.get(url)
+                response = getattr(client, method)(url)
                 body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
                 text = body.decode(errors="replace")
                 shown = [value for value in (*codes, *names) if value in text]

@@ -9,7 +9,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,16 +49,28 @@ def _log(
     )
 
 
+# The downloads are asked for by POST (a CSRF-protected form): a GET would let another site's
+# link or image make a file and an access-log row under the staff member's name, as SameSite=Lax
+# sends the session with top-level GETs (issue 19). Ownership is checked first, so that outsiders
+# get a 404, not a 405 or a re-authentication prompt.
+POST_ONLY = ["POST"]
+
+
 @login_required
 def export_json(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
-    # Ownership first, so that outsiders get a 404 rather than a re-authentication prompt.
-    response: HttpResponse = _export(request, _participant(request, participant_uuid), "json")
+    participant = _participant(request, participant_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(POST_ONLY)
+    response: HttpResponse = _export(request, participant, "json")
     return response
 
 
 @login_required
 def export_pdf(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
-    response: HttpResponse = _export(request, _participant(request, participant_uuid), "pdf")
+    participant = _participant(request, participant_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(POST_ONLY)
+    response: HttpResponse = _export(request, participant, "pdf")
     return response
 
 
@@ -88,6 +100,8 @@ def person_log(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Htt
 @login_required
 def person_log_pdf(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(POST_ONLY)
     _log(request, participant, Action.PRINT, LOG_EXTRACT, Category.PROFILE)
     pdf = render_pdf("rights/person_log_pdf.html", {"log": selectors.person_log(participant)})
     return _download(pdf, "application/pdf", f"{participant.code}-log.pdf")
@@ -96,6 +110,8 @@ def person_log_pdf(request: AuthenticatedHttpRequest, participant_uuid: UUID) ->
 @login_required
 def person_log_json(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResponse:
     participant = _participant(request, participant_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(POST_ONLY)
     _log(request, participant, Action.EXPORT, LOG_EXTRACT, Category.PROFILE)
     return _download(_json(selectors.person_log(participant)), "application/json", f"{participant.code}-log.json")
 

@@ -41,14 +41,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "rights:export_json": {
-        "own": "404 200 404 404",
+        "own": "404 405/200 404 404",
         "partner": "404",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",
     },
     "rights:export_pdf": {
-        "own": "404 200 404 404",
+        "own": "404 405/200 404 404",
         "partner": "404",
         "adopter": "404",
         "other": "404",
@@ -62,14 +62,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "rights:log_json": {
-        "own": "404 200 404 404",
+        "own": "404 405/200 404 404",
         "partner": "404",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",
     },
     "rights:log_pdf": {
-        "own": "404 200 404 404",
+        "own": "404 405/200 404 404",
         "partner": "404",
         "adopter": "404",
         "other": "404",

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +19,7 @@ def url(name: str, participant: object) -> str:
 
 def test_it_exports_everything_as_json_with_contact_details(world: World) -> None:
     participant = full_participant(world.org)
-    response = reauthenticated(world.coordinator).get(url("export_json", participant))
+    response = reauthenticated(world.coordinator).post(url("export_json", participant))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
@@ -43,7 +44,7 @@ def test_it_never_exports_link_tokens(world: World) -> None:
 
 def test_it_logs_the_export(world: World) -> None:
     participant = full_participant(world.org)
-    reauthenticated(world.coordinator).get(url("export_json", participant))
+    reauthenticated(world.coordinator).post(url("export_json", participant))
     entry = AccessLog.objects.filter(participant=participant).first()
     assert entry is not None
     assert (entry.action, entry.category, entry.purpose) == ("export", "contact_details", "client_work")
@@ -53,7 +54,7 @@ def test_it_logs_the_export(world: World) -> None:
 
 def test_it_makes_a_pdf(world: World) -> None:
     participant = full_participant(world.org)
-    response = reauthenticated(world.coordinator).get(url("export_pdf", participant))
+    response = reauthenticated(world.coordinator).post(url("export_pdf", participant))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -61,7 +62,7 @@ def test_it_makes_a_pdf(world: World) -> None:
 
 def test_it_asks_for_the_password_again(world: World) -> None:
     participant = full_participant(world.org)
-    response = signed_in(world.coordinator).get(url("export_json", participant))
+    response = signed_in(world.coordinator).post(url("export_json", participant))
     assert response.status_code == 302
     assert "/accounts/reauthenticate/" in response["Location"]
 
@@ -72,6 +73,7 @@ def test_it_shows_others_nothing(world: World, who: str) -> None:
     client = reauthenticated(getattr(world, who))
     for name in ("export_json", "export_pdf", "log", "log_pdf", "log_json", "erase"):
         assert client.get(url(name, participant)).status_code == 404, name
+        assert client.post(url(name, participant)).status_code == 404, name
 
 
 def test_it_reads_everything_in_a_constant_number_of_queries(world: World) -> None:
@@ -87,3 +89,30 @@ def test_it_reads_everything_in_a_constant_number_of_queries(world: World) -> No
     with CaptureQueriesContext(connection) as many:
         selectors.person_data(participant)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("name", ["export_pdf", "export_json", "log_pdf", "log_json"])
+def test_another_sites_link_or_image_makes_no_file_and_no_log_row(world: World, name: str) -> None:
+    """Issue 19: with SameSite=Lax a link or an <img> on another site sends the coordinator's
+    session with a GET; the person's files were made by GET, writing an access-log row (an export
+    or a print of the person's data) under the coordinator's name. Now only a POST from Pilotti's
+    own form, with its CSRF token, makes them."""
+    participant = full_participant(world.org)
+    client = reauthenticated(world.coordinator)  # recently re-authenticated: no prompt stands in the way
+    before = AccessLog.objects.count()
+    response = client.get(url(name, participant), HTTP_SEC_FETCH_SITE="cross-site", HTTP_SEC_FETCH_DEST="image")
+    assert response.status_code == 405
+    assert not response.content.startswith(b"%PDF")
+    assert AccessLog.objects.count() == before
+    # Another site's form can POST, but without the CSRF token.
+    client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+    assert client.post(url(name, participant)).status_code == 403
+    assert AccessLog.objects.count() == before
+    # Pilotti's own button: the form carries the token.
+    client.get(url("log", participant))  # a page with the form sets the CSRF cookie
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    logged = AccessLog.objects.count()
+    response = client.post(url(name, participant), HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert AccessLog.objects.count() == logged + 1

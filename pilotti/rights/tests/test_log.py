@@ -28,7 +28,7 @@ def test_it_records_a_disclosure_and_lists_it_in_the_log(world: World) -> None:
     assert response.status_code == 302
     disclosure = Disclosure.objects.get(participant=participant)
     assert disclosure.recorded_by == world.coordinator
-    log = client.get(reverse("rights:log_json", kwargs={"participant_uuid": participant.uuid}))
+    log = client.post(reverse("rights:log_json", kwargs={"participant_uuid": participant.uuid}))
     data = json.loads(log.content)
     assert [d["recipient"] for d in data["disclosures"]] == ["Tampereen lastensuojelu"]
     assert data["access_log"]
@@ -48,7 +48,7 @@ def test_it_leaves_out_what_is_older_than_two_years(world: World) -> None:
     )
     data = json.loads(
         signed_in(world.coordinator)
-        .get(reverse("rights:log_json", kwargs={"participant_uuid": participant.uuid}))
+        .post(reverse("rights:log_json", kwargs={"participant_uuid": participant.uuid}))
         .content
     )
     assert data["disclosures"] == []
@@ -56,7 +56,7 @@ def test_it_leaves_out_what_is_older_than_two_years(world: World) -> None:
 
 def test_it_makes_a_pdf_of_the_log(world: World) -> None:
     participant = full_participant(world.org)
-    response = signed_in(world.coordinator).get(
+    response = signed_in(world.coordinator).post(
         reverse("rights:log_pdf", kwargs={"participant_uuid": participant.uuid})
     )
     assert response.content.startswith(b"%PDF")
