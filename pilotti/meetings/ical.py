@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from icalendar.enums import STATUS
 
 from pilotti.programmes.models import Meeting
 
 PRODID = "-//Pilotti//Pilotti meetings//EN"
+REFRESH = timedelta(hours=1)
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -43,8 +44,11 @@ def _description(meeting: Meeting) -> str:
 def build_calendar(
     *, uid: str, name: str, meetings: Iterable[Meeting], stamp: datetime, url_for: Callable[[Meeting], str]
 ) -> bytes:
-    calendar = Calendar.new(uid=uid, prodid=PRODID, name=name, method="PUBLISH", refresh_interval=timedelta(hours=1))
-    calendar.add("X-PUBLISHED-TTL", timedelta(hours=1))  # Outlook's name for the refresh interval
+    calendar = Calendar.new(uid=uid, prodid=PRODID, name=name, method="PUBLISH")
+    # How often to fetch again: RFC 7986's REFRESH-INTERVAL (its value must be marked a duration)
+    # and Outlook's X-PUBLISHED-TTL, which only an ISO 8601 duration (PT1H) means anything to.
+    calendar.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     for meeting in meetings:
         event = Event.new(
             uid=meeting_uid(meeting),

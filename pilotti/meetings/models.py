@@ -28,6 +28,9 @@ class CalendarFeed(models.Model):
         DeliveryUnit, on_delete=models.CASCADE, related_name="calendar_feeds", null=True, blank=True
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The language its owner chose in Pilotti when making it: the calendar app that fetches the
+    # feed sends its own Accept-Language, which need not be the person's. Empty: the site's default.
+    language = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

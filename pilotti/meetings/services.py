@@ -7,6 +7,7 @@ unregistered visitors, recorded with the roll call); reminders are sent by remin
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +25,14 @@ MAX_VISITORS = 999
 
 
 @transaction.atomic
-def feed_create(*, actor: User, unit: DeliveryUnit | None = None) -> tuple[CalendarFeed, str]:
-    """A new feed and its token (shown once; only the hash is kept). The old feed of the same kind stops."""
+def feed_create(*, actor: User, unit: DeliveryUnit | None = None, language: str = "") -> tuple[CalendarFeed, str]:
+    """A new feed and its token (shown once; only the hash is kept), in ``language``, the one the
+    person uses Pilotti in (the site's default when empty). The old feed of the same kind stops."""
     CalendarFeed.objects.filter(user=actor, unit=unit, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=actor, unit=unit, token_hash=hash_token(token))
+    feed = CalendarFeed.objects.create(
+        user=actor, unit=unit, token_hash=hash_token(token), language=language or settings.LANGUAGE_CODE
+    )
     return feed, token
 
 

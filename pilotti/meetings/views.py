@@ -7,13 +7,14 @@ service does the write."""
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -291,7 +292,7 @@ def _feed_created(request: AuthenticatedHttpRequest, feed: CalendarFeed, token: 
 @login_required
 @require_POST
 def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    feed, token = services.feed_create(actor=request.user)
+    feed, token = services.feed_create(actor=request.user, language=translation.get_language())
     return _feed_created(request, feed, token)
 
 
@@ -299,7 +300,7 @@ def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def feed_create_unit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = get_object_or_404(programmes.units_visible_to(request.viewer), uuid=unit_uuid)
-    feed, token = services.feed_create(actor=request.user, unit=unit)
+    feed, token = services.feed_create(actor=request.user, unit=unit, language=translation.get_language())
     return _feed_created(request, feed, token)
 
 
@@ -319,15 +320,19 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     meetings = selectors.feed_meetings(calendar_feed)
     services.feed_fetched(feed=calendar_feed)
-    name = calendar_feed.unit.name if calendar_feed.unit else _("My meetings")
-    body = ical.build_calendar(
-        uid=f"{calendar_feed.uuid}@pilotti",
-        name=f"Pilotti: {name}",
-        meetings=meetings,
-        stamp=timezone.now(),
-        url_for=lambda m: request.build_absolute_uri(reverse("meetings:detail", kwargs={"meeting_uuid": m.uuid})),
-    )
+    # The feed's own language, never the calendar app's Accept-Language.
+    language = calendar_feed.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        name = calendar_feed.unit.name if calendar_feed.unit else _("My meetings")
+        body = ical.build_calendar(
+            uid=f"{calendar_feed.uuid}@pilotti",
+            name=f"Pilotti: {name}",
+            meetings=meetings,
+            stamp=timezone.now(),
+            url_for=lambda m: request.build_absolute_uri(reverse("meetings:detail", kwargs={"meeting_uuid": m.uuid})),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = language
     response["Content-Disposition"] = 'inline; filename="pilotti.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
