@@ -116,9 +116,14 @@ def sign_in_for_real(client: Client, user: User) -> None:
     assert response.status_code == 302, response.content
 
 
+# What a current browser sends with every request made from Pilotti's own pages. A request
+# without it is an older browser's or another site's (people.views._cross_site).
+BROWSER_HEADERS = {"Sec-Fetch-Site": "same-origin"}
+
+
 def reauthenticated(user: User) -> Client:
     """Signed in for real and then asked for the password again, as before sensitive changes."""
-    client = Client()
+    client = Client(headers=BROWSER_HEADERS)
     sign_in_for_real(client, user)
     assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
     return client
@@ -185,7 +190,7 @@ def make_world() -> World:
 
 def signed_in(user: User) -> Client:
     """A test client signed in as the user, as if they had passed the sign-in and MFA steps."""
-    client = Client()
+    client = Client(headers=BROWSER_HEADERS)
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     return client
 

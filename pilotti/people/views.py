@@ -5,6 +5,7 @@ object the user may only read answers 403 to changes.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,12 +93,31 @@ def _search(request: AuthenticatedHttpRequest, query: str, filters: dict[str, An
     return found
 
 
+def search_token(request: AuthenticatedHttpRequest) -> str:
+    """The search form's hidden value, bound to the session: another site cannot know it."""
+    return salted_hmac("pilotti.people.search", request.session.session_key or "").hexdigest()[:32]
+
+
+def _same_origin(address: str, request: AuthenticatedHttpRequest) -> bool:
+    parts = urlsplit(address)
+    return (parts.scheme, parts.netloc) == (request.scheme, request.get_host())
+
+
 def _cross_site(request: AuthenticatedHttpRequest) -> bool:
-    """Whether another site made the browser ask (a link, an image, a form on its page).
+    """Whether another site may have made the browser ask (a link, an image, a form on its page).
 
     Browsers since 2023 send Sec-Fetch-Site; "none" is an address typed or bookmarked. Without
-    the header (an older browser, a script) the request is taken as the user's own."""
-    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
+    it (an older browser, a privacy setting, a script) the request counts as the user's own only
+    with the search form's token or an Origin or Referer of this site (we send Referer to
+    ourselves: SECURE_REFERRER_POLICY is same-origin); a request with none of them is refused, as
+    another site can send one (issue 19)."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    if constant_time_compare(request.GET.get("t", ""), search_token(request)):
+        return False
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return not _same_origin(source, request)
 
 
 def _listed(request: AuthenticatedHttpRequest, filters: dict[str, Any]) -> tuple[list[Participant], list[Household]]:
@@ -144,6 +165,7 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "cross_site": cross_site,
+        "search_token": search_token(request),
         "participants": participants,
         "shown_at_most": SHOWN_AT_MOST,
         "households": households,

@@ -1,3 +1,6 @@
+import re
+
+from django.test import Client
 from django.urls import reverse
 
 from conftest import World, signed_in
@@ -81,6 +84,35 @@ def test_it_neither_searches_nor_lists_for_another_sites_link(world: World) -> N
     assert AccessLog.objects.get().action == "search"
 
 
+def test_without_sec_fetch_site_it_searches_only_for_its_own_form_or_page(world: World) -> None:
+    # Issue 19: a browser that sends no Sec-Fetch-Site (an older one, a privacy setting) was taken
+    # at its word, so another site's link still ran a search by a name it chose and logged it.
+    participant = make_participant(world.org)
+    client = Client()  # no Sec-Fetch-Site on any request
+    client.force_login(world.coordinator, backend="allauth.account.auth_backends.AuthenticationBackend")
+    url = reverse("people:list")
+    refusal = "A link from another site does not search or list participants."
+    for headers in ({}, {"Referer": "https://evil.example/page"}, {"Origin": "https://evil.example"}):
+        for params in ({"q": NAME}, {}, {"q": NAME, "t": "a guess"}):
+            page = client.get(url, params, headers=headers).content.decode()
+            assert refusal in page, (headers, params)
+            assert participant.code not in page
+    assert not AccessLog.objects.exists()
+    # Pilotti's own search form carries a value bound to the session ...
+    form = client.get(url).content.decode()
+    token = re.search(r'name="t" value="([0-9a-f]+)"', form)
+    assert token is not None
+    found = client.get(url, {"q": NAME, "t": token.group(1)}).content.decode()
+    assert participant.code in found
+    assert AccessLog.objects.get().action == "search"
+    # ... which another session's form does not have.
+    other = signed_in(world.owner)
+    other.defaults.pop("HTTP_SEC_FETCH_SITE", None)
+    assert refusal in other.get(url, {"q": NAME, "t": token.group(1)}, headers={}).content.decode()
+    # A page of this site says so in its Referer (SECURE_REFERRER_POLICY = same-origin).
+    assert participant.code in client.get(url, {"q": NAME}, headers={"Referer": "http://testserver/"}).text
+
+
 def test_it_logs_the_people_and_households_a_list_shows(world: World) -> None:
     participant = make_participant(world.org)
     signed_in(world.coordinator).get(reverse("people:list"))
@@ -144,7 +176,7 @@ def test_it_withdraws_consent(world: World) -> None:
     client = signed_in(world.coordinator)
     client.post(
         reverse("people:consent_add", args=[participant.uuid]),
-        {"purpose": "evaluation", "given_on": "2024-01-05", "method": "verbal"},
+        {"purposes": "evaluation", "given_on": "2024-01-05", "method": "verbal"},
     )
     consent = participant.consents.get()
     client.post(reverse("people:consent_withdraw", args=[consent.uuid]), {"on": "2024-03-01"})
