@@ -16,6 +16,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 BASE_URL = "https://pilotti.invalid/"
 
 
+def static_url(relative: str) -> str:
+    """A static file's address for a PDF, without ``{% static %}``: production's manifest storage
+    would ask for collected files, and ``manage.py report --format pdf`` must work where only
+    ``migrate`` has run. The fetcher below reads the file from the app's own static folder."""
+    return BASE_URL.rstrip("/") + settings.STATIC_URL + relative
+
+
 class StaticOnlyFetcher(URLFetcher):
     """Serves ``{% static %}`` URLs from the static files finders and refuses everything else."""
 

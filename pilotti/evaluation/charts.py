@@ -9,6 +9,7 @@ Suppressed values get no bar; each chart has a table with the same numbers besid
 from collections.abc import Mapping
 from typing import Any
 
+from pilotti.evaluation import summary
 from pilotti.evaluation.report.types import FeedbackItem, FlowStep, Report
 
 WIDTH = 640
@@ -139,6 +140,7 @@ def with_charts(report: Report) -> dict[str, Any]:
         bars = [(str(row["number"]), row["present"]) for row in attendance["by_number"]]
     else:
         bars = [(f"{m['unit']} {m['number']}", m["present"]) for m in attendance["meetings"]]
+    result["summary"] = summary.summarise(report)
     result["charts"] = {"flow": flow(report["recruitment"]["flow"]), "attendance": columns(bars)}
     for version in result["feedback"]:
         for item in version["items"]:

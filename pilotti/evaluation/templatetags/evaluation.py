@@ -1,8 +1,10 @@
 """Filters for the report: numbers as the locale writes them, and suppressed cells marked."""
 
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import formats, timezone
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -75,3 +77,29 @@ def get_item(mapping: Any, key: str) -> Any:
 def nonzero(entries: Any) -> list[Any]:
     """Entries whose count is not zero (a suppressed count is not zero)."""
     return [entry for entry in entries or [] if entry.get("n") != 0]
+
+
+@register.filter
+def isodate(value: Any) -> str:
+    """A report's ISO date ("2026-12-06", kept so in the JSON) as the locale writes it: 6.12.2026."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def isodatetime(value: Any) -> str:
+    """A report's ISO moment ("2026-12-06T19:53:06+00:00") in local time as the locale writes it."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
