@@ -7,11 +7,11 @@ evaluation consent held on the day they were given (``selectors.consented_respon
 Anonymous client-panel answers are included without a person code. People appear under their
 pseudonymous code only; contact details are never read.
 
-Six queries whatever the size: responses, answers, chosen options, versions with their scoring
-rules, items, options. docs/evaluation.md, section "Exports", describes the files.
+Nine queries whatever the size: responses, answers, chosen options, versions with their scoring
+rules, items, options, and for the workbook the held meetings, the roll call and the funnel.
+docs/evaluation.md, section "Exports", describes the files and their formats.
 """
 
-import csv
 import hashlib
 import io
 import re
@@ -26,25 +26,38 @@ from typing import Any
 
 import pandas as pd
 import pyreadstat
+from django.db.models import OuterRef
+from django.db.models.functions import TruncDate
 from openpyxl import Workbook
 
-from pilotti.core.spreadsheets import append_row, csv_safe
+from pilotti.core.spreadsheets import csv_bytes, write_table
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import selectors
+from pilotti.evaluation.report.scope import Scope, in_period
 from pilotti.instruments.models import DIRECTIONS, METHODS, MISSING_RULES, Answer, InstrumentVersion, Item, Option
-from pilotti.instruments.spec import ItemType, text_in
+from pilotti.instruments.spec import ItemType, Method, text_in
+from pilotti.meetings.models import Attendance
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
-from pilotti.programmes.models import Programme
+from pilotti.people.selectors import consent_holds_on
+from pilotti.programmes.models import Meeting, Programme
 
-FORMATS = ("csv", "xlsx", "sav", "dta", "codebook")
+FORMATS = ("csv", "csv-fi", "xlsx", "sav", "dta", "codebook")
 # Labels in the files: the instrument's Finnish wording where it has one, else English (text_in).
 LABEL_LANGUAGE = "fi"
 # Stata allows 32 characters in a name (SPSS 64), but pyreadstat names a variable's value-label
 # set after it plus a counter, which must fit in 32 too: 28 leaves room for 9,999 labelled
 # variables. One mapping serves both formats.
 MAX_NAME = 28
-MAX_LABEL = 80  # Stata's limit on variable labels
-MAX_STATA_STRING = 2045  # Stata's longest fixed-width string
+# The formats' own limits on labels, applied only to the file that has them: Stata's variable
+# labels hold 80 characters; SPSS's variable labels 256 bytes and value labels 120 bytes (longer
+# ones are cut by the writer, possibly inside a character). Longer Stata strings are strL.
+MAX_STATA_LABEL = 80
+MAX_SPSS_LABEL_BYTES = 256
+MAX_SPSS_VALUE_LABEL_BYTES = 120
+# Measurement levels (SPSS's "Measure"; PSPP and SPSS treat "unknown" as nominal, and SPSS asks
+# the user to scan the data before any procedure that needs a level).
+NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
 NUMERIC_TYPES = (*ItemType.NUMERIC,)
 # The 0/1 columns of a multiple-choice item, labelled in the language of the item's wording.
 CHOSEN = {"fi": {0: "ei valittu", 1: "valittu"}, "en": {0: "not chosen", 1: "chosen"}}
@@ -64,7 +77,35 @@ LONG_COLUMNS = [
     "total",
     "band",
 ]
-CODEBOOK_COLUMNS = ["name", "source", "label", "type", "values", "instrument", "version", "item_type", "scoring"]
+# The workbook's person-level service data: the roll call and the recruitment funnel.
+ATTENDANCE_COLUMNS = ["participant_code", "unit", "meeting_number", "meeting_date", "status"]
+FUNNEL_COLUMNS = [
+    "enrolment",
+    "participant_code",
+    "unit",
+    "segment",
+    "referral_source",
+    "stage",
+    "contacted_on",
+    "interested_on",
+    "waitlisted_on",
+    "enrolled_on",
+    "started_on",
+    "completed_on",
+    "ended_on",
+]
+CODEBOOK_COLUMNS = [
+    "name",
+    "source",
+    "label",
+    "type",
+    "level",
+    "values",
+    "instrument",
+    "version",
+    "item_type",
+    "scoring",
+]
 
 
 @dataclass
@@ -75,6 +116,7 @@ class Variable:
     source: str  # what it is in Pilotti, e.g. who-5 v1 q3
     label: str
     kind: str  # numeric | string | date
+    level: str  # nominal | ordinal | scale
     values: dict[int, str] = field(default_factory=dict)
     instrument: str = ""
     version: int | None = None
@@ -89,23 +131,42 @@ class DataSet:
     wide: list[dict[str, Any]]  # one row per response, keyed by variable name
     long: list[dict[str, Any]]  # one row per answer (per chosen option for multiple choice)
     participants: list[Participant]  # everyone with a row, for the access log
+    attendance: list[dict[str, Any]] = field(default_factory=list)  # one row per person per held meeting
+    funnel: list[dict[str, Any]] = field(default_factory=list)  # one row per enrolment
 
 
 # --- Variable names ------------------------------------------------------------------------
 
 
+def _ascii_name(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "_", ascii_text.lower()).strip("_")
+
+
 def variable_name(source: str, taken: set[str]) -> str:
-    """A Stata- and SPSS-safe name for ``source``: ASCII letters, digits and underscores, starting
-    with a letter, at most 28 characters. Too long or already taken: its first and last ten
-    characters and six hex digits of the source's SHA-1, so the same source always gets the same name."""
-    ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9_]+", "_", ascii_text.lower()).strip("_") or "v"
+    """A Stata- and SPSS-safe name for ``source`` (``<instrument> v<version> <item>[ <value>]``):
+    ASCII letters, digits and underscores, starting with a letter, at most 28 characters.
+
+    The scheme, in docs/evaluation.md: the whole source when it fits (``who_5_v1_q3``); too long,
+    the instrument's key is cut so that the version and the item stay whole
+    (``rating_paivatoiminta_v1_rating``); only when that is still too long, or the cut name is
+    already taken by another source, its first and last ten characters and six hex digits of the
+    source's SHA-1. The same sources in the same order always get the same names."""
+    name = _ascii_name(source) or "v"
     if not name[0].isalpha():
         name = f"v_{name}"
+    if len(name) > MAX_NAME:
+        head, _space, tail = source.partition(" ")
+        head_name, tail_name = _ascii_name(head), _ascii_name(tail)
+        room = MAX_NAME - len(tail_name) - 1
+        if tail_name and room >= 4 and head_name[:1].isalpha():
+            name = f"{head_name[:room].rstrip('_')}_{tail_name}"
     if len(name) > MAX_NAME or name in taken:
         digest = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:6]
+        full = _ascii_name(source) or "v"
+        full = full if full[0].isalpha() else f"v_{full}"
         # Both ends stay readable: the instrument's key starts a name, the item's key ends it.
-        name = f"{name[:10].rstrip('_')}_{name[-10:].strip('_')}_{digest}"
+        name = f"{full[:10].rstrip('_')}_{full[-10:].strip('_')}_{digest}"
     stem, number = name, 1
     while name in taken:  # a clash of hashes: deterministic too, as sources are visited in order
         suffix = f"_{number}"
@@ -139,16 +200,16 @@ def _scoring(version: Mapping[str, Any]) -> str:
 
 def _fixed_variables() -> list[Variable]:
     return [
-        Variable("response", "response", "Response number in this export", "numeric"),
-        Variable("participant_code", "participant code", "Pseudonymous participant code", "string"),
-        Variable("unit", "unit", "Delivery unit of the meeting", "string"),
-        Variable("instrument", "instrument", "Instrument key", "string"),
-        Variable("version", "version", "Instrument version", "numeric"),
-        Variable("mode", "mode", "How the answer was given", "string"),
-        Variable("answered_on", "answered on", "Date of answering (Helsinki)", "date"),
-        Variable("total", "total", "Total score", "numeric"),
-        Variable("mean_item_score", "mean item score", "Mean item score", "numeric"),
-        Variable("band", "band", "Severity band of the total", "string"),
+        Variable("response", "response", "Response number in this export", "numeric", NOMINAL),
+        Variable("participant_code", "participant code", "Pseudonymous participant code", "string", NOMINAL),
+        Variable("unit", "unit", "Delivery unit of the meeting", "string", NOMINAL),
+        Variable("instrument", "instrument", "Instrument key", "string", NOMINAL),
+        Variable("version", "version", "Instrument version", "numeric", NOMINAL),
+        Variable("mode", "mode", "How the answer was given", "string", NOMINAL),
+        Variable("answered_on", "answered on", "Date of answering (Helsinki)", "date", SCALE),
+        Variable("total", "total", "Total score", "numeric", SCALE),
+        Variable("mean_item_score", "mean item score", "Mean item score", "numeric", SCALE),
+        Variable("band", "band", "Severity band of the total", "string", NOMINAL),
     ]
 
 
@@ -177,14 +238,34 @@ def _item_variables(
                     name = variable_name(f"{source} {value}", taken)
                     by_option[(item["pk"], value)] = name
                     variables.append(
-                        Variable(name, f"{source} = {value}", f"{label}: {option_label}", "numeric", chosen, **common)
+                        Variable(
+                            name,
+                            f"{source} = {value}",
+                            f"{label}: {option_label}",
+                            "numeric",
+                            NOMINAL,
+                            chosen,
+                            **common,
+                        )
                     )
                 continue
             name = variable_name(source, taken)
             by_item[item["pk"]] = name
-            kind = "numeric" if item["type"] in NUMERIC_TYPES else "string"
-            variables.append(Variable(name, source, label, kind, _value_labels(item, options), **common))
+            kind = "numeric" if item["type"] in NUMERIC_TYPES else "date" if item["type"] == ItemType.DATE else "string"
+            level = _level(item, scored=version["scoring__method"] not in (None, "", Method.NONE))
+            variables.append(Variable(name, source, label, kind, level, _value_labels(item, options), **common))
     return variables, by_item, by_option
+
+
+def _level(item: Mapping[str, Any], *, scored: bool) -> str:
+    """A rating scale is ordinal; so is a single choice that counts in a score (its values are
+    points on one scale, e.g. EPDS's 0-3); other single choices name categories. Numbers and
+    dates are scale; free text is nominal."""
+    if item["type"] == ItemType.SCALE or (item["type"] == ItemType.SINGLE_CHOICE and scored and item["scored"]):
+        return ORDINAL
+    if item["type"] in (ItemType.NUMBER, ItemType.DATE):
+        return SCALE
+    return NOMINAL
 
 
 def _value_labels(item: Mapping[str, Any], options: dict[int, list[tuple[int, str]]]) -> dict[int, str]:
@@ -201,7 +282,8 @@ def _value_labels(item: Mapping[str, Any], options: dict[int, list[tuple[int, st
 
 def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Filters) -> DataSet:
     """The export's rows in the report's scope (``viewer`` None: the whole programme)."""
-    responses_qs = selectors.scope(viewer, programme, filters).responses
+    scope = selectors.scope(viewer, programme, filters)
+    responses_qs = scope.responses
     # answered_on is the scope's annotation (the day in Helsinki), which the type plugin cannot see.
     responses = list(
         responses_qs.order_by("answered_on", "submitted_at", "pk").values(  # type: ignore[misc]
@@ -249,7 +331,7 @@ def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Fil
     items = list(
         Item.objects.filter(version_id__in=version_ids)
         .order_by("version_id", "position", "pk")
-        .values("pk", "version_id", "key", "type", "text", "min_value", "max_value", "min_label", "max_label")
+        .values("pk", "version_id", "key", "type", "text", "min_value", "max_value", "min_label", "max_label", "scored")
     )
     options: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for item_id, value, label in (
@@ -259,7 +341,74 @@ def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Fil
     ):
         options[item_id].append((value, text_in(label, LABEL_LANGUAGE, str(value))))
     item_vars, by_item, by_option = _item_variables(versions, items, options)
-    return _arrange(programme, responses, answers, picked, items, options, item_vars, by_item, by_option)
+    data = _arrange(programme, responses, answers, picked, items, options, item_vars, by_item, by_option)
+    _add_service_data(data, scope)
+    return data
+
+
+def _add_service_data(data: DataSet, scope: Scope) -> None:
+    """The roll call of the held meetings in the period, for people whose evaluation consent held
+    on the meeting's day (as for answers), and the funnel: every enrolment in scope, its code
+    shown only for someone already in the file. Three queries."""
+    numbers: dict[int, int] = {}
+    counter: dict[int, int] = defaultdict(int)
+    held = Meeting.objects.filter(unit__in=scope.units, status=Meeting.Status.HELD)
+    for meeting_id, unit_id in held.order_by("unit_id", "starts_at", "pk").values_list("pk", "unit_id"):
+        counter[unit_id] += 1
+        numbers[meeting_id] = counter[unit_id]
+    rows = (
+        Attendance.objects.filter(meeting__in=held, participant__isnull=False)
+        .annotate(day=TruncDate("meeting__starts_at", tzinfo=HELSINKI))
+        .filter(in_period("day", scope.filters))
+        .filter(consent_holds_on(OuterRef("day"), participant="participant"))
+        .order_by("meeting__unit__name", "meeting__starts_at", "meeting_id", "participant__code")
+        .values(
+            "participant_id",
+            "participant__code",
+            "participant__organisation_id",
+            "meeting_id",
+            "meeting__unit__name",
+            "day",
+            "status",
+        )
+    )
+    people = {p.pk: p for p in data.participants}
+    for row in rows:
+        data.attendance.append(
+            {
+                "participant_code": row["participant__code"],
+                "unit": row["meeting__unit__name"],
+                "meeting_number": numbers[row["meeting_id"]],
+                "meeting_date": row["day"],
+                "status": row["status"],
+            }
+        )
+        people.setdefault(
+            row["participant_id"],
+            Participant(
+                pk=row["participant_id"],
+                code=row["participant__code"],
+                organisation_id=row["participant__organisation_id"],
+            ),
+        )
+    data.participants = list(people.values())
+    stages = FUNNEL_COLUMNS[6:]
+    enrolments = scope.enrolments.order_by("contacted_on", "pk").values(
+        "participant_id", "participant__code", "unit__name", "segment", "referral_source", "stage", *stages
+    )
+    for number, row in enumerate(enrolments, start=1):
+        code = row["participant__code"] if row["participant_id"] in people else ""
+        data.funnel.append(
+            {
+                "enrolment": number,
+                "participant_code": code,
+                "unit": row["unit__name"] or "",
+                "segment": row["segment"],
+                "referral_source": row["referral_source"],
+                "stage": row["stage"],
+                **{stage: row[stage] for stage in stages},
+            }
+        )
 
 
 def _arrange(
@@ -313,6 +462,8 @@ def _arrange(
         text_value = day.isoformat() if day else text
         if item["type"] in NUMERIC_TYPES:
             wide[response_id][by_item[item_id]] = value
+        elif item["type"] == ItemType.DATE:
+            wide[response_id][by_item[item_id]] = day
         else:
             wide[response_id][by_item[item_id]] = text_value
         whole = _whole(value)
@@ -328,14 +479,6 @@ def _long_row(base: dict[str, Any], value: float | None, label: str, text: str) 
 # --- Writing -------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return csv_safe(value)
-
-
 def codebook_rows(variables: list[Variable]) -> list[list[Any]]:
     return [
         [
@@ -343,6 +486,7 @@ def codebook_rows(variables: list[Variable]) -> list[list[Any]]:
             v.source,
             v.label,
             v.kind,
+            v.level,
             "; ".join(f"{value} = {label}" for value, label in v.values.items()),
             v.instrument,
             v.version if v.version is not None else "",
@@ -353,89 +497,105 @@ def codebook_rows(variables: list[Variable]) -> list[list[Any]]:
     ]
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark (so that Excel reads ä and ö right), comma-separated with a
-    decimal point (what R, Python, SPSS and Stata read by default)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([[_plain(value) for value in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")
+def as_csv(data: DataSet, *, finnish: bool = False) -> bytes:
+    return csv_bytes(LONG_COLUMNS, ([row[c] for c in LONG_COLUMNS] for row in data.long), finnish=finnish)
 
 
-def as_csv(data: DataSet) -> bytes:
-    return _csv(LONG_COLUMNS, [[row[c] for c in LONG_COLUMNS] for row in data.long])
+def as_csv_fi(data: DataSet) -> bytes:
+    """ "Excel (suomi)": semicolons and decimal commas (core/spreadsheets.csv_bytes)."""
+    return as_csv(data, finnish=True)
 
 
 def as_codebook(data: DataSet) -> bytes:
-    return _csv(CODEBOOK_COLUMNS, codebook_rows(data.variables))
+    return csv_bytes(CODEBOOK_COLUMNS, codebook_rows(data.variables))
 
 
 def as_xlsx(data: DataSet) -> bytes:
-    """Three sheets: responses (wide), answers (long), codebook."""
+    """Five sheets: responses (wide), answers (long), attendance, funnel and the codebook; each
+    with its header frozen and filterable, dates as dates."""
     book = Workbook()
     book.remove(book.active)
     names = [v.name for v in data.variables]
     sheets = {
         "responses": (names, [[row.get(n) for n in names] for row in data.wide]),
         "answers": (LONG_COLUMNS, [[row[c] for c in LONG_COLUMNS] for row in data.long]),
+        "attendance": (ATTENDANCE_COLUMNS, [[row[c] for c in ATTENDANCE_COLUMNS] for row in data.attendance]),
+        "funnel": (FUNNEL_COLUMNS, [[row[c] for c in FUNNEL_COLUMNS] for row in data.funnel]),
         "codebook": (CODEBOOK_COLUMNS, codebook_rows(data.variables)),
     }
     for title, (header, rows) in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in [header, *rows]:
-            append_row(sheet, row)
+        write_table(book.create_sheet(title), header, rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def frame(data: DataSet, *, stata: bool = False) -> pd.DataFrame:
+def frame(data: DataSet) -> pd.DataFrame:
     """The wide table with one column per variable: numbers as floats (missing: NaN), text as
-    strings (missing: empty), dates as dates."""
+    strings (missing: empty), dates as dates (written as SPSS DATE and Stata %td)."""
     columns: dict[str, Any] = {}
     for v in data.variables:
         values = [row.get(v.name) for row in data.wide]
         if v.kind == "numeric":
             columns[v.name] = pd.Series([float("nan") if x is None else float(x) for x in values], dtype="float64")
         elif v.kind == "date":
-            columns[v.name] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+            columns[v.name] = pd.Series(values, dtype="object")
         else:
-            texts = ["" if x is None else str(x) for x in values]
-            if stata:
-                texts = [t.encode()[:MAX_STATA_STRING].decode(errors="ignore") for t in texts]
-            columns[v.name] = pd.Series(texts, dtype="object")
+            columns[v.name] = pd.Series(["" if x is None else str(x) for x in values], dtype="object")
     return pd.DataFrame(columns)
 
 
-def _labels(data: DataSet) -> tuple[dict[str, str | None], dict[str, dict[int | float, str]]]:
-    variable_labels: dict[str, str | None] = {v.name: v.label[:MAX_LABEL] for v in data.variables}
-    value_labels: dict[str, dict[int | float, str]] = {
-        v.name: {value: label[:MAX_LABEL] for value, label in v.values.items()} for v in data.variables if v.values
-    }
-    return variable_labels, value_labels
+def spss_format(variable: Variable, values: Sequence[Any]) -> str | None:
+    """The variable's SPSS print format: whole numbers as F<w>.0 (at least F2.0, the width of the
+    longest value), real numbers as F8.2, dates as DATE11; None leaves strings to the writer (A<w>)."""
+    if variable.kind == "date":
+        return "DATE11"
+    if variable.kind != "numeric":
+        return None
+    numbers = [float(x) for x in values if x is not None]
+    if variable.name == "mean_item_score" or not all(x.is_integer() for x in numbers):
+        return "F8.2"
+    candidates = [*numbers, *variable.values]
+    width = max([2, *(len(str(int(x))) for x in candidates)])
+    return f"F{width}.0"
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """The longest start of ``text`` that fits in ``limit`` bytes of UTF-8, never inside a character."""
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 def _statistics_file(data: DataSet, suffix: str) -> bytes:
-    variable_labels, value_labels = _labels(data)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{suffix}"
         if suffix == ".sav":
             pyreadstat.write_sav(
                 frame(data),
                 str(path),
-                column_labels=variable_labels,
-                variable_value_labels=value_labels,
+                column_labels={v.name: _cut_bytes(v.label, MAX_SPSS_LABEL_BYTES) for v in data.variables},
+                variable_value_labels={
+                    v.name: {value: _cut_bytes(label, MAX_SPSS_VALUE_LABEL_BYTES) for value, label in v.values.items()}
+                    for v in data.variables
+                    if v.values
+                },
+                variable_measure={v.name: v.level for v in data.variables},
+                variable_format={
+                    v.name: spss
+                    for v in data.variables
+                    if (spss := spss_format(v, [row.get(v.name) for row in data.wide])) is not None
+                },
                 file_label=data.programme.slug,
             )
         else:
+            # Format 118 (Stata 14 and later, documented in docs/evaluation.md); strings longer
+            # than 2,045 bytes are written as strL, whole.
             pyreadstat.write_dta(
-                frame(data, stata=True),
+                frame(data),
                 str(path),
-                column_labels=variable_labels,
-                variable_value_labels=value_labels,
-                file_label=data.programme.slug[:80],
-                version=15,
+                column_labels={v.name: v.label[:MAX_STATA_LABEL] for v in data.variables},
+                variable_value_labels={v.name: dict(v.values) for v in data.variables if v.values},
+                file_label=data.programme.slug[:MAX_STATA_LABEL],
+                version=14,
             )
         return path.read_bytes()
 
@@ -450,6 +610,7 @@ def as_dta(data: DataSet) -> bytes:
 
 WRITERS = {
     "csv": (as_csv, "text/csv; charset=utf-8", "csv"),
+    "csv-fi": (as_csv_fi, "text/csv; charset=utf-8", "csv"),
     "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "sav": (as_sav, "application/x-spss-sav", "sav"),
     "dta": (as_dta, "application/x-stata-dta", "dta"),

@@ -6,7 +6,7 @@ from pilotti.evaluation import views
 class ExportFormat:
     """One of exports.FORMATS, so that any other name is a plain 404."""
 
-    regex = "csv|xlsx|sav|dta|codebook"
+    regex = "csv-fi|csv|xlsx|sav|dta|codebook"
 
     def to_python(self, value: str) -> str:
         return value

@@ -27,7 +27,8 @@ from pilotti.programmes.selectors import units_visible_to
 
 EXPORT_LINKS = [
     ("csv", gettext_lazy("CSV, one row per answer")),
-    ("xlsx", gettext_lazy("Excel workbook: responses, answers and codebook")),
+    ("csv-fi", gettext_lazy("CSV for Excel (Finnish): semicolons and decimal commas, one row per answer")),
+    ("xlsx", gettext_lazy("Excel workbook: responses, answers, attendance, funnel and codebook")),
     ("sav", gettext_lazy("SPSS (.sav), one row per response")),
     ("dta", gettext_lazy("Stata (.dta), one row per response")),
     ("codebook", gettext_lazy("Codebook (CSV)")),
