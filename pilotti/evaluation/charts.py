@@ -9,40 +9,63 @@ Suppressed values get no bar; each chart has a table with the same numbers besid
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 from pilotti.evaluation import summary
 from pilotti.evaluation.report.types import FeedbackItem, FlowStep, Report
 
-WIDTH = 640
-BAR_HEIGHT = 22
-GAP = 8
-LABEL_WIDTH = 220
+# Every chart is drawn on a 480-unit-wide canvas and shown at most 480 px wide on the page
+# (pilotti.css) and 11 cm wide in the PDF (report_pdf.css), with its text at FONT units: 16 px on
+# a computer, 12.5 px on a 390 px phone (374 px of content), 10.4 pt in the PDF. Readable text
+# needs at least 12 px and 9 pt (tests/test_pdf.py measures both).
+WIDTH = 480
+FONT = 16
+# Horizontal bars: the label on a line of its own above its bar, so a long label needs no room
+# beside the bar and is not cut short; the value after the bar or its interval, never on it.
+LABEL_LINE = 22
+BAR_HEIGHT = 20
+ROW = LABEL_LINE + BAR_HEIGHT + 12
+VALUE_ROOM = 74
+LABEL_CHARS = 52
+# Columns: room for the axis numbers on the left and the axis title below.
+AXIS = 40
 
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _missing(value: Any) -> str | None:
+    """Why a value has no bar: withheld ("suppressed") or none at all; None when it has one."""
+    if value == "suppressed":
+        return "withheld"
+    return "none" if _number(value) is None else None
+
+
 def horizontal_bars(rows: list[tuple[str, Any, str]], maximum: float | None = None) -> dict[str, Any]:
-    """(label, value, text shown at the bar's end) per row; bars scaled to ``maximum``."""
+    """(label, value, text shown after the bar) per row; bars scaled to ``maximum``."""
     values = [v for v in (_number(row[1]) for row in rows) if v is not None]
     top = maximum if maximum else max(values, default=0) or 1
-    span = WIDTH - LABEL_WIDTH - 70
+    span = WIDTH - VALUE_ROOM
     bars = []
     for n, (label, value, text) in enumerate(rows):
         number = _number(value)
-        y = n * (BAR_HEIGHT + GAP)
+        y = n * ROW
+        width = max(0.0, round(span * (number or 0) / top, 1))
         bars.append(
             {
-                "label": label,
+                "label": label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
                 "text": text,
-                "y": y,
-                "text_y": y + BAR_HEIGHT * 0.7,
-                "width": max(0.0, round(span * (number or 0) / top, 1)),
-                "end": LABEL_WIDTH + 6 + max(0.0, round(span * (number or 0) / top, 1)),
-                "missing": number is None,
+                "label_y": y + FONT,
+                "y": y + LABEL_LINE,
+                "text_y": y + LABEL_LINE + BAR_HEIGHT * 0.5 + FONT * 0.35,
+                "width": width,
+                "end": round(width + 6, 1),
+                "missing": _missing(value),
             }
         )
-    return {"width": WIDTH, "height": max(1, len(rows)) * (BAR_HEIGHT + GAP), "label_width": LABEL_WIDTH, "bars": bars}
+    return {"width": WIDTH, "height": max(1, len(rows)) * ROW, "font": FONT, "bar_height": BAR_HEIGHT, "bars": bars}
 
 
 def columns(values: list[tuple[str, Any]], height: int = 160) -> dict[str, Any]:
@@ -50,36 +73,52 @@ def columns(values: list[tuple[str, Any]], height: int = 160) -> dict[str, Any]:
     numbers = [v for v in (_number(value) for _label, value in values) if v is not None]
     top = max(numbers, default=0) or 1
     count = max(1, len(values))
-    step = (WIDTH - 40) / count
+    step = (WIDTH - AXIS) / count
     cols = []
     for n, (label, value) in enumerate(values):
         number = _number(value)
-        h = round((height - 20) * (number or 0) / top, 1)
+        h = round((height - FONT) * (number or 0) / top, 1)
         cols.append(
             {
                 "label": label,
-                "x": round(30 + n * step, 1),
+                "x": round(AXIS + n * step, 1),
+                "middle": round(AXIS + n * step + step * 0.375, 1),
                 "width": round(max(1.0, step * 0.75), 1),
                 "y": round(height - h, 1),
                 "height": h,
-                "missing": number is None,
+                "missing": _missing(value),
             }
         )
-    return {"width": WIDTH, "height": height + 20, "baseline": height, "top": int(top), "columns": cols}
+    withheld = any(column["missing"] == "withheld" for column in cols)
+    bottom = height + FONT + 10
+    return {
+        "width": WIDTH,
+        "height": bottom + (FONT + 8 if withheld else 0) + 4,
+        "font": FONT,
+        "axis": AXIS,
+        "baseline": height,
+        "top": int(top),
+        "top_y": FONT,
+        "title_y": bottom,
+        "legend_y": bottom + FONT + 8,
+        "withheld": withheld,
+        "columns": cols,
+    }
 
 
 def flow(steps: list[FlowStep]) -> dict[str, Any]:
     """The CONSORT-style flow: a box per step, and beside it a box of who left before the next."""
     boxes: list[dict[str, Any]] = []
-    box_height = 54
-    row = box_height + 36
+    box_height = 60
+    line = FONT + 6
+    row = box_height + 40
     for n, step in enumerate(steps):
         left: list[Mapping[str, Any]] = [entry for entry in step["left"] if entry["n"] != 0]
         if step.get("in_progress"):
             left.append({"label": None, "n": step["in_progress"]})
         y = n * row
         left_y = y + box_height + 2
-        lines = [{**entry, "y": left_y + 20 + 18 * k} for k, entry in enumerate(left)]
+        lines = [{**entry, "y": left_y + 6 + line * (k + 1) - 4} for k, entry in enumerate(left)]
         boxes.append(
             {
                 "step": step,
@@ -87,18 +126,28 @@ def flow(steps: list[FlowStep]) -> dict[str, Any]:
                 "left": lines,
                 "left_y": left_y,
                 "line_y": left_y + 14,
-                "left_height": 14 + 18 * len(left),
+                "left_height": 12 + line * len(left),
                 "arrow_y": y + box_height,
                 "last": n == len(steps) - 1,
             }
         )
-    bottom = max([len(steps) * row - 36] + [int(b["left_y"]) + int(b["left_height"]) for b in boxes if b["left"]])
-    return {"width": WIDTH, "height": bottom + 2, "box_height": box_height, "boxes": boxes}
+    bottom = max([len(steps) * row - 40] + [int(b["left_y"]) + int(b["left_height"]) for b in boxes if b["left"]])
+    return {
+        "width": WIDTH,
+        "height": bottom + 2,
+        "font": FONT,
+        "box_width": 220,
+        "middle": 110,
+        "left_x": 240,
+        "left_width": 238,
+        "box_height": box_height,
+        "boxes": boxes,
+    }
 
 
 def _share_text(entry: dict[str, Any]) -> str:
     share = entry.get("share")
-    return f"{round(100 * share)} %" if isinstance(share, int | float) else ""
+    return f"{number_format(round(100 * share), 0, use_l10n=True)}\u00a0%" if isinstance(share, int | float) else ""
 
 
 # Beyond this many rows the page and the PDF summarise; the JSON, CSV and XLSX keep every row.
@@ -179,21 +228,28 @@ def _before_after_bars(pre: dict[str, Any], post: dict[str, Any]) -> dict[str, A
     ]
     top = max(numbers, default=1) or 1
     chart = horizontal_bars(
-        [("before", pre.get("mean"), _fmt(pre.get("mean"))), ("after", post.get("mean"), _fmt(post.get("mean")))],
+        [
+            (gettext("Before"), pre.get("mean"), _fmt(pre.get("mean"))),
+            (gettext("After"), post.get("mean"), _fmt(post.get("mean"))),
+        ],
         maximum=top,
     )
-    span = WIDTH - LABEL_WIDTH - 70
-    for bar, summary in zip(chart["bars"], (pre, post), strict=True):
-        low, high = _number(summary.get("ci_low")), _number(summary.get("ci_high"))
+    span = WIDTH - VALUE_ROOM
+    for bar, measured in zip(chart["bars"], (pre, post), strict=True):
+        low, high = _number(measured.get("ci_low")), _number(measured.get("ci_high"))
         if low is not None and high is not None:
+            x2 = round(span * min(high, top) / top, 1)
             bar["whisker"] = {
-                "x1": LABEL_WIDTH + round(span * low / top, 1),
-                "x2": LABEL_WIDTH + round(span * high / top, 1),
+                "x1": round(span * max(low, 0) / top, 1),
+                "x2": x2,
                 "y": bar["y"] + BAR_HEIGHT / 2,
             }
+            # The value is written after the interval's end: a whisker never crosses it.
+            bar["end"] = round(max(bar["end"], x2 + 6), 1)
     return chart
 
 
 def _fmt(value: Any) -> str:
+    """A mean as the tables write it: one decimal, the locale's decimal comma."""
     number = _number(value)
-    return "" if number is None else f"{number:.1f}"
+    return "" if number is None else number_format(number, 1, use_l10n=True)
