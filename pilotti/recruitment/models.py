@@ -162,3 +162,37 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage} ({self.on})"
+
+
+class FunnelCount(models.Model):
+    """The funnel's counts per programme, organisation, unit, segment and current stage, kept by
+    the database itself (triggers on the enrolment table, ``recruitment.counts``) in the same
+    statement as every insert, update and delete of an enrolment, whichever code path makes it.
+
+    The funnel pages read these few rows instead of counting a programme's enrolments, so they
+    cost the same for 100 or 100 000 people (issue 24). The keys are plain numbers, not foreign
+    keys: a row follows its enrolments and disappears with the last of them, so deleting a unit or
+    a programme never has to order its deletes around these rows.
+    """
+
+    programme_key = models.BigIntegerField()
+    organisation_key = models.BigIntegerField()
+    unit_key = models.BigIntegerField()  # 0: not in a unit yet (a NULL would escape the unique key)
+    segment = models.CharField(max_length=200)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    # ``contacted`` is the number of enrolments; the others how many of them reached that step.
+    contacted = models.IntegerField()
+    interested = models.IntegerField()
+    enrolled = models.IntegerField()
+    started = models.IntegerField()
+    completed = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_key", "organisation_key", "unit_key", "segment", "stage"], name="funnel_count_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment or '—'} · {self.stage}: {self.contacted}"

@@ -1,0 +1,143 @@
+"""The funnel's counts table (``FunnelCount``), kept exact by triggers on the enrolment table.
+
+A trigger, not application code: enrolments are written by services, imports, the correction
+and undo of steps, erasure, cascades and the benchmark generator's bulk inserts, and a row count
+kept by each of them would drift the first time one forgot. The database runs the trigger in the
+statement that changes the enrolment, inside its transaction, so the counts are never stale and a
+rolled-back write leaves them as they were.
+
+Each trigger subtracts the old row from its group and adds the new row to its group (an upsert);
+a group whose last enrolment leaves is deleted. ``recount`` rebuilds the table from the enrolments
+and ``differences`` compares the two (``manage.py check_funnel_counts``); the tests write through
+every path and compare.
+"""
+
+from django.db import connection, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+TABLE = "recruitment_funnelcount"
+KEY = ("programme_key", "organisation_key", "unit_key", "segment", "stage")
+STEPS = ("interested", "enrolled", "started", "completed")
+# The enrolment columns whose change moves a row between groups or steps: an update of anything
+# else (a reason, a referral source) does not run the trigger.
+WATCHED = ("programme_id", "organisation_id", "unit_id", "segment", "stage", *(f"{step}_on" for step in STEPS))
+
+
+def _key_columns(row: str) -> tuple[str, ...]:
+    """The enrolment's group, in the order of ``KEY``: its values as the counts table stores them."""
+    return (
+        f"{row}.programme_id",
+        f"{row}.organisation_id",
+        f"COALESCE({row}.unit_id, 0)",
+        f"{row}.segment",
+        f"{row}.stage",
+    )
+
+
+def _key_values(row: str) -> str:
+    return ", ".join(_key_columns(row))
+
+
+def _key_match(row: str) -> str:
+    return " AND ".join(f"{column} = {value}" for column, value in zip(KEY, _key_columns(row), strict=True))
+
+
+def _reached(row: str, step: str) -> str:
+    return f"(CASE WHEN {row}.{step}_on IS NULL THEN 0 ELSE 1 END)"
+
+
+def _subtract(row: str) -> str:
+    steps = ", ".join(f"{step} = {step} - {_reached(row, step)}" for step in STEPS)
+    return (
+        f"UPDATE {TABLE} SET contacted = contacted - 1, {steps} WHERE {_key_match(row)};\n"  # noqa: S608 - SQL of this module's constants
+        f"DELETE FROM {TABLE} WHERE {_key_match(row)} AND contacted = 0;\n"
+    )
+
+
+def _add(row: str) -> str:
+    columns = ", ".join((*KEY, "contacted", *STEPS))
+    values = ", ".join((_key_values(row), "1", *(_reached(row, step) for step in STEPS)))
+    steps = ", ".join(f"{step} = {TABLE}.{step} + excluded.{step}" for step in STEPS)
+    return (
+        f"INSERT INTO {TABLE} ({columns}) VALUES ({values})\n"  # noqa: S608 - SQL of this module's constants
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET contacted = {TABLE}.contacted + 1, {steps};\n"
+    )
+
+
+def _sqlite_triggers() -> list[str]:
+    watched = ", ".join(WATCHED)
+    return [
+        f"CREATE TRIGGER funnel_count_insert AFTER INSERT ON recruitment_enrolment BEGIN\n{_add('NEW')}END",
+        f"CREATE TRIGGER funnel_count_delete AFTER DELETE ON recruitment_enrolment BEGIN\n{_subtract('OLD')}END",
+        f"CREATE TRIGGER funnel_count_update AFTER UPDATE OF {watched} ON recruitment_enrolment BEGIN\n"
+        f"{_subtract('OLD')}{_add('NEW')}END",
+    ]
+
+
+def _postgresql_triggers() -> list[str]:
+    watched = ", ".join(WATCHED)
+    return [
+        "CREATE FUNCTION funnel_count() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        f"IF TG_OP IN ('UPDATE', 'DELETE') THEN\n{_subtract('OLD')}END IF;\n"
+        f"IF TG_OP IN ('UPDATE', 'INSERT') THEN\n{_add('NEW')}END IF;\n"
+        "RETURN NULL;\nEND\n$$",
+        "CREATE TRIGGER funnel_count AFTER INSERT OR DELETE OR UPDATE OF "
+        f"{watched} ON recruitment_enrolment FOR EACH ROW EXECUTE FUNCTION funnel_count()",
+    ]
+
+
+def create_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": _sqlite_triggers, "postgresql": _postgresql_triggers}[vendor]()
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS funnel_count ON recruitment_enrolment", params=None)
+        schema_editor.execute("DROP FUNCTION IF EXISTS funnel_count()", params=None)
+        return
+    for name in ("insert", "delete", "update"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS funnel_count_{name}", params=None)
+
+
+def _counted_sql() -> str:
+    steps = ", ".join(f"COUNT({step}_on)" for step in STEPS)
+    return (
+        f"SELECT programme_id, organisation_id, COALESCE(unit_id, 0), segment, stage, COUNT(*), {steps} "  # noqa: S608 - SQL of this module's constants
+        "FROM recruitment_enrolment GROUP BY programme_id, organisation_id, COALESCE(unit_id, 0), segment, stage"
+    )
+
+
+def _recount_sql() -> str:
+    return f"INSERT INTO {TABLE} ({', '.join((*KEY, 'contacted', *STEPS))}) {_counted_sql()}"
+
+
+def recount() -> None:
+    """Rebuilds the whole table from the enrolments (after a migration, or to repair)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - SQL of this module's constants
+        cursor.execute(_recount_sql())
+
+
+def recount_with(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    schema_editor.execute(_recount_sql(), params=None)
+
+
+Row = tuple[int, int, int, str, str, int, int, int, int, int]
+
+
+def differences() -> list[tuple[Row | None, Row | None]]:
+    """(kept, recounted) for every group where the table and a full recount disagree."""
+    columns = ", ".join((*KEY, "contacted", *STEPS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {TABLE}")  # noqa: S608 - SQL of this module's constants
+        kept: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
+        cursor.execute(_counted_sql())
+        recounted: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
+    return [
+        (kept.get(key), recounted.get(key))
+        for key in sorted(kept.keys() | recounted.keys(), key=repr)
+        if kept.get(key) != recounted.get(key)
+    ]
