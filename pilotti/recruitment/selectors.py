@@ -2,7 +2,8 @@
 
 Enrolments follow their participant's rule (people.selectors): the organisation's
 coordinators, admins and evaluators see them all, pseudonymously; a facilitator sees those
-in the units they facilitate. The funnel is a single GROUP BY with conditional counts.
+in the units they facilitate. The funnel pages sum the counts the database keeps
+(``FunnelCount``, recruitment.counts); the report counts its scope's enrolments in one GROUP BY.
 """
 
 from collections.abc import Iterable
