@@ -35,6 +35,14 @@ class ConfirmableForm(forms.Form):
     confirm = forms.BooleanField(
         label=gettext_lazy("The date is right: save it anyway"), required=False, widget=forms.HiddenInput
     )
+    # What the checkbox says, and how the warning points to it: a form about something other than a
+    # date that happened (a meeting's time) says so in its own words.
+    confirm_label = gettext_lazy("The date is right: save it anyway")
+    confirm_hint = gettext_lazy("If it is right, tick “The date is right” and save again.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = self.confirm_label
 
     def warn_unless_plausible(self, field: str, day: date | None) -> None:
         """A day that has happened must not be in the future nor implausibly long ago."""
@@ -53,8 +61,7 @@ class ConfirmableForm(forms.Form):
         """Refuses the form with ``message`` until the user ticks the checkbox that now appears."""
         self.fields["confirm"].widget = forms.CheckboxInput()
         if not self.confirmed:
-            hint = gettext("If it is right, tick “The date is right” and save again.")
-            self.add_error(field, f"{message} {hint}")
+            self.add_error(field, f"{message} {self.confirm_hint}")
 
     def clean(self) -> dict[str, Any]:
         """Subclasses call this first, then ``warn_unless_plausible``; the services never see ``confirm``."""

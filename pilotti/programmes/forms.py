@@ -297,6 +297,9 @@ class FacilitatorForm(forms.Form):
 
 
 class MeetingForm(ConfirmableForm):
+    confirm_label = gettext_lazy("Keep this time anyway")
+    confirm_hint = gettext_lazy("If the time is right, tick “Keep this time anyway” and save again.")
+
     day = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=gettext_lazy("Starts at"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(

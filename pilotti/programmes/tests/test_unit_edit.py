@@ -131,6 +131,9 @@ def test_it_asks_before_moving_a_meeting_onto_a_holiday_a_break_or_another_meeti
         response = client.post(url, {"day": day, "start_time": "15:30"})
         assert response.status_code == 400
         assert warning in response.text
+        # The meeting's own words, not the funnel's "The date is right".
+        assert "Keep this time anyway" in response.text
+        assert "The date is right" not in response.text
     assert other.meetings.count() == 7
     assert client.post(url, {"day": "2019-11-08", "start_time": "15:30", "confirm": "on"}).status_code == 302
     last = reverse("programmes:meeting_move", args=[unit.meetings.order_by("starts_at").last().uuid])  # type: ignore[union-attr]
