@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pilotti.core.forms import set_choices
 from pilotti.people.models import AgeBand, ConsentMethod, ConsentPurpose, Gender, Participant, Relation
 from pilotti.people.services import ContactFields, MemberFields, ProfileFields
 from pilotti.people.validators import normalise_identity_code, validate_identity_code
@@ -91,7 +92,14 @@ class ParticipantForm(ProfileForm, ContactForm):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=ConsentPurpose.choices)
+    # Several purposes are usually consented to on one form and one day; each is recorded (and
+    # later withdrawn) on its own. Nothing is ticked in advance: consent is given, not assumed.
+    purposes = forms.MultipleChoiceField(
+        label=gettext_lazy("Purposes"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick the purposes the person consents to.")},
+    )
     given_on = forms.DateField(label=gettext_lazy("Given on"), widget=DATE_WIDGET)
     method = forms.ChoiceField(
         label=gettext_lazy("How it was given"), choices=ConsentMethod.choices, widget=forms.RadioSelect
@@ -102,6 +110,11 @@ class ConsentForm(forms.Form):
         if given_on > date.today():  # noqa: DTZ011
             raise ValidationError(_("The date is in the future. Record consent on or after the day it is given."))
         return given_on
+
+    def __init__(self, *args: Any, held: Mapping[str, date], **kwargs: Any) -> None:
+        """``held``: the purposes already in force, by the day given; they are not offered again."""
+        super().__init__(*args, **kwargs)
+        set_choices(self, "purposes", [(value, label) for value, label in ConsentPurpose.choices if value not in held])
 
 
 class WithdrawForm(forms.Form):

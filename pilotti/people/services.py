@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
@@ -21,6 +22,7 @@ from pilotti.organisations.models import Organisation
 from pilotti.people import crypto, search
 from pilotti.people.models import (
     Consent,
+    ConsentPurpose,
     ContactDetails,
     Household,
     HouseholdMember,
@@ -181,6 +183,30 @@ def consent_give(*, actor: User | None, participant: Participant, purpose: str, 
     consent.full_clean()
     save_with_history(consent, actor=actor)
     return consent
+
+
+@transaction.atomic
+def consents_give(
+    *, actor: User | None, participant: Participant, purposes: list[str], given_on: date, method: str
+) -> list[Consent]:
+    """Consent for several purposes given at once (one form, one signature): a row per purpose, each
+    with its own history and withdrawal. Purposes already in force are all named in one refusal."""
+    if not purposes:
+        raise ValidationError({"purposes": _("Tick the purposes the person consents to.")})
+    held = participant.consents.filter(purpose__in=purposes, withdrawn_on__isnull=True)
+    if held:
+        labels = dict(ConsentPurpose.choices)
+        raise ValidationError(
+            [
+                _("Consent to %(purpose)s was already given on %(date)s. Withdraw it first if it has changed.")
+                % {"purpose": labels[c.purpose], "date": date_format(c.given_on, "SHORT_DATE_FORMAT")}
+                for c in held
+            ]
+        )
+    return [
+        consent_give(actor=actor, participant=participant, purpose=purpose, given_on=given_on, method=method)
+        for purpose in dict.fromkeys(purposes)
+    ]
 
 
 @transaction.atomic

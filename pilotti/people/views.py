@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pilotti.audit import selectors as audit_selectors
@@ -274,20 +276,25 @@ def consent_add(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Ht
     participant = _participant(request, participant_uuid)
     if not selectors.can_record_consent(request.viewer, participant):
         raise PermissionDenied
-    form = ConsentForm(request.POST or None)
+    held = dict(participant.consents.filter(withdrawn_on__isnull=True).values_list("purpose", "given_on"))
+    form = ConsentForm(request.POST or None, held=held, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_give(actor=request.user, participant=participant, **form.cleaned_data)
+            given = services.consents_give(actor=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
-            messages.success(request, _("The consent was recorded."))
+            messages.success(
+                request,
+                ngettext("The consent was recorded.", "%(count)d consents were recorded.", len(given))
+                % {"count": len(given)},
+            )
             return redirect("people:detail", participant_uuid=participant.uuid)
     log_access(
         request, participant=participant, action=Action.VIEW, category=Category.CONSENTS,
         purpose=Purpose.CLIENT_WORK, item="consent form",
     )  # fmt: skip
-    context = {"form": form, "participant": participant}
+    context = {"form": form, "participant": participant, "held": held}
     return render(request, "people/consent_form.html", context, status=400 if form.errors else 200)
 
 

@@ -379,16 +379,16 @@ def add_participant(page: Page, person: Person) -> Participant:
 
 
 def record_consent(page: Page, participant: Participant, on: date) -> None:
-    """Participation and evaluation consent, given in writing."""
+    """Participation and evaluation consent, given in writing on one form."""
+    page.goto(reverse("people:detail", args=[participant.uuid]))
+    page.locator(f"main a[href='{reverse('people:consent_add', args=[participant.uuid])}']").click()
+    check(page)
     for purpose in ("participation", "evaluation"):
-        page.goto(reverse("people:detail", args=[participant.uuid]))
-        page.locator(f"main a[href='{reverse('people:consent_add', args=[participant.uuid])}']").click()
-        check(page)
-        page.locator("main [name='purpose']").select_option(purpose)
-        fill(page, {"given_on": on.isoformat()})
-        page.locator("main [name='method'][value='written']").check()
-        submit(page)
-        expect_success(page)
+        page.locator(f"main [name='purposes'][value='{purpose}']").check()
+    fill(page, {"given_on": on.isoformat()})
+    page.locator("main [name='method'][value='written']").check()
+    submit(page)
+    expect_success(page)
     assert participant.consents.count() == 2
 
 

@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
+from django.urls import reverse
 
-from conftest import World
+from conftest import World, signed_in
 from pilotti.people import selectors, services
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.tests.helpers import make_programme, make_unit
@@ -62,3 +63,47 @@ def test_it_refuses_a_second_consent_while_the_first_holds(world: World) -> None
         services.consent_give(
             actor=None, participant=participant, purpose="participation", given_on=date(2024, 2, 1), method="verbal"
         )
+
+
+def test_it_records_several_purposes_in_one_form_each_with_its_own_history(world: World) -> None:
+    participant = make_participant(world.org)
+    url = reverse("people:consent_add", args=[participant.uuid])
+    client = signed_in(world.coordinator)
+    page = client.get(url).text
+    assert 'type="checkbox" name="purposes" value="participation"' in page
+    assert "checked" not in page  # consent is given, never ticked in advance
+    data = {"purposes": ["participation", "evaluation"], "given_on": "2024-01-05", "method": "written"}
+    assert client.post(url, data).status_code == 302
+    consents = {c.purpose: c for c in participant.consents.all()}
+    assert set(consents) == {"participation", "evaluation"}
+    for consent in consents.values():
+        assert consent.history.get().history_user == world.coordinator  # type: ignore[attr-defined]
+    services.consent_withdraw(actor=None, consent=consents["evaluation"], on=date(2024, 2, 1))
+    assert selectors.consent_holds(participant, date(2024, 3, 1), purpose="participation")
+    # Only the withdrawn purpose and the one never given are offered again.
+    page = client.get(url).text
+    assert 'value="participation"' not in page
+    assert 'value="evaluation"' in page
+    assert 'value="follow_up"' in page
+
+
+def test_it_names_every_purpose_already_in_force_and_records_none(world: World) -> None:
+    participant = make_participant(world.org)
+    for purpose in ("participation", "evaluation"):
+        services.consent_give(
+            actor=None, participant=participant, purpose=purpose, given_on=date(2024, 1, 1), method="written"
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.consents_give(
+            actor=None,
+            participant=participant,
+            purposes=["participation", "evaluation", "follow_up"],
+            given_on=date(2024, 2, 1),
+            method="verbal",
+        )
+    assert len(refused.value.messages) == 2
+    assert participant.consents.count() == 2
+    url = reverse("people:consent_add", args=[participant.uuid])
+    response = signed_in(world.coordinator).post(url, {"given_on": "2024-02-01", "method": "verbal"})
+    assert response.status_code == 400
+    assert "Tick the purposes the person consents to." in response.text

@@ -73,7 +73,7 @@ def test_it_lets_a_facilitator_record_consent_but_not_edit_the_person(world: Wor
     assert client.get(reverse("people:edit", args=[participant.uuid])).status_code == 403
     response = client.post(
         reverse("people:consent_add", args=[participant.uuid]),
-        {"purpose": "evaluation", "given_on": "2024-01-05", "method": "written"},
+        {"purposes": "evaluation", "given_on": "2024-01-05", "method": "written"},
     )
     assert response.status_code == 302
     assert participant.consents.get().recorded_by == world.facilitator
