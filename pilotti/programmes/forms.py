@@ -398,3 +398,11 @@ class UnitScheduleForm(UnitForm):
 
 class UnlinkForm(forms.Form):
     why = forms.CharField(label=gettext_lazy("Why"), max_length=100)
+
+
+class ArchiveForm(forms.Form):
+    why = forms.CharField(
+        label=gettext_lazy("Why"),
+        help_text=gettext_lazy("For example: a test record, or the pilot has ended. The history keeps it."),
+        max_length=300,
+    )

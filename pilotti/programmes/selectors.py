@@ -11,9 +11,10 @@ organisations):
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language
@@ -34,6 +35,8 @@ from pilotti.programmes.models import (
 from pilotti.programmes.schedule import finnish_holidays
 
 STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
+M = TypeVar("M", Programme, Site, DeliveryUnit)
+
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 # Members who may be assigned to facilitate a unit; the assignment counts only while they are one.
 FACILITATING_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
@@ -146,6 +149,11 @@ def can_manage_unit(viewer: Viewer, unit: DeliveryUnit) -> bool:
 
 
 def can_change_meetings(viewer: Viewer, unit: DeliveryUnit) -> bool:
+def can_manage_site(viewer: Viewer, site: Site) -> bool:
+    """Admins and coordinators of the organisation that uses the site."""
+    return _managed(viewer, site.organisation_id)
+
+
     """Those who manage the unit, and its own facilitators: move, cancel, record what happened."""
     return can_manage_unit(viewer, unit) or assigned_unit_ids(viewer).filter(unit_id=unit.pk).exists()
 
@@ -162,8 +170,23 @@ def other_organisations_running(viewer: Viewer, programme: Programme) -> QuerySe
 # --- Page data, in a constant number of queries ----------------------------------------------
 
 
-def programme_list(viewer: Viewer) -> QuerySet[Programme]:
-    return programmes_visible_to(viewer).select_related("organisation").order_by("name")
+def programme_list(viewer: Viewer, *, archived: bool = False) -> QuerySet[Programme]:
+    """The programmes the viewer sees; archived ones only when asked for (``archived``)."""
+    return unarchived(programmes_visible_to(viewer).select_related("organisation").order_by("name"), archived=archived)
+
+
+def unarchived(items: QuerySet[M], *, archived: bool) -> QuerySet[M]:
+    """Lists hide archived programmes, units and sites unless the "show archived" filter is on."""
+    return items if archived else items.filter(archived_at__isnull=True)
+
+
+def archiving(item: Programme | Site | DeliveryUnit) -> Model | None:
+    """The history row that archived the item (who and when), or None when it is not archived."""
+    if not item.is_archived:
+        return None
+    history = item.history.filter(history_change_reason="archived").select_related("history_user")
+    record: Model | None = history.order_by("-history_date").first()
+    return record
 
 
 def with_plan_and_partners(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
@@ -178,7 +201,9 @@ def with_plan_and_partners(programmes: QuerySet[Programme]) -> QuerySet[Programm
 def my_units(viewer: Viewer) -> QuerySet[DeliveryUnit]:
     """The units the viewer facilitates, with their next meeting's time."""
     return with_schedule_summary(
-        DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer)).select_related("programme", "site")
+        DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer), archived_at__isnull=True).select_related(
+            "programme", "site"
+        )
     ).order_by("programme__name", "name")
 
 

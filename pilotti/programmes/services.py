@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -239,6 +239,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 ENDINGS_WITH_REASON = {DeliveryUnit.Status.DISCONTINUED, DeliveryUnit.Status.CANCELLED}
 
 
+    refuse_if_archived(programme, message=archived_message("units"))
 @transaction.atomic
 def unit_change_status(
     *,
@@ -273,6 +274,9 @@ def unit_change_status(
         or replacement.organisation_id != unit.organisation_id
     ):
         raise ValidationError({"replacement": _("The replacement must be another of your units in this programme.")})
+    refuse_if_archived(programme, message=archived_message("units"))
+    if site is not None and site.is_archived:
+        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     unit.status = new
     unit.status_changed_on = on
     unit.status_reason = reason
@@ -395,6 +399,7 @@ def meeting_restore(*, actor: User | None, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_update(
     *,
+    refuse_if_archived(unit, unit.programme, message=archived_message("meetings"))
     actor: User | None,
     meeting: Meeting,
     theme: str = "",
@@ -557,6 +562,8 @@ def unit_reschedule(
     for starts_at in plan.added:
         meeting_add(actor=actor, unit=unit, starts_at=starts_at, duration_minutes=duration_minutes)
     # Breaks that ended before the new first date belong to the meetings that stay.
+    if site is not None and site.is_archived and site.pk != unit.site_id:
+        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     unit.breaks.filter(last__gte=rule.first).delete()
     UnitBreak.objects.bulk_create(
         UnitBreak(unit=unit, first=b.first, last=b.last) for b in rule.breaks if b.last >= rule.first
@@ -635,3 +642,126 @@ def programme_delete_draft(*, actor: User | None, programme: Programme) -> None:
         programme.delete()
     except ProtectedError:
         _refuse_deleting(programme.name)
+
+
+# --- Archiving -----------------------------------------------------------------------------------
+# What has data cannot be deleted; it is archived instead: hidden from lists, kept with its history,
+# restorable. An archived programme, unit or site takes nothing new (units, meetings, enrolments).
+
+
+def refuse_if_archived(*items: Programme | Site | DeliveryUnit | None, message: str) -> None:
+    """Refuses with ``message`` (which names the item as %(name)s) when one of the items is archived."""
+    for item in items:
+        if item is not None and item.is_archived:
+            raise ValidationError(message % {"name": item.name})
+
+
+def archived_message(what: str) -> str:
+    """The refusal for adding ``what`` ("enrolments", "meetings" or "units") to an archived item."""
+    messages = {
+        "enrolments": _("%(name)s is archived and takes no new enrolments. Restore it on its page, or choose another."),
+        "meetings": _("%(name)s is archived and takes no new meetings. Restore it on its page first."),
+        "units": _("%(name)s is archived and takes no new units or sites. Restore it on its page first."),
+        "site": _("The site %(name)s is archived. Choose another site, or restore it on the programme's page."),
+    }
+    return messages[what]
+
+
+def _archive(item: Programme | Site | DeliveryUnit, *, actor: User | None, why: str) -> None:
+    if item.is_archived:
+        raise ValidationError(_("%(name)s is already archived.") % {"name": item.name})
+    if not why.strip():
+        raise ValidationError({"why": _("Say why it is archived: its history keeps it.")})
+    item.archived_at = timezone.now()
+    item.archive_reason = why.strip()[:300]
+    save_with_history(item, actor=actor, reason="archived")
+
+
+def _unarchive(item: Programme | Site | DeliveryUnit, *, actor: User | None) -> None:
+    if not item.is_archived:
+        raise ValidationError(_("%(name)s is not archived.") % {"name": item.name})
+    item.archived_at = None
+    item.archive_reason = ""
+    save_with_history(item, actor=actor, reason="restored from the archive")
+
+
+def _open_units(units: QuerySet[DeliveryUnit]) -> QuerySet[DeliveryUnit]:
+    closed = (DeliveryUnit.Status.COMPLETED, DeliveryUnit.Status.DISCONTINUED, DeliveryUnit.Status.CANCELLED)
+    return units.filter(archived_at__isnull=True).exclude(status__in=closed)
+
+
+@transaction.atomic
+def programme_archive(*, actor: User | None, programme: Programme, why: str) -> Programme:
+    """Refused while a unit of the programme is still planned, recruiting or running: its meetings
+    and reminders would go on under a programme nobody sees in the list."""
+    open_units = _open_units(programme.units.all())
+    own = [unit.name for unit in open_units.filter(organisation_id=programme.organisation_id)]
+    others = open_units.exclude(organisation_id=programme.organisation_id).count()
+    if own or others:
+        names = ", ".join(own) if own else ""
+        if others:
+            names = (names + "; " if names else "") + _("%(n)d of other organisations") % {"n": others}
+        raise ValidationError(
+            _(
+                "Units of the programme are still planned, recruiting or running (%(units)s). End them with "
+                "their status, or archive them, first."
+            )
+            % {"units": names}
+        )
+    _archive(programme, actor=actor, why=why)
+    return programme
+
+
+@transaction.atomic
+def programme_unarchive(*, actor: User | None, programme: Programme) -> Programme:
+    _unarchive(programme, actor=actor)
+    return programme
+
+
+@transaction.atomic
+def unit_archive(*, actor: User | None, unit: DeliveryUnit, why: str) -> DeliveryUnit:
+    """Only an ended unit is archived: a live one would keep meeting and sending reminders unseen."""
+    if not unit.is_closed:
+        raise ValidationError(
+            _(
+                "%(name)s is still %(status)s. Change its status to completed, discontinued or cancelled "
+                "first; then archive it."
+            )
+            % {"name": unit.name, "status": unit.get_status_display()}
+        )
+    _archive(unit, actor=actor, why=why)
+    return unit
+
+
+@transaction.atomic
+def unit_unarchive(*, actor: User | None, unit: DeliveryUnit) -> DeliveryUnit:
+    refuse_if_archived(unit.programme, message=_("The programme %(name)s is archived. Restore the programme first."))
+    _unarchive(unit, actor=actor)
+    return unit
+
+
+@transaction.atomic
+def site_archive(*, actor: User | None, site: Site, why: str) -> Site:
+    """The site leaves the list and the choices for new units; units that meet there keep it."""
+    _archive(site, actor=actor, why=why)
+    return site
+
+
+@transaction.atomic
+def site_unarchive(*, actor: User | None, site: Site) -> Site:
+    refuse_if_archived(site.programme, message=_("The programme %(name)s is archived. Restore the programme first."))
+    _unarchive(site, actor=actor)
+    return site
+
+
+@transaction.atomic
+def site_delete_draft(*, actor: User | None, site: Site) -> None:
+    """A site no unit uses goes for good; one in use is refused with the units that use it."""
+    users = list(site.units.values_list("name", flat=True).order_by("name"))
+    if users:
+        raise ValidationError(
+            _("%(site)s is the site of %(units)s, so it cannot be deleted. Archive it instead; the units keep it.")
+            % {"site": site.name, "units": ", ".join(users)}
+        )
+    mark_history(site, actor=actor, reason="draft deleted")
+    site.delete()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="edit"),
     path("programmes/<slug:slug>/delete/", views.programme_delete, name="delete"),
+    path("programmes/<slug:slug>/archive/", views.programme_archive, name="archive"),
+    path("programmes/<slug:slug>/unarchive/", views.programme_unarchive, name="unarchive"),
     path("programmes/<slug:slug>/partners/", views.partner_add, name="partner_add"),
     path("programmes/<slug:slug>/adoptions/", views.adoption_add, name="adoption_add"),
     path(
@@ -29,8 +31,13 @@ urlpatterns = [
         views.facilitator_remove,
         name="facilitator_remove",
     ),
+    path("sites/<uuid:site_uuid>/archive/", views.site_archive, name="site_archive"),
+    path("sites/<uuid:site_uuid>/unarchive/", views.site_unarchive, name="site_unarchive"),
+    path("sites/<uuid:site_uuid>/delete/", views.site_delete, name="site_delete"),
     path("units/<uuid:unit_uuid>/meetings/new/", views.meeting_add, name="meeting_add"),
     path("meetings/<uuid:meeting_uuid>/move/", views.meeting_move, name="meeting_move"),
     path("meetings/<uuid:meeting_uuid>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("units/<uuid:unit_uuid>/archive/", views.unit_archive, name="unit_archive"),
+    path("units/<uuid:unit_uuid>/unarchive/", views.unit_unarchive, name="unit_unarchive"),
     path("meetings/<uuid:meeting_uuid>/restore/", views.meeting_restore, name="meeting_restore"),
 ]

@@ -8,8 +8,10 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
 from pilotti.programmes.forms import (
+    ArchiveForm,
     CancelMeetingForm,
     FacilitatorForm,
     MeetingForm,
@@ -32,7 +35,7 @@ from pilotti.programmes.forms import (
     UnitScheduleForm,
     UnlinkForm,
 )
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
+from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, Site, UnitFacilitator
 
 
 def _programme(request: AuthenticatedHttpRequest, slug: str, *, edit: bool = False) -> Programme:
@@ -62,11 +65,17 @@ def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Meeting:
     return meeting
 
 
+def _show_archived(request: AuthenticatedHttpRequest) -> bool:
+    """The lists' "show archived" filter (?archived=1)."""
+    return request.GET.get("archived") == "1"
+
+
 @login_required
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = request.membership
     context = {
-        "programmes": selectors.programme_list(request.viewer),
+        "programmes": selectors.programme_list(request.viewer, archived=_show_archived(request)),
+        "show_archived": _show_archived(request),
         "my_units": selectors.my_units(request.viewer),
         "can_create": membership is not None and membership.role in (Role.ADMIN, Role.COORDINATOR),
     }
@@ -96,12 +105,19 @@ def programme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     viewer = request.viewer
     programme = get_object_or_404(selectors.with_plan_and_partners(selectors.programmes_visible_to(viewer)), slug=slug)
+    units = selectors.units_visible_to(viewer).filter(programme=programme)
+    sites = selectors.sites_visible_to(viewer).filter(programme=programme).select_related("organisation")
+    sites = sites.annotate(unit_count=Count("units"))  # a site no unit uses can be deleted
+    show_archived = _show_archived(request)
     context = {
         "programme": programme,
-        "units": selectors.units_page(
-            selectors.units_visible_to(viewer).filter(programme=programme), request.GET.get("page")
-        ),
-        "sites": selectors.sites_visible_to(viewer).filter(programme=programme).select_related("organisation"),
+        "archiving": selectors.archiving(programme),
+        "show_archived": show_archived,
+        "archived_count": units.filter(archived_at__isnull=False).count()
+        + sites.filter(archived_at__isnull=False).count(),
+        "units": selectors.units_page(selectors.unarchived(units, archived=show_archived), request.GET.get("page")),
+        "sites": selectors.unarchived(sites, archived=show_archived),
+        "managed_organisations": set(viewer.organisation_ids(selectors.MANAGER_ROLES)),
         "adoptions": selectors.adoptions_visible_to(viewer, programme),
         "can_edit": selectors.can_edit_programme(viewer, programme),
         "can_delete": selectors.can_edit_programme(viewer, programme) and selectors.is_draft_programme(programme),
@@ -232,7 +248,9 @@ def unit_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One URL for the form, its htmx schedule preview (a partial) and saving."""
     programme = _programme(request, slug)
     organisation = _unit_organisation(request, programme)
-    sites = selectors.sites_visible_to(request.viewer).filter(programme=programme, organisation=organisation)
+    sites = selectors.sites_visible_to(request.viewer).filter(
+        programme=programme, organisation=organisation, archived_at__isnull=True
+    )
     form = UnitForm(request.POST or None, sites=sites, initial=_unit_initial(programme))
     context = {"form": form, "programme": programme}
     if request.htmx:
@@ -281,6 +299,7 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespo
         "can_change_meetings": can_manage or selectors.can_change_meetings(request.viewer, unit),
         # Partners see each other's units but report only on their own (evaluation.selectors).
         "can_see_report": report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
+        "archiving": selectors.archiving(unit),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }
@@ -420,6 +439,7 @@ def unit_edit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespons
         else:
             messages.success(request, _("The unit's details were saved."))
             return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
+    sites = sites.filter(Q(archived_at__isnull=True) | Q(pk=unit.site_id))  # an archived site only if it is the unit's
     context = {"form": form, "unit": unit}
     return render(request, "programmes/unit_edit.html", context, status=400 if form.errors else 200)
 
@@ -473,3 +493,103 @@ def programme_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         return redirect("programmes:detail", slug=programme.slug)
     messages.success(request, _("The programme %(name)s was deleted.") % {"name": programme.name})
     return redirect("programmes:list")
+
+
+# --- Archiving -----------------------------------------------------------------------------------
+
+
+def _site(request: AuthenticatedHttpRequest, site_uuid: UUID) -> Site:
+    """A site the viewer sees; changing it is for admins and coordinators of the organisation that uses it."""
+    site = get_object_or_404(selectors.sites_visible_to(request.viewer).select_related("programme"), uuid=site_uuid)
+    if not selectors.can_manage_site(request.viewer, site):
+        raise PermissionDenied
+    return site
+
+
+def _archive_page(
+    request: AuthenticatedHttpRequest, item: Programme | Site | DeliveryUnit, back: str, archive: Any
+) -> HttpResponse:
+    """The reason form (GET), and archiving with it (POST); a refusal keeps the page and says why."""
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            archive(actor=request.user, why=form.cleaned_data["why"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s was archived. You find it with “Show archived”.") % {"name": item.name}
+            )
+            return redirect(back)
+    context = {"item": item, "back": back, "form": form, "kind": type(item).__name__.lower()}
+    return render(request, "programmes/archive.html", context, status=400 if form.errors else 200)
+
+
+def _unarchive(
+    request: AuthenticatedHttpRequest, item: Programme | Site | DeliveryUnit, back: str, restore: Any
+) -> HttpResponse:
+    try:
+        restore(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was restored from the archive.") % {"name": item.name})
+    return redirect(back)
+
+
+@login_required
+def programme_archive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug, edit=True)
+    back = reverse("programmes:detail", args=[programme.slug])
+    return _archive_page(request, programme, back, lambda **kw: services.programme_archive(programme=programme, **kw))
+
+
+@login_required
+@require_POST
+def programme_unarchive(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug, edit=True)
+    back = reverse("programmes:detail", args=[programme.slug])
+    return _unarchive(request, programme, back, lambda **kw: services.programme_unarchive(programme=programme, **kw))
+
+
+@login_required
+def unit_archive(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    back = reverse("programmes:unit_detail", args=[unit.uuid])
+    return _archive_page(request, unit, back, lambda **kw: services.unit_archive(unit=unit, **kw))
+
+
+@login_required
+@require_POST
+def unit_unarchive(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = _unit(request, unit_uuid, manage=True)
+    back = reverse("programmes:unit_detail", args=[unit.uuid])
+    return _unarchive(request, unit, back, lambda **kw: services.unit_unarchive(unit=unit, **kw))
+
+
+@login_required
+def site_archive(request: AuthenticatedHttpRequest, site_uuid: UUID) -> HttpResponse:
+    site = _site(request, site_uuid)
+    back = reverse("programmes:detail", args=[site.programme.slug]) + "#sites-heading"
+    return _archive_page(request, site, back, lambda **kw: services.site_archive(site=site, **kw))
+
+
+@login_required
+@require_POST
+def site_unarchive(request: AuthenticatedHttpRequest, site_uuid: UUID) -> HttpResponse:
+    site = _site(request, site_uuid)
+    back = reverse("programmes:detail", args=[site.programme.slug]) + "?archived=1#sites-heading"
+    return _unarchive(request, site, back, lambda **kw: services.site_unarchive(site=site, **kw))
+
+
+@login_required
+@require_POST
+def site_delete(request: AuthenticatedHttpRequest, site_uuid: UUID) -> HttpResponse:
+    site = _site(request, site_uuid)
+    try:
+        services.site_delete_draft(actor=request.user, site=site)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The site %(name)s was deleted.") % {"name": site.name})
+    return redirect(reverse("programmes:detail", args=[site.programme.slug]) + "#sites-heading")

@@ -12,6 +12,7 @@ from pilotti.accounts.models import User
 from pilotti.core.history import save_with_history
 from pilotti.people.models import Household, Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
+from pilotti.programmes.services import archived_message, refuse_if_archived
 from pilotti.recruitment.models import EXITS, FINAL, HOLDS_PLACE, PATH, Enrolment, Stage, StageChange
 
 DATE_FIELDS = {
@@ -110,6 +111,7 @@ def enrolment_create(
     if who is None or (participant is not None and household is not None):
         raise ValidationError(_("Enrol either a participant or a household."))
     _check_unit(fields.programme, fields.unit, who.organisation_id)
+    refuse_if_archived(fields.programme, fields.unit, message=archived_message("enrolments"))
     _check_segment(fields.programme, fields.segment)
     open_enrolments = Enrolment.objects.filter(
         programme=fields.programme, participant=participant, household=household
@@ -166,6 +168,7 @@ def enrolment_transition(
         raise ValidationError(_("Write why the person dropped out: it guides how the programme is improved."))
     if unit is not None and unit.pk != enrolment.unit_id:
         _check_unit(enrolment.programme, unit, enrolment.organisation_id)
+        refuse_if_archived(unit, message=archived_message("enrolments"))
         enrolment.unit = unit
     if to in HOLDS_PLACE and enrolment.stage not in HOLDS_PLACE and enrolment.unit is not None:
         _check_unit_has_room(enrolment.unit, enrolment)

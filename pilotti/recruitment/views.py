@@ -43,7 +43,10 @@ def _enrol(request: AuthenticatedHttpRequest, who: Participant | Household, back
         request, participant=participant, household=household, action=Action.VIEW, category=Category.ENROLMENTS,
         purpose=Purpose.RECRUITMENT, item="enrolment form",
     )  # fmt: skip
-    programmes = programme_selectors.programmes_run_by(request.viewer, who.organisation_id)
+    # An archived programme takes no new enrolments (the service refuses them too).
+    programmes = programme_selectors.programmes_run_by(request.viewer, who.organisation_id).filter(
+        archived_at__isnull=True
+    )
     programme = programmes.filter(slug=request.GET.get("programme", "")).first()
     if programme is None:
         return render(request, "recruitment/enrolment_form.html", {"who": who, "back": back, "programmes": programmes})

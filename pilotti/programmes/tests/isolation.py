@@ -48,6 +48,14 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
 # GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
 EXPECTED: dict[str, dict[str, str]] = {
     "programmes:adoption_add": {
+        "programmes:archive": by_slug,
+        "programmes:unarchive": by_slug,
+        "programmes:unit_archive": by_unit,
+        "programmes:unit_unarchive": by_unit,
+        # The site is the unit's, so deleting it is refused (the walk changes nothing).
+        "programmes:site_archive": {"site_uuid": site.uuid},
+        "programmes:site_unarchive": {"site_uuid": site.uuid},
+        "programmes:site_delete": {"site_uuid": site.uuid},
         "own": "405/302 405/302 405/403 405/403",
         "partner": "405/403 405/403 405/404 405/403",
         "adopter": "405/403 405/403 405/404 405/403",
@@ -55,6 +63,55 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "programmes:create": {
+    "programmes:archive": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "403 403 404 403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unarchive": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:unit_archive": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:unit_unarchive": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:site_archive": {
+        "own": "200/400 200/400 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "programmes:site_unarchive": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:site_delete": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
         "own": "200 200 403 403",
         "partner": "200 200 403 403",
         "adopter": "200 200 403 403",
