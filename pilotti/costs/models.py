@@ -10,10 +10,12 @@ result", says how the report counts them.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -99,3 +101,29 @@ class CostEntry(TenantOwned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description}"
+
+
+def entry_problems(*, kind: str, role: str, hours: Decimal | None, amount: Decimal | None) -> dict[str, str]:
+    """What is missing or wrong in a cost of ``kind``, by field: the form shows them all at once
+    and the service refuses the same (the constraint above is the database's last word)."""
+    problems: dict[str, str] = {}
+    if kind == CostEntry.Kind.STAFF:
+        if not role:
+            problems["role"] = gettext("Choose whose time this is.")
+        if hours is None or hours == 0:
+            problems["hours"] = gettext("Enter the hours (negative to take hours away).")
+        if amount is not None:
+            problems["amount"] = gettext("Staff time is priced at the role's hourly rate: leave the amount empty.")
+    elif kind == CostEntry.Kind.INTERPRETER:
+        if hours is not None and hours <= 0:
+            problems["hours"] = gettext("Enter the hours interpreted, more than zero.")
+        if amount is not None and amount < 0:
+            problems["amount"] = gettext("Enter an amount of zero or more.")
+        if hours is None and amount is None:
+            problems["hours"] = gettext("Enter the hours interpreted, the invoiced amount, or both.")
+    else:
+        if amount is None or amount < 0:
+            problems["amount"] = gettext("Enter an amount of zero or more.")
+        if hours is not None:
+            problems["hours"] = gettext("Only staff time and interpreting have hours.")
+    return problems

@@ -25,6 +25,7 @@ from typing import Any, cast
 from django.conf import settings
 
 from pilotti.evaluation import disclosure
+from pilotti.evaluation.report.cost import withhold_shared as withhold_cost
 from pilotti.evaluation.report.types import Report
 
 SUPPRESSED = "suppressed"
@@ -350,6 +351,8 @@ def shared(report: Report, limit: int | None = None) -> Report:
     relations(ledger, result)
     ledger.protect()
     linked_statistics(result, report)
+    # Costs per person are published only where their denominators are (report/cost.py).
+    withhold_cost(result, limit)
     return cast(Report, result)
 
 

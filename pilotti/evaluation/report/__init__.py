@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from pilotti.evaluation.report.access import INTERNAL_ROLES, may_see_internal, report_units, reports_visible_to
 from pilotti.evaluation.report.attendance import attendance, meeting_rows
 from pilotti.evaluation.report.comparison import comparison
+from pilotti.evaluation.report.cost import cost
 from pilotti.evaluation.report.feedback import feedback, versions_answered
 from pilotti.evaluation.report.outcomes import before_after
 from pilotti.evaluation.report.recruitment import recruitment
@@ -62,6 +63,8 @@ def report(
     with materialised(s.responses) as responses:
         s = replace(s, responses=responses)
         versions = versions_answered(s)
+        recruited = recruitment(s)
+        outcomes = before_after(s, versions, language)
         return {
             "programme": {
                 "slug": programme.slug,
@@ -71,9 +74,10 @@ def report(
             "view": "internal",
             "filters": filters.as_dict(),
             "generated_at": (now or timezone.now()).isoformat(timespec="seconds"),
-            "recruitment": recruitment(s),
+            "recruitment": recruited,
             "attendance": attendance(s, meeting_rows(s)),
             "feedback": feedback(s, versions, language),
-            "before_after": before_after(s, versions, language),
+            "before_after": outcomes,
             "comparison": comparison(viewer, s),
+            "cost": cost(s, recruited, outcomes),
         }
