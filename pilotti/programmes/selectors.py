@@ -34,9 +34,9 @@ from pilotti.programmes.models import (
 )
 from pilotti.programmes.schedule import finnish_holidays
 
-STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 M = TypeVar("M", Programme, Site, DeliveryUnit)
 
+STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 # Members who may be assigned to facilitate a unit; the assignment counts only while they are one.
 FACILITATING_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
@@ -148,12 +148,12 @@ def can_manage_unit(viewer: Viewer, unit: DeliveryUnit) -> bool:
     return _managed(viewer, unit.organisation_id)
 
 
-def can_change_meetings(viewer: Viewer, unit: DeliveryUnit) -> bool:
 def can_manage_site(viewer: Viewer, site: Site) -> bool:
     """Admins and coordinators of the organisation that uses the site."""
     return _managed(viewer, site.organisation_id)
 
 
+def can_change_meetings(viewer: Viewer, unit: DeliveryUnit) -> bool:
     """Those who manage the unit, and its own facilitators: move, cancel, record what happened."""
     return can_manage_unit(viewer, unit) or assigned_unit_ids(viewer).filter(unit_id=unit.pk).exists()
 

@@ -153,6 +153,7 @@ def site_create(
     municipality: str = "",
     accessibility_notes: str = "",
 ) -> Site:
+    refuse_if_archived(programme, message=archived_message("units"))
     if Site.objects.filter(programme=programme, organisation=organisation, name=name).exists():
         raise ValidationError({"name": _("You already have a site called %(name)s here.") % {"name": name}})
     site = Site(
@@ -187,6 +188,9 @@ def unit_create(
     duration_minutes: int = 90,
 ) -> DeliveryUnit:
     """Creates the unit, its breaks and its generated meetings (ScheduleError if the rule is wrong)."""
+    refuse_if_archived(programme, message=archived_message("units"))
+    if site is not None and site.is_archived:
+        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     if site is not None and (site.programme_id != programme.pk or site.organisation_id != organisation.pk):
         raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
     if capacity and minimum_size and minimum_size > capacity:
@@ -239,7 +243,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 ENDINGS_WITH_REASON = {DeliveryUnit.Status.DISCONTINUED, DeliveryUnit.Status.CANCELLED}
 
 
-    refuse_if_archived(programme, message=archived_message("units"))
 @transaction.atomic
 def unit_change_status(
     *,
@@ -274,9 +277,6 @@ def unit_change_status(
         or replacement.organisation_id != unit.organisation_id
     ):
         raise ValidationError({"replacement": _("The replacement must be another of your units in this programme.")})
-    refuse_if_archived(programme, message=archived_message("units"))
-    if site is not None and site.is_archived:
-        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     unit.status = new
     unit.status_changed_on = on
     unit.status_reason = reason
@@ -313,6 +313,7 @@ def _refuse_if_ended(unit: DeliveryUnit) -> None:
 def meeting_add(
     *, actor: User | None, unit: DeliveryUnit, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
+    refuse_if_archived(unit, unit.programme, message=archived_message("meetings"))
     _refuse_if_ended(unit)
     meeting = Meeting(
         unit=unit,
@@ -399,7 +400,6 @@ def meeting_restore(*, actor: User | None, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_update(
     *,
-    refuse_if_archived(unit, unit.programme, message=archived_message("meetings"))
     actor: User | None,
     meeting: Meeting,
     theme: str = "",
@@ -476,6 +476,8 @@ def unit_update(
     ``remote_link`` (None: unchanged) becomes the link of every meeting still to come."""
     if site is not None and (site.programme_id != unit.programme_id or site.organisation_id != unit.organisation_id):
         raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
+    if site is not None and site.is_archived and site.pk != unit.site_id:
+        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     if capacity and minimum_size and minimum_size > capacity:
         raise ValidationError({"minimum_size": _("The minimum size is larger than the capacity.")})
     if interpreter_language != unit.interpreter_language:
@@ -562,8 +564,6 @@ def unit_reschedule(
     for starts_at in plan.added:
         meeting_add(actor=actor, unit=unit, starts_at=starts_at, duration_minutes=duration_minutes)
     # Breaks that ended before the new first date belong to the meetings that stay.
-    if site is not None and site.is_archived and site.pk != unit.site_id:
-        raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     unit.breaks.filter(last__gte=rule.first).delete()
     UnitBreak.objects.bulk_create(
         UnitBreak(unit=unit, first=b.first, last=b.last) for b in rule.breaks if b.last >= rule.first

@@ -290,6 +290,7 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespo
     can_manage = selectors.can_manage_unit(request.viewer, unit)
     context = {
         "unit": unit,
+        "archiving": selectors.archiving(unit),
         "meetings": selectors.unit_meetings(unit),
         "facilitators": unit.facilitators.select_related("user"),
         "breaks": unit.breaks.all(),
@@ -299,7 +300,6 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespo
         "can_change_meetings": can_manage or selectors.can_change_meetings(request.viewer, unit),
         # Partners see each other's units but report only on their own (evaluation.selectors).
         "can_see_report": report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
-        "archiving": selectors.archiving(unit),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }
@@ -430,6 +430,7 @@ def meeting_restore(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Ht
 def unit_edit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     unit = _unit(request, unit_uuid, manage=True)
     sites = selectors.sites_visible_to(request.viewer).filter(programme=unit.programme, organisation=unit.organisation)
+    sites = sites.filter(Q(archived_at__isnull=True) | Q(pk=unit.site_id))  # an archived site only if it is the unit's
     form = UnitDetailsForm(request.POST or None, sites=sites, initial=UnitDetailsForm.initial_for(unit))
     if request.method == "POST" and form.is_valid():
         try:
@@ -439,7 +440,6 @@ def unit_edit(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespons
         else:
             messages.success(request, _("The unit's details were saved."))
             return redirect("programmes:unit_detail", unit_uuid=unit.uuid)
-    sites = sites.filter(Q(archived_at__isnull=True) | Q(pk=unit.site_id))  # an archived site only if it is the unit's
     context = {"form": form, "unit": unit}
     return render(request, "programmes/unit_edit.html", context, status=400 if form.errors else 200)
 

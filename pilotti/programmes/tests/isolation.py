@@ -40,14 +40,6 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "programmes:meeting_move": by_meeting,
         "programmes:meeting_cancel": by_meeting,
         "programmes:meeting_restore": by_meeting,
-    }
-
-
-# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
-# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
-# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
-EXPECTED: dict[str, dict[str, str]] = {
-    "programmes:adoption_add": {
         "programmes:archive": by_slug,
         "programmes:unarchive": by_slug,
         "programmes:unit_archive": by_unit,
@@ -56,13 +48,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "programmes:site_archive": {"site_uuid": site.uuid},
         "programmes:site_unarchive": {"site_uuid": site.uuid},
         "programmes:site_delete": {"site_uuid": site.uuid},
-        "own": "405/302 405/302 405/403 405/403",
-        "partner": "405/403 405/403 405/404 405/403",
-        "adopter": "405/403 405/403 405/404 405/403",
-        "other": "405/404",
-        "anonymous": "login",
-    },
-    "programmes:create": {
+    }
+
+
+# The authorisation matrix (tests/test_authz_matrix.py; the format is in tests/authz.py).
+# Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
+# GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
+EXPECTED: dict[str, dict[str, str]] = {
     "programmes:archive": {
         "own": "200/400 200/400 403 403",
         "partner": "403 403 404 403",
@@ -112,6 +104,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "other": "405/404",
         "anonymous": "login",
     },
+    "programmes:adoption_add": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:create": {
         "own": "200 200 403 403",
         "partner": "200 200 403 403",
         "adopter": "200 200 403 403",
