@@ -29,7 +29,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from pilotti.surveys import languages
+from pilotti.core import languages
 
 UNAVAILABLE = (OperationalError, InterfaceError)
 # Seconds a client is asked to wait: a PostgreSQL restart took 13 s in the fault tests (issue 28).

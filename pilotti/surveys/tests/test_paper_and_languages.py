@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
+from pilotti.core import languages
 from pilotti.instruments.models import Mode, Response
 from pilotti.people.models import Participant
-from pilotti.surveys import languages
 from pilotti.surveys.tests.helpers import library_version, link_for
 
 
