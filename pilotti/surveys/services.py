@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from pilotti.accounts.models import User
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
-from pilotti.core import once
+from pilotti.core import languages, once
 from pilotti.core.tokens import hash_token
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
@@ -32,7 +32,7 @@ from pilotti.measurement.services import response_submitted
 from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ContactDetails, Participant
 from pilotti.programmes.models import Meeting
-from pilotti.surveys import languages, questionnaire, selectors
+from pilotti.surveys import questionnaire, selectors
 from pilotti.surveys.models import ClientPanel, PanelDevice, PersonalLink
 
 # Ten characters of letters and digits without look-alikes: about 58 bits, and every answer

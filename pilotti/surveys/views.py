@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from pilotti.core import once
+from pilotti.core import languages, once
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.scoring import AnswerValue
 from pilotti.instruments.spec import VersionSpec, text_in
-from pilotti.surveys import crisis, languages, questionnaire, selectors, services, throttling
+from pilotti.surveys import crisis, questionnaire, selectors, services, throttling
 from pilotti.surveys.models import ClientPanel, PersonalLink
 
 PANEL_COOKIE_SALT = "pilotti.surveys.panel-device"
