@@ -14,7 +14,7 @@ from pilotti.organisations.viewer import Viewer
 class PlanEntryForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PlanEntry
-        fields = ["instrument", "when", "follow_up_weeks", "audience", "anonymous", "window_days"]
+        fields = ["instrument", "when", "follow_up_weeks", "audience", "anonymous", "window_days", "primary_outcome"]
 
     def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -59,6 +59,16 @@ class PlanEntry(models.Model):
         default=14,
         help_text=_("An answer given this many days before or after the due date counts."),
     )
+    # The pilot's one primary outcome (docs/evaluation.md, Before and after): the report labels
+    # its before/after as primary and every other measure as secondary. One per programme.
+    primary_outcome = models.BooleanField(
+        _("primary outcome"),
+        default=False,
+        help_text=_(
+            "The one outcome the pilot is judged by, declared before the results are seen; every other "
+            "questionnaire's results are reported as secondary. Marking this entry unmarks any other."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -68,6 +78,11 @@ class PlanEntry(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"], condition=models.Q(primary_outcome=True), name="one_primary_outcome_per_programme"
+            )
+        ]
         verbose_name = _("measurement plan entry")
         verbose_name_plural = _("measurement plan entries")
 

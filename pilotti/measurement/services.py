@@ -125,6 +125,7 @@ class EntryFields:
     follow_up_weeks: int | None = None
     anonymous: bool = False
     window_days: int = 14
+    primary_outcome: bool = False
 
 
 def _check(fields: EntryFields) -> None:
@@ -133,6 +134,8 @@ def _check(fields: EntryFields) -> None:
         errors["follow_up_weeks"] = _("Give the number of weeks after the end.")
     if fields.anonymous and fields.audience == Audience.STAFF:
         errors["anonymous"] = _("Workers' ratings are not anonymous.")
+    if fields.primary_outcome and (fields.anonymous or fields.audience == Audience.STAFF):
+        errors["primary_outcome"] = _("A primary outcome is measured per person: not anonymous, not workers' ratings.")
     if errors:
         raise ValidationError(errors)
 
@@ -143,6 +146,11 @@ def plan_entry_add(*, actor: User | None, programme: Programme, fields: EntryFie
     last = (
         PlanEntry.objects.filter(programme=programme).order_by("-position").values_list("position", flat=True).first()
     )
+    if fields.primary_outcome:
+        for previous in PlanEntry.objects.filter(programme=programme, primary_outcome=True):
+            previous.primary_outcome = False
+            reason = "another entry became the primary outcome"
+            save_with_history(previous, actor=actor, reason=reason, update_fields=["primary_outcome"])
     return PlanEntry.objects.create(
         programme=programme,
         instrument=fields.instrument,
@@ -151,6 +159,7 @@ def plan_entry_add(*, actor: User | None, programme: Programme, fields: EntryFie
         audience=fields.audience,
         anonymous=fields.anonymous,
         window_days=fields.window_days,
+        primary_outcome=fields.primary_outcome,
         position=(last or 0) + 1,
         created_by=actor,
     )

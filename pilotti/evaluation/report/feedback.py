@@ -4,7 +4,6 @@ from collections import defaultdict
 from typing import Any, cast
 
 from django.db.models import (
-    Avg,
     Count,
     F,
     FloatField,
@@ -85,20 +84,25 @@ def feedback(s: Scope, versions: list[dict[str, Any]], language: str) -> list[Fe
         .prefetch_related("options")
         .order_by("version_id", "position", "id")
     )
-    numbers = {
-        row["item_id"]: row
-        for row in answers.order_by()
-        .values("item_id")
+    # Per item and person (anonymous answers together in one row): counts and sums add up to the
+    # item's n, mean and Σx², and each person's sums give the cluster-robust interval of a rating
+    # that people gave after several meetings (docs/statistics.md, Repeated ratings).
+    numbers: dict[int, dict[str, Any]] = {}
+    for row in (
+        answers.order_by()
+        .values("item_id", "response__participant_id")
         .annotate(
-            n=Count("pk"),
-            mean=Avg("value"),
+            n=Count("value"),
+            answers=Count("pk"),
+            total=Sum("value", output_field=FloatField()),
             # Σx²: SQLite's STDDEV_SAMP (Django's Python aggregate) fails on a single value.
             sumsq=Sum(F("value") * F("value"), output_field=FloatField()),
             min=Min("value"),
             max=Max("value"),
             **people_counts("response__"),
         )
-    }
+    ):
+        _add_cluster(numbers.setdefault(row["item_id"], {"clusters": [], "singles": None}), row)
     # The most anonymous answers after one meeting: that many different people at least.
     busiest: dict[int, int] = {}
     for item_id, n in (
@@ -143,6 +147,27 @@ def feedback(s: Scope, versions: list[dict[str, Any]], language: str) -> list[Fe
             rendered.append(_feedback_item(item, numbers_of, counts, texts.get(item.pk, []), language))
         result.append({**version_head(version), "items": rendered})
     return result
+
+
+def _add_cluster(item: dict[str, Any], row: dict[str, Any]) -> None:
+    """Adds one person's (or the anonymous answers') row to an item's numbers."""
+    for key in ("identified", "anonymous_at_meetings", "anonymous_meetings", "anonymous_elsewhere"):
+        item[key] = item.get(key, 0) + (row[key] or 0)
+    item["n"] = item.get("n", 0) + row["answers"]
+    n = row["n"] or 0  # answers with a value
+    if not n:
+        return
+    item["total"] = item.get("total", 0.0) + row["total"]
+    item["sumsq"] = item.get("sumsq", 0.0) + row["sumsq"]
+    item["min"] = row["min"] if item.get("min") is None else min(item["min"], row["min"])
+    item["max"] = row["max"] if item.get("max") is None else max(item["max"], row["max"])
+    item["values"] = item.get("values", 0) + n
+    item["mean"] = item["total"] / item["values"]
+    cluster = (n, row["total"], row["sumsq"])
+    if row["response__participant_id"] is None:
+        item["singles"] = cluster  # no person known: each answer counts as its own
+    else:
+        item["clusters"].append(cluster)
 
 
 def people_counts(prefix: str = "") -> dict[str, Count]:
@@ -207,6 +232,13 @@ def _feedback_item(
         summary = statistics.mean_ci(
             n, numbers.get("mean"), statistics.sd_from_sums(n, numbers.get("mean"), numbers.get("sumsq"))
         )
+        clusters = [*numbers.get("clusters", [])]
+        singles = numbers.get("singles")
+        clustered = statistics.clustered_mean_ci(clusters, singles)
+        if clustered is not None:
+            # Equal to the t interval when nobody answered twice; wider when people rated often.
+            summary = clustered
+            entry |= {"ci_method": "cluster_robust", "clusters": len(clusters) + (singles[0] if singles else 0)}
         entry |= {
             "mean": summary.mean,
             "sd": summary.sd,

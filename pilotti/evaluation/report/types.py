@@ -214,6 +214,9 @@ class FeedbackItem(TypedDict):
     ci_high: NotRequired[Figure]
     min: NotRequired[Figure]
     max: NotRequired[Figure]
+    # "cluster_robust": the CI allows for people rating several times (docs/statistics.md, Repeated ratings)
+    ci_method: NotRequired[str]
+    clusters: NotRequired[Count]  # the people (and anonymous answers, one each) the CI treats as independent
     scale_min: NotRequired[Number | None]
     scale_max: NotRequired[Number | None]
     distribution: NotRequired[list[OptionShare]]
@@ -238,9 +241,13 @@ class MeanOut(TypedDict):
 
 class EffectOut(TypedDict):
     d: Figure
-    g: Figure
-    ci_low: Figure
+    g: Figure  # Hedges-corrected point estimate
+    ci_low: Figure  # the interval of the population effect size, not multiplied by J
     ci_high: Figure
+    interval: NotRequired[str]  # "exact" (d_z's noncentral t) or "approximate" (d_av's)
+    # Why d is not given: "no_variation" (every change the same), "no_spread" (everyone the same
+    # score before or after), "under_three_pairs".
+    not_interpretable: NotRequired[str]
 
 
 class WilcoxonOut(TypedDict):
@@ -248,11 +255,25 @@ class WilcoxonOut(TypedDict):
     p: Number | None
     method: str
     nonzero: int
+    alternative: NotRequired[Literal["two-sided"]]
+    smallest_p: NotRequired[Number]  # 2/2ⁿ: below 6 non-zero differences p cannot be below 0.05, so p is withheld
 
 
 class ReliableChange(TypedDict):
-    method: str
+    method: str  # "jacobson_truax" or "none"
     counts: dict[str, Count] | None
+    sd_source: NotRequired[Literal["norm", "sample"]]  # a published norm SD, or the group's baseline SD
+    sd: NotRequired[Figure]
+    reliability: NotRequired[Number]
+    threshold: NotRequired[Figure]  # 1.96·S_diff: the smallest reliable change in points
+
+
+class ClinicalChange(TypedDict):
+    """The instrument's own published clinically relevant change (WHO-5: 10 points), apart from
+    reliable change."""
+
+    points: Number
+    counts: dict[str, Count]
 
 
 class PairedGroup(TypedDict):
@@ -270,6 +291,7 @@ class PairedGroup(TypedDict):
     d_z: NotRequired[EffectOut]
     d_av: NotRequired[EffectOut]
     rci: NotRequired[ReliableChange]
+    clinical_change: NotRequired[ClinicalChange]
     withheld: NotRequired[Withheld]
 
 
@@ -283,6 +305,11 @@ class Outcome(VersionHead):
     direction: str
     reliability: float | None
     measured_people: Count
+    primary: bool  # the measurement plan's declared primary outcome; every other is secondary
+    outcome: Literal["primary", "secondary"]
+    # How baseline and end were chosen: inside the plan's intake and end windows, or (no such
+    # entries in the plan) each person's first and last answers.
+    pairing: Literal["plan_windows", "first_and_last"]
     scores: list[Score]
 
 

@@ -11,11 +11,15 @@ from conftest import World
 from pilotti.evaluation import selectors, suppression
 from pilotti.evaluation.tests.helpers import START, answer, build, who5_answers
 from pilotti.instruments.services import response_record
+from pilotti.measurement.models import PlanEntry
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent
 from pilotti.people.tests.helpers import make_participant
 
-QUERIES = 32  # whatever the number of people, meetings, answers or instruments; 5 of them the costs
+# Whatever the number of people, meetings, answers or instruments. 29: the measurement plan and the
+# people's intake and end windows for before/after (docs/evaluation.md, Before and after); 5 of them
+# the costs (docs/evaluation.md, Cost per result).
+QUERIES = 34
 
 
 def _report(world: World, pilot: Any, **filters: Any) -> dict[str, Any]:
@@ -43,12 +47,18 @@ def test_it_reports_the_flow_attendance_ratings_and_change(world: World) -> None
     assert item["ci_low"] < 9.125 < item["ci_high"]
     assert sum(e["n"] for e in item["distribution"]) == 16
     [who5] = report["before_after"]
-    everyone, completers = who5["scores"][0]["groups"]
+    itt, everyone, completers = who5["scores"][0]["groups"]
+    assert (itt["population"], itt["n"]) == ("itt", 6)
     assert (everyone["population"], everyone["n"]) == ("all_pairs", 6)
     assert (completers["population"], completers["n"]) == ("completers", 5)
     assert everyone["difference"]["mean"] > 0
-    assert everyone["rci"]["method"] == "published_points"  # WHO-5: the published 10 points
+    # WHO-5: Jacobson–Truax with its reliability 0.81 and, without a published norm SD, the SD of
+    # the sample's baselines; the published 10 points are a classification of their own.
+    assert (everyone["rci"]["method"], everyone["rci"]["sd_source"]) == ("jacobson_truax", "sample")
     assert sum(everyone["rci"]["counts"].values()) == 6
+    assert everyone["clinical_change"]["points"] == 10
+    assert sum(everyone["clinical_change"]["counts"].values()) == 6
+    assert (who5["outcome"], who5["pairing"]) == ("secondary", "first_and_last")  # no plan in this pilot
 
 
 def test_it_uses_only_answers_while_evaluation_consent_holds(world: World) -> None:
@@ -68,7 +78,7 @@ def test_it_uses_only_answers_while_evaluation_consent_holds(world: World) -> No
     consent = Consent.objects.get(participant=withdrawing, purpose="evaluation")
     people.consent_withdraw(actor=world.coordinator, consent=consent, on=START + timedelta(days=61))
     report = _report(world, pilot)
-    everyone = report["before_after"][0]["scores"][0]["groups"][0]
+    everyone = report["before_after"][0]["scores"][0]["groups"][1]
     assert everyone["n"] == 5  # the first person's end answer came after withdrawing; the late one has one answer
     assert report["before_after"][0]["measured_people"] == 7  # the late one has one measurement
 
@@ -77,7 +87,7 @@ def test_it_filters_by_period_and_unit(world: World) -> None:
     pilot = build(world, people=5)
     report = _report(world, pilot, since=START + timedelta(days=8))
     assert report["attendance"]["summary"]["meetings_held"] == 2
-    assert report["before_after"][0]["scores"][0]["groups"][0]["n"] == 0  # intake was before the period
+    assert report["before_after"][0]["scores"][0]["groups"][1]["n"] == 0  # intake was before the period
     other = build(world, people=5, name="Toinen")
     only = _report(world, pilot, unit=other.unit)
     assert only["attendance"]["summary"]["meetings_held"] == 0  # not a unit of this programme
@@ -88,6 +98,10 @@ def test_it_needs_a_constant_number_of_queries(world: World, django_assert_max_n
     with CaptureQueriesContext(connection) as small_queries:
         selectors.report(Viewer.everywhere(world.evaluator), small.programme)
     large = build(world, people=12, meetings=8, name="Iso")
+    for when in ("intake", "end"):  # with the plan's windows: two queries more than without
+        PlanEntry.objects.create(
+            programme=large.programme, instrument=large.who5.instrument, when=when, audience="participants"
+        )
     response_record(
         version=large.who5,
         organisation=world.org,

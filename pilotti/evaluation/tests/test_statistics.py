@@ -85,8 +85,9 @@ def test_its_effect_size_interval_comes_from_the_noncentral_t() -> None:
     low, high = statistics.noncentrality_interval(result.t, 9)  # type: ignore[arg-type, misc]
     assert stats.nct.cdf(result.t, 9, low) == pytest.approx(0.975)
     assert stats.nct.cdf(result.t, 9, high) == pytest.approx(0.025)
-    j = statistics.hedges_j(9)
-    assert result.d_z.g_ci_low == pytest.approx(low / math.sqrt(10) * j)
+    # The interval of δ_z is λ/√n, not multiplied by J (J corrects the point estimate only).
+    assert result.d_z.g_ci_low == pytest.approx(low / math.sqrt(10))
+    assert result.d_z.g_ci_high == pytest.approx(high / math.sqrt(10))
     assert result.d_z.g_ci_low < result.d_z.g < result.d_z.g_ci_high
     assert result.d_av.g_ci_low < result.d_av.g < result.d_av.g_ci_high
 
