@@ -249,6 +249,7 @@ GROUP_RESULTS = (
     "d_z",
     "d_av",
     "can_reach_significance",
+    "clinical_change",
 )
 
 
@@ -279,16 +280,16 @@ def before_after(data: list[dict[str, Any]], limit: int) -> None:
                 if n < limit:
                     _withhold_group(group, "fewer_people")
                     continue
-                if group["population"] != "all_pairs" and is_small(everyone - n, limit):
+                if group["population"] != "all_pairs" and is_small(abs(everyone - n), limit):
                     # Everyone's and the completers' means differ by the few who did not complete:
                     # n₁·mean₁ − n₂·mean₂ is the sum of their scores (one person's, for one).
                     _withhold_group(group, "derivable")
                     continue
-                rci = group.get("rci")
-                if rci and rci.get("counts"):
-                    names = list(rci["counts"])
-                    cells, _ = additive([rci["counts"][name] for name in names], n, limit)
-                    rci["counts"] = dict(zip(names, cells, strict=True))
+                for classes in (group.get("rci"), group.get("clinical_change")):
+                    if classes and classes.get("counts"):
+                        names = list(classes["counts"])
+                        cells, _ = additive([classes["counts"][name] for name in names], n, limit)
+                        classes["counts"] = dict(zip(names, cells, strict=True))
 
 
 COMPARED_COUNTS = ("enrolled", "started", "completed")
@@ -457,8 +458,9 @@ def _outcome_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> Non
             groups = [(*head, "scores", s, "groups", g) for g in range(len(score["groups"]))]
             for group, data in zip(groups, score["groups"], strict=True):
                 ledger.at_most((*group, "n"), (*head, "measured_people"))
-                counts = (data.get("rci") or {}).get("counts") or {}
-                ledger.total([(*group, "rci", "counts", name) for name in counts], (*group, "n"))
+                for key in ("rci", "clinical_change"):
+                    counts = (data.get(key) or {}).get("counts") or {}
+                    ledger.total([(*group, key, "counts", name) for name in counts], (*group, "n"))
             for smaller, larger in itertools.pairwise(reversed(groups)):
                 ledger.at_most((*smaller, "n"), (*larger, "n"))
 
