@@ -5,14 +5,14 @@ carry its suppression). Per-person rows appear only in the internal view's atten
 under pseudonymous codes.
 """
 
-import csv
 import io
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 
-from pilotti.core.spreadsheets import append_row, csv_safe
+from pilotti.core.spreadsheets import csv_bytes, write_table
 from pilotti.evaluation.report.types import Report
 from pilotti.recruitment.selectors import FUNNEL_STAGES, NOW_STAGES
 
@@ -47,7 +47,16 @@ def tables(report: Report) -> dict[str, Table]:
     result["attendance_meetings"] = (
         ["unit", "number", "date", "present", "absent", "excused", "recorded", "visitors"],
         [
-            [m["unit"], m["number"], m["date"], m["present"], m["absent"], m["excused"], m["recorded"], m["visitors"]]
+            [
+                m["unit"],
+                m["number"],
+                _day(m["date"]),
+                m["present"],
+                m["absent"],
+                m["excused"],
+                m["recorded"],
+                m["visitors"],
+            ]
             for m in attendance["meetings"]
         ],
     )
@@ -233,33 +242,46 @@ def _part(rating: Mapping[str, Any] | None, key: str) -> Any:
     return None if rating is None else rating.get(key)
 
 
-def as_csv(report: Report) -> str:
-    """Long format: one line per cell, table · row · column · value."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["view", "table", "row", "column", "value"])
-    for name, (header, rows) in tables(report).items():
-        for number, row in enumerate(rows, start=1):
-            for column, value in zip(header, row, strict=True):
-                writer.writerow([csv_safe(v) for v in (report["view"], name, number, column, value)])
-    return out.getvalue()
+def _day(value: Any) -> Any:
+    """The report holds its days as ISO text (it is JSON); the files hold them as dates."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def as_csv(report: Report, *, finnish: bool = False) -> bytes:
+    """Long format: one line per cell, table · row · column · value; through the guarded writer
+    (byte-order mark, texts starting with = + - @ as text). ``finnish``: "Excel (suomi)"."""
+    rows = [
+        [report["view"], name, number, column, value]
+        for name, (header, table_rows) in tables(report).items()
+        for number, row in enumerate(table_rows, start=1)
+        for column, value in zip(header, row, strict=True)
+    ]
+    return csv_bytes(["view", "table", "row", "column", "value"], rows, finnish=finnish)
 
 
 def as_xlsx(report: Report) -> bytes:
-    """A sheet per table, the view and filters on the first."""
+    """A sheet per table, the view and filters on the first; every sheet through the guarded
+    writer, its header frozen and filterable, days as dates."""
     book = Workbook()
     about = book.create_sheet("report", 0)
     book.remove(book.worksheets[1])  # the empty default sheet
-    append_row(about, ["programme", report["programme"]["slug"]])
-    append_row(about, ["view", report["view"]])
-    append_row(about, ["threshold", report.get("threshold")])
-    for key, value in report["filters"].items():
-        append_row(about, [key, value])
+    about_rows = [
+        ["programme", report["programme"]["slug"]],
+        ["view", report["view"]],
+        ["threshold", report.get("threshold")],
+        *([key, _day(value)] for key, value in report["filters"].items()),
+    ]
+    write_table(about, ["figure", "value"], about_rows)
     for name, (header, rows) in tables(report).items():
         sheet = book.create_sheet(name[:31])
-        append_row(sheet, header)
-        for row in rows:
-            append_row(sheet, [value if not isinstance(value, bool) else int(value) for value in row])
+        write_table(
+            sheet, header, ([value if not isinstance(value, bool) else int(value) for value in row] for row in rows)
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -121,7 +121,7 @@ def test_the_command_writes_json_with_every_figure_named(world: World, tmp_path:
     assert json.loads(out.getvalue())["view"] == "shared"
     out = StringIO()
     call_command("report", pilot.programme.slug, "--format", "csv", stdout=out)
-    assert out.getvalue().startswith("view,table,row,column,value")
+    assert out.getvalue().startswith("\ufeffview,table,row,column,value")  # Excel needs the byte-order mark
     target = tmp_path / "report.xlsx"
     call_command("report", pilot.programme.slug, "--format", "xlsx", "--out", str(target))
     assert target.read_bytes().startswith(b"PK")

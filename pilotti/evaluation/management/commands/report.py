@@ -1,6 +1,8 @@
-"""``manage.py report SLUG --format json|pdf|csv|xlsx [--out FILE] [--shared]``: the pilot report
-from the command line. A contract: the JSON has every figure the page shows, named; the internal
-view unless --shared; JSON to standard output when no --out (docs/evaluation.md)."""
+"""``manage.py report SLUG --format json|pdf|csv|csv-fi|xlsx [--out FILE] [--shared]``: the pilot
+report from the command line. A contract: the JSON has every figure the page shows, named; the
+internal view unless --shared; JSON and CSV to standard output when no --out (docs/evaluation.md).
+CSV and XLSX go through the guarded writers of the data exports (core/spreadsheets.py); csv-fi is
+"Excel (suomi)": semicolons and decimal commas."""
 
 import json
 from datetime import date
@@ -12,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pilotti.evaluation import charts, pdf, selectors, services, tables
 from pilotti.programmes.models import Programme
 
-FORMATS = ("json", "pdf", "csv", "xlsx")
+FORMATS = ("json", "pdf", "csv", "csv-fi", "xlsx")
 
 
 class Command(BaseCommand):
-    help = "Writes a programme's pilot report as JSON, PDF, CSV (long format) or XLSX."
+    help = "Writes a programme's pilot report as JSON, PDF, CSV (long format; csv-fi for Finnish Excel) or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
@@ -55,8 +57,9 @@ class Command(BaseCommand):
             # Compact: only then does json use its C encoder; indenting a national programme's report
             # took longer than computing it (docs/benchmarks.md). ``python -m json.tool`` indents.
             return json.dumps(report, ensure_ascii=False)
-        if format == "csv":
-            return tables.as_csv(report)
+        if format in ("csv", "csv-fi"):
+            # Text, byte-order mark included, so that standard output redirected to a file opens in Excel.
+            return tables.as_csv(report, finnish=format == "csv-fi").decode()
         if format == "xlsx":
             return tables.as_xlsx(report)
         return pdf.render_pdf(charts.with_charts(report))
