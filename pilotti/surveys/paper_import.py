@@ -8,6 +8,7 @@ followed by the measurement plan's safety checks).
 """
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -80,7 +82,11 @@ def _allowed(item: ItemSpec, language: str) -> str:
     if item.type in ItemType.WITH_OPTIONS:
         labels = "; ".join(f"{o.value} = {text_in(o.label, language)}" for o in item.options)
         if item.type == ItemType.MULTIPLE_CHOICE:
-            return _("one or more of %(options)s, separated by commas") % {"options": labels}
+            example = ";".join(str(o.value) for o in item.options[:2])
+            return _("one or more of %(options)s, separated by semicolons, e.g. %(example)s") % {
+                "options": labels,
+                "example": example,
+            }
         return _("one of %(options)s") % {"options": labels}
     if item.type == ItemType.SCALE and item.value_range:
         low, high = item.value_range
@@ -100,6 +106,8 @@ def _allowed(item: ItemSpec, language: str) -> str:
 
 
 def _example(item: ItemSpec) -> Any:
+    if item.type == ItemType.MULTIPLE_CHOICE and item.options:
+        return ";".join(str(o.value) for o in item.options[:2])
     if item.type in ItemType.WITH_OPTIONS and item.options:
         return item.options[0].value
     if item.value_range:
@@ -149,6 +157,12 @@ def template_xlsx(
     for code in codes:
         append_row(sheet, [code])
     last = HEADER_ROWS + max(len(codes), 1) + 50
+    # Multiple choices and free text are typed into cells formatted as text, so that Excel does
+    # not read "1;3" or "1,3" as a number (Finnish Excel makes 1,3 the decimal 1.3) or a date.
+    for index, item in enumerate(items, start=len(FIXED_COLUMNS) + 1):
+        if item.type in (ItemType.MULTIPLE_CHOICE, ItemType.FREE_TEXT):
+            for row in range(HEADER_ROWS + 1, last + 1):
+                sheet.cell(row=row, column=index).number_format = "@"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for cell in sheet[2]:
@@ -177,6 +191,12 @@ def template_xlsx(
         [_("3. Do not change the codes, the first two rows or the column order. Each person at most once.")],
         [
             _(
+                "Several choices in one cell: separate them with semicolons, e.g. 1;3. Type values, "
+                "not formulas: a cell with a formula or an error such as #VALUE! is refused."
+            )
+        ],
+        [
+            _(
                 "4. Upload the file on the unit's page. A file with any error saves nothing: "
                 "fix the listed rows and upload again."
             )
@@ -188,7 +208,7 @@ def template_xlsx(
     ]:
         append_row(guide, line)
     guide["A1"].font = Font(bold=True)
-    guide["A7"].font = Font(bold=True)
+    guide["A8"].font = Font(bold=True)
 
     key = workbook.create_sheet(KEY_SHEET)
     append_row(key, ["version", str(version.uuid)])
@@ -209,7 +229,9 @@ def read_rows(content: bytes) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
     unreadable = _("The workbook cannot be read. Save it again as .xlsx and upload it again.")
     try:
         uploads.check_xlsx(content)
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Formulas as formulas (data_only=False): a cell whose answer a formula computed is refused,
+        # not stored as the value the spreadsheet last showed.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except ValidationError as error:
         raise ImportFileError(unreadable if error.code == "not_xlsx" else error.messages[0]) from error
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -223,8 +245,8 @@ def read_rows(content: bytes) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
         rows: list[tuple[Any, ...]] = []
         # No wider than a questionnaire can be: openpyxl pads every row to the width the file
         # declares (16 384 columns would make 2 000 rows take a quarter of a gigabyte).
-        for row in workbook[ANSWERS_SHEET].iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            rows.append(row)
+        for row in workbook[ANSWERS_SHEET].iter_rows(max_col=MAX_COLUMNS):
+            rows.append(tuple(_cell_value(cell) for cell in row))
             if len(rows) > MAX_ROWS + HEADER_ROWS:
                 raise ImportFileError(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
     finally:
@@ -232,9 +254,45 @@ def read_rows(content: bytes) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
     return key, rows
 
 
+@dataclass(frozen=True)
+class BadCell:
+    """A cell holding a formula or a spreadsheet error instead of a typed value."""
+
+    written: str
+    formula: bool
+
+
+def _cell_value(cell: Any) -> Any:
+    if cell.data_type == "f":
+        return BadCell(str(cell.value), formula=True)
+    if cell.data_type == "e" or (isinstance(cell.value, str) and cell.value.strip() in ERROR_CODES):
+        return BadCell(str(cell.value), formula=False)
+    return cell.value
+
+
+def _bad_cells(where: str, cells: Sequence[Any], expected: Sequence[str]) -> list[str]:
+    """Each formula or error cell of a row, named by its column letter and key."""
+    found = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, BadCell):
+            continue
+        column = get_column_letter(index + 1)
+        name = f"{column} ({expected[index]})" if index < len(expected) else column
+        problem = (
+            _("holds a formula (%(formula)s): type the value itself") % {"formula": cell.written}
+            if cell.formula
+            else _("holds the spreadsheet error %(error)s: type the value itself") % {"error": cell.written}
+        )
+        message = _("%(where)s, column %(column)s: %(problem)s")
+        found.append(message % {"where": where, "column": name, "problem": problem})
+    return found
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, BadCell):
+        return value.written
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -252,7 +310,8 @@ def _value(item: ItemSpec, cell: Any) -> AnswerValue:
         except ValueError:
             return _text(cell)
     if item.type == ItemType.MULTIPLE_CHOICE:
-        parts = [p.strip() for p in _text(cell).split(",") if p.strip()]
+        # Semicolons as the template asks; commas and spaces as people also type.
+        parts = [p for p in re.split(r"[;,\s]+", _text(cell)) if p]
         return [int(p) for p in parts] if all(p.lstrip("-").isdigit() for p in parts) else _text(cell)
     if item.type == ItemType.FREE_TEXT:
         return _text(cell)[:5000]
@@ -318,6 +377,10 @@ def parse(
             continue  # a participant who gave no paper form
         code = _text(cells[0])
         where = _("row %(row)d") % {"row": number}
+        bad = _bad_cells(where, cells, expected)
+        if bad:
+            errors += bad
+            continue
         participant = by_code.get(code)
         if participant is None:
             errors.append(
