@@ -1,5 +1,6 @@
 """A coordinator corrects the mistakes of issue 20 through the pages alone (in Finnish)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,15 +9,17 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit
+from pilotti.programmes.models import DeliveryUnit, Partnership
+from pilotti.programmes.services import unit_change_status
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
-from tests.browser.pages import sign_in
+from tests.browser.pages import sign_in, submit
 
 
 @pytest.fixture
@@ -70,3 +73,88 @@ def test_it_changes_a_units_schedule_after_a_preview(phone: Page, unit: Delivery
     phone.get_by_role("button", name="Tallenna uusi aikataulu").click()
     expect(phone.locator("h1")).to_have_text(unit.name)
     assert unit.meetings.filter(status="scheduled").count() == 5
+
+
+# --- On a phone: meetings, partners and archiving (390 px, each page axe-checked) ---------------
+
+
+def _on_phone(phone: Page, url: str) -> None:
+    phone.goto(url)
+    assert_accessible(phone)
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_it_restores_a_cancelled_meeting(phone: Page, unit: DeliveryUnit) -> None:
+    sign_in(phone, "koordinaattori@ikaalinen.example", PASSWORD)
+    _on_phone(phone, reverse("programmes:unit_detail", args=[unit.uuid]))
+    phone.locator("main a[href$='/cancel/']").nth(1).click()
+    phone.locator("main [name='reason']").fill("Ohjaaja sairastui")
+    phone.get_by_role("button", name="Peru tapaaminen").click()
+    expect(phone.locator(".message--success")).to_be_visible()
+    cancelled = unit.meetings.get(status="cancelled")
+    _on_phone(phone, reverse("programmes:unit_detail", args=[unit.uuid]))
+    phone.locator(f"form[action$='/{cancelled.uuid}/restore/'] button").click()
+    expect(phone.locator(".message--success")).to_be_visible()
+    assert_accessible(phone)
+    cancelled.refresh_from_db()
+    assert (cancelled.status, cancelled.cancel_reason) == ("scheduled", "")
+
+
+def test_it_asks_before_moving_a_meeting_onto_another(phone: Page, unit: DeliveryUnit) -> None:
+    second, third = unit.meetings.order_by("starts_at")[1:3]
+    taken = third.starts_at.astimezone(HELSINKI)
+    sign_in(phone, "koordinaattori@ikaalinen.example", PASSWORD)
+    _on_phone(phone, reverse("programmes:meeting_move", args=[second.uuid]))
+    phone.locator("main [name='day']").fill(taken.date().isoformat())
+    phone.get_by_role("button", name="Siirrä tapaaminen").click()
+    keep = phone.get_by_label("Pidä tämä aika silti")
+    expect(keep).to_be_visible()  # the meeting's own words, not the funnel's "Päivä on oikein"
+    expect(phone.locator(".field-error").first).to_contain_text(unit.name)
+    assert_accessible(phone)
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    keep.check()
+    phone.get_by_role("button", name="Siirrä tapaaminen").click()
+    expect(phone.locator(".message--success")).to_be_visible()
+    second.refresh_from_db()
+    assert second.starts_at.astimezone(HELSINKI).date() == taken.date()
+
+
+def test_it_removes_a_partner_after_saying_what_it_stops_seeing(phone: Page, unit: DeliveryUnit) -> None:
+    # An accepted partnership as the fixtures make it (the partner's own acceptance is tested elsewhere).
+    partner = organisation_create(name="Ikaalisten seurakunta", slug="seurakunta", kind="ngo", business_id="0211675-2")
+    Partnership.objects.create(programme=unit.programme, organisation=partner)
+    sign_in(phone, "koordinaattori@ikaalinen.example", PASSWORD)
+    _on_phone(phone, reverse("programmes:detail", args=[unit.programme.slug]))
+    phone.get_by_role("link", name="Poista Ikaalisten seurakunta").click()
+    expect(phone.locator("main h1")).to_be_visible()
+    if phone.locator("main input[name='password']").count():  # the password again, unless just given
+        phone.locator("main input[name='password']").fill(PASSWORD)
+        submit(phone, "password")
+    expect(phone.locator("main h1")).to_have_text("Poista Ikaalisten seurakunta")
+    assert_accessible(phone)
+    phone.locator("main [name='why']").fill("Lisätty vahingossa")
+    phone.locator("main form:has([name='why']) button[type=submit]").click()
+    expect(phone.locator(".message--success")).to_contain_text("Ikaalisten seurakunta")
+    assert not Partnership.objects.filter(programme=unit.programme).exists()
+
+
+def test_it_archives_an_ended_unit_and_restores_it(phone: Page, unit: DeliveryUnit) -> None:
+    unit_change_status(actor=None, unit=unit, status="cancelled", reason="Liian vähän osallistujia")
+    sign_in(phone, "koordinaattori@ikaalinen.example", PASSWORD)
+    _on_phone(phone, reverse("programmes:unit_detail", args=[unit.uuid]))
+    phone.get_by_role("link", name="Arkistoi toteutus").click()
+    assert_accessible(phone)
+    phone.locator("main [name='why']").fill("Testiryhmä")
+    phone.get_by_role("button", name="Arkistoi", exact=True).click()
+    expect(phone.locator(".message--success")).to_contain_text("arkistoitiin")
+    programme_page = reverse("programmes:detail", args=[unit.programme.slug])
+    _on_phone(phone, programme_page)
+    expect(phone.locator("main table")).to_have_count(0)  # the only unit is out of the list
+    phone.get_by_role("link", name=re.compile("^Näytä arkistoidut")).click()
+    phone.get_by_role("link", name=unit.name).click()
+    expect(phone.locator(".message--warning").first).to_contain_text("Testiryhmä")
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Palauta arkistosta").click()
+    expect(phone.locator(".message--success")).to_contain_text("palautettiin")
+    unit.refresh_from_db()
+    assert not unit.is_archived
