@@ -64,13 +64,52 @@ role there; read-only tokens get 403 on writes. Objects outside the token's scop
 Lists take `limit` (1–200, default 50) and `offset`, and answer `{count, limit, offset, items}`.
 """
 
-api = NinjaAPI(
+LICENCE = {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"}  # pyproject.toml's licence
+
+
+class PilottiAPI(NinjaAPI):
+    """The API, its OpenAPI document holding only the components some operation uses: django-ninja
+    also lists the query-parameter models (paging, filters), which no operation refers to
+    (they are spelled out as parameters), and generated clients made classes of them."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.get("components", {}).get("schemas", {})
+        used = _referenced({key: value for key, value in schema.items() if key != "components"}, components)
+        schema["components"]["schemas"] = {name: components[name] for name in components if name in used}
+        return schema
+
+
+def _referenced(start: Any, components: dict[str, Any]) -> set[str]:
+    """The schema components reachable from ``start`` through $ref, transitively."""
+    prefix = "#/components/schemas/"
+    found: set[str] = set()
+    waiting = [start]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix) :] not in found:
+                name = ref[len(prefix) :]
+                found.add(name)
+                waiting.append(components.get(name))
+            waiting.extend(node.values())
+        elif isinstance(node, list):
+            waiting.extend(node)
+    return found
+
+
+api = PilottiAPI(
     title="Pilotti API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=TokenAuth(),
     docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),
+    # Paths start with /api/v1/, so the server is the site itself (SITE_URL, the address Pilotti's
+    # links use).
+    servers=[{"url": settings.SITE_URL, "description": "This Pilotti server"}],
+    openapi_extra={"info": {"license": LICENCE}},
 )
 
 ONE_DAY = timedelta(days=1)
