@@ -29,3 +29,6 @@ urlpatterns = [
 handler429 = "pilotti.core.ratelimit.too_many_requests"
 # Uncaught exceptions: 503 with Retry-After while the database is away, else a kind 500 (core/faults.py).
 handler500 = "pilotti.core.faults.server_error"
+# 403 and 404 in the person's language, with the way back (core/faults.py).
+handler403 = "pilotti.core.faults.permission_denied"
+handler404 = "pilotti.core.faults.page_not_found"
