@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotti.audit.items import item_label
 from pilotti.organisations.models import Role
 
 
@@ -113,6 +114,11 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log cannot be deleted.")
+
+    @property
+    def item_label(self) -> str:
+        """The item in the reader's language where it is a known phrase (audit/items.py)."""
+        return item_label(self.item)
 
 
 # --- Security events (ASVS 16.2–16.4) ------------------------------------------------------------

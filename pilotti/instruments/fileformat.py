@@ -273,7 +273,8 @@ def _scoring(reader: _Reader, raw: Any, path: str) -> ScoringSpec:
 
 
 TOP_FIELDS = {
-    "format", "format_version", "key", "name", "description", "source", "licence", "shows_wording",
+    "format", "format_version", "key", "name", "description", "names", "descriptions", "source", "licence",
+    "shows_wording",
     "is_validated", "version", "languages", "title", "instructions", "items", "subscales", "scoring",
 }  # fmt: skip
 
@@ -363,6 +364,8 @@ def parse(data: Any) -> InstrumentSpec:
         licence=reader.string(top, "licence", "licence"),
         shows_wording=reader.boolean(top, "shows_wording", "shows_wording", True),
         is_validated=reader.boolean(top, "is_validated", "is_validated", False),
+        names=reader.text(top, "names", "names"),
+        descriptions=reader.text(top, "descriptions", "descriptions"),
     )
     if not spec.name and "name" in top:
         reader.error("name", _("must not be empty"))
@@ -456,6 +459,8 @@ def dump(spec: InstrumentSpec, *, version_number: int | None = None) -> dict[str
         out["version"] = version_number  # for the reader; an import always makes Pilotti's own numbering
     out |= {
         "description": spec.description,
+        **({"names": spec.names} if spec.names else {}),
+        **({"descriptions": spec.descriptions} if spec.descriptions else {}),
         "source": spec.source,
         "licence": spec.licence,
         "shows_wording": spec.shows_wording,

@@ -205,8 +205,8 @@ def initial_for(spec: InstrumentSpec, language: str) -> tuple[dict[str, Any], di
     version, rule = spec.version, spec.version.scoring
     instrument = {
         "language": language,
-        "name": spec.name,
-        "description": spec.description,
+        "name": spec.names.get(language, spec.name),
+        "description": spec.descriptions.get(language, spec.description),
         "source": spec.source,
         "licence": spec.licence,
         "shows_wording": spec.shows_wording,
@@ -326,6 +326,9 @@ def build_spec(
         licence=data["licence"],
         shows_wording=data["shows_wording"],
         is_validated=data["is_validated"],
+        # The name and description typed are those of the language being edited.
+        names=_with(base.names if base else {}, language, data["name"]),
+        descriptions=_with(base.descriptions if base else {}, language, data["description"]),
         version=VersionSpec(
             items=items,
             scoring=scoring,

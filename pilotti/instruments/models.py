@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -80,6 +81,9 @@ class Instrument(TenantOwned, models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Per language ({"fi": …}); a language without one shows ``name``/``description`` (spec.py).
+    names = models.JSONField(_("names by language"), default=dict, blank=True)
+    descriptions = models.JSONField(_("descriptions by language"), default=dict, blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("Citation or owner."))
     licence = models.TextField(_("licence"), blank=True)
     shows_wording = models.BooleanField(
@@ -105,7 +109,16 @@ class Instrument(TenantOwned, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page being made (pickers, headings, files)."""
+        return self.names.get(translation.get_language() or "") or self.name
+
+    @property
+    def local_description(self) -> str:
+        return self.descriptions.get(translation.get_language() or "") or self.description
 
     @property
     def is_library(self) -> bool:

@@ -200,6 +200,8 @@ def instrument_spec(instrument: Instrument, version: InstrumentVersion) -> Instr
         licence=instrument.licence,
         shows_wording=instrument.shows_wording,
         is_validated=instrument.is_validated,
+        names=instrument.names,
+        descriptions=instrument.descriptions,
     )
 
 

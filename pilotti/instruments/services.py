@@ -142,6 +142,8 @@ def instrument_save(
     fields = {
         "name": spec.name,
         "description": spec.description,
+        "names": spec.names,
+        "descriptions": spec.descriptions,
         "source": spec.source,
         "licence": spec.licence,
         "shows_wording": spec.shows_wording,

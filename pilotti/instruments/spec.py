@@ -163,6 +163,11 @@ class InstrumentSpec:
     licence: str = ""
     shows_wording: bool = True
     is_validated: bool = False
+    # The name and description per language, for staff pages (``name``/``description`` when a
+    # language has none): the library's own forms in all eight, validated instruments only in the
+    # languages whose wording they have (elsewhere their published name is a proper name).
+    names: Text = field(default_factory=dict)
+    descriptions: Text = field(default_factory=dict)
 
 
 def text_in(text: Text, language: str, fallback: str = "") -> str:

@@ -64,7 +64,7 @@ def _wording_language(request: AuthenticatedHttpRequest) -> str:
 
 
 def _saved_message(request: AuthenticatedHttpRequest, saved: services.Saved) -> None:
-    text = str(OUTCOME_MESSAGES[saved.outcome]) % {"name": saved.instrument.name, "number": saved.version.number}
+    text = str(OUTCOME_MESSAGES[saved.outcome]) % {"name": saved.instrument.local_name, "number": saved.version.number}
     messages.success(request, text)
 
 

@@ -106,7 +106,7 @@ def _responses(participant: Participant) -> list[dict[str, Any]]:
     )
     return [
         {
-            "questionnaire": r.version.instrument.name,
+            "questionnaire": r.version.instrument.local_name,
             "version": r.version.number,
             "answered_by": r.get_mode_display(),
             "submitted_at": r.submitted_at,
@@ -140,7 +140,7 @@ def _access_log(participant: Participant, since: Any = None) -> list[dict[str, A
             "role": e.get_role_display(),
             "action": e.get_action_display(),
             "data": e.get_category_display(),
-            "details": e.item,
+            "details": e.item_label,
             "purpose": e.get_purpose_display(),
         }
         for e in entries.order_by("-at", "-id")
@@ -199,7 +199,7 @@ def person_data(participant: Participant) -> dict[str, Any]:
         # Never the tokens: only that a link was made, for what and what became of it.
         "questionnaire_links": [
             {
-                "questionnaire": link.version.instrument.name,
+                "questionnaire": link.version.instrument.local_name,
                 "created_at": link.created_at,
                 "expires_at": link.expires_at,
                 "answered_at": link.submitted_at,

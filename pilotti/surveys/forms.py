@@ -19,7 +19,7 @@ from pilotti.surveys.models import PersonalLink
 # only the development install has.
 class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: InstrumentVersion) -> str:
-        return obj.instrument.name
+        return obj.instrument.local_name
 
 
 def _version_field(versions: list[InstrumentVersion], label: Any) -> VersionChoiceField:

@@ -1,6 +1,7 @@
 from django import template
 
 from pilotti.instruments.forms import LANGUAGE_NAMES
+from pilotti.instruments.models import ITEM_TYPES
 from pilotti.instruments.spec import Text, text_in
 
 register = template.Library()
@@ -23,3 +24,9 @@ def number(value: float | None) -> str:
 @register.filter
 def language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
+
+
+@register.filter
+def item_type(value: str) -> str:
+    """An item's type ("scale") as the page's language names it."""
+    return str(dict(ITEM_TYPES).get(value, value))

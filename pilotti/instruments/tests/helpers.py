@@ -19,5 +19,7 @@ def library_file(key: str) -> dict[str, Any]:
 def make_instrument(organisation: Organisation | None, key: str = "pilotti-usefulness", **changes: Any) -> Instrument:
     """An organisation's copy of a library instrument (its file with ``changes``)."""
     data = library_file(key) | changes
+    if "name" in changes and "names" not in changes:  # the library's names per language are of its own name
+        data.pop("names", None)
     saved = services.instrument_save(actor=None, organisation=organisation, spec=fileformat.parse(data))
     return saved.instrument
