@@ -127,7 +127,7 @@ def test_it_divides_by_the_started_the_completers_and_the_improved(world: World)
         pytest.skip("WHO-5 has no reliable-change classes in this build of the outcomes")
     n, k = group["n"], group["rci"]["counts"]["recovered"] + group["rci"]["counts"]["improved"]
     (row,) = cost["per_improved"]
-    assert (row["measured"], row["improved"]) == (n, k)
+    assert (row["measured"], row["improved"], row["starters"]) == (n, k, 6)
     # Wilson 95 % interval by hand (Wilson 1927), z = 1.959964.
     z = 1.959963984540054
     p = k / n

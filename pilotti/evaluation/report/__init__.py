@@ -64,6 +64,7 @@ def report(
         s = replace(s, responses=responses)
         versions = versions_answered(s)
         recruited = recruitment(s)
+        attended = attendance(s, meeting_rows(s))
         outcomes = before_after(s, versions, language)
         return {
             "programme": {
@@ -75,9 +76,9 @@ def report(
             "filters": filters.as_dict(),
             "generated_at": (now or timezone.now()).isoformat(timespec="seconds"),
             "recruitment": recruited,
-            "attendance": attendance(s, meeting_rows(s)),
+            "attendance": attended,
             "feedback": feedback(s, versions, language),
             "before_after": outcomes,
             "comparison": comparison(viewer, s),
-            "cost": cost(s, recruited, outcomes),
+            "cost": cost(s, recruited, attended, outcomes),
         }

@@ -8,9 +8,10 @@ entered. The denominators are the report's own figures: the recruitment flow's *
 everyone with two measurements.
 
 Cost per reliably improved participant carries the uncertainty of its denominator: the share
-improved, k of n measured, has a Wilson 95 % interval; scaled to the starters it gives an
-interval of the number improved, and dividing the cost by its ends gives the interval of the
-cost per improved participant (a fraction's interval mapped through a decreasing function).
+improved, k of n measured, has a Wilson 95 % interval; scaled to the people who started (present
+at a roll call at least once) it gives an interval of the number improved, and dividing the cost
+by its ends gives the interval of the cost per improved participant (an interval mapped through
+a decreasing function).
 """
 
 from decimal import Decimal
@@ -23,6 +24,7 @@ from pilotti.costs.selectors import Period, costing
 from pilotti.evaluation import statistics
 from pilotti.evaluation.report.scope import Scope
 from pilotti.evaluation.report.types import (
+    Attendance,
     Cost,
     CostCategory,
     CostCategoryKey,
@@ -62,12 +64,15 @@ def category_labels() -> dict[str, str]:
     }
 
 
-def cost(s: Scope, recruitment: Recruitment, outcomes: list[Outcome]) -> Cost:
+def cost(s: Scope, recruitment: Recruitment, attendance: Attendance, outcomes: list[Outcome]) -> Cost:
     """The cost section of the internal report; ``withhold_shared`` makes the shared one."""
     c = costing(s.programme, s.units, Period(s.filters.since, s.filters.until), programme_level=s.filters.unit is None)
     total = c.total
     flow = {step["step"]: step["n"] for step in recruitment["flow"]}
     started = flow.get("started", 0)
+    # People, not enrolments, for the estimate: a family's enrolment counts once in the flow, while
+    # each of its members present at a roll call (and measured) counts as a person.
+    people = attendance["summary"]["starters"]
     labels = category_labels()
     categories: list[CostCategory] = [
         {
@@ -94,7 +99,7 @@ def cost(s: Scope, recruitment: Recruitment, outcomes: list[Outcome]) -> Cost:
         "per_improved": [
             row
             for outcome in sorted(outcomes, key=lambda o: not o.get("primary", False))
-            if (row := _per_improved(total, started, outcome))
+            if (row := _per_improved(total, people, outcome))
         ],
         "marginal_unit": _marginal(units),
     }
@@ -146,7 +151,7 @@ def _marginal(units: list[UnitCost]) -> MarginalUnit:
     }
 
 
-def _per_improved(total: Decimal, started: Any, outcome: Outcome) -> CostPerImproved | None:
+def _per_improved(total: Decimal, people: Any, outcome: Outcome) -> CostPerImproved | None:
     group = next(
         (
             g
@@ -173,15 +178,17 @@ def _per_improved(total: Decimal, started: Any, outcome: Outcome) -> CostPerImpr
         "share": share.share,
         "share_low": share.ci_low,
         "share_high": share.ci_high,
+        # The people who started: present at a roll call at least once, and at least those measured.
+        "starters": (starters := max(people, n) if isinstance(people, int) else n),
         "observed": _per(total, k),
         "estimate": None,
         "ci_low": None,
         "ci_high": None,
     }
-    if isinstance(started, int) and started > 0 and share.share:
-        row["estimate"] = _euros(total / Decimal(share.share * started))
-        row["ci_low"] = _euros(total / Decimal(share.ci_high * started)) if share.ci_high else None
-        row["ci_high"] = _euros(total / Decimal(share.ci_low * started)) if share.ci_low else None
+    if starters > 0 and share.share:
+        row["estimate"] = _euros(total / Decimal(share.share * starters))
+        row["ci_low"] = _euros(total / Decimal(share.ci_high * starters)) if share.ci_high else None
+        row["ci_high"] = _euros(total / Decimal(share.ci_low * starters)) if share.ci_low else None
     return row
 
 
@@ -219,7 +226,7 @@ def withhold_shared(report: dict[str, Any], limit: int) -> None:
         elif _hidden(published):
             entry["n"] = SUPPRESSED
             _withhold(entry, ("amount",), "derivable")
-    started = flow.get("started", 0)
+    starters = report["attendance"]["summary"]["starters"]
     groups = {
         outcome["instrument"]: g
         for outcome in report["before_after"]
@@ -240,7 +247,7 @@ def withhold_shared(report: dict[str, Any], limit: int) -> None:
             group is not None
             and not _hidden(group["n"])
             and all(name in counts and not _hidden(counts[name]) for name in IMPROVED)
-            and not _hidden(started)
+            and not _hidden(starters)
         )
         if (group is not None and group.get("withheld") == "fewer_people") or _small(n, limit) or _small(k, limit):
             reason = "fewer_people"
@@ -250,4 +257,5 @@ def withhold_shared(report: dict[str, Any], limit: int) -> None:
             continue
         row["measured"] = group["n"] if group is not None else SUPPRESSED
         row["improved"] = SUPPRESSED
+        row["starters"] = SUPPRESSED
         _withhold(row, figures, reason)

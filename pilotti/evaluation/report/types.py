@@ -396,10 +396,11 @@ class CostPerImproved(TypedDict):
     share: Figure  # improved ÷ measured, with its Wilson 95 % interval
     share_low: Figure
     share_high: Figure
+    starters: Count  # people present at a roll call at least once (at least the measured)
     observed: Figure  # total ÷ improved: the cost per person known to have improved
-    estimate: Figure  # total ÷ (share × started)
-    ci_low: Figure  # total ÷ (share_high × started)
-    ci_high: Figure  # total ÷ (share_low × started); None when share_low is 0 (no upper bound)
+    estimate: Figure  # total ÷ (share × starters)
+    ci_low: Figure  # total ÷ (share_high × starters)
+    ci_high: Figure  # total ÷ (share_low × starters); None when share_low is 0 (no upper bound)
     withheld: NotRequired[Withheld]
 
 
