@@ -192,7 +192,7 @@ def _changed(report: Mapping[str, Any]) -> list[str]:
             continue
         sentences.extend(_change(instrument, group))
     if not sentences:
-        sentences.append(_("Nobody has been measured both before and after yet, so no change can be shown."))
+        sentences.append(_("Nobody in this period was measured both before and after, so no change can be shown."))
     return sentences
 
 
@@ -400,12 +400,10 @@ def _caveats(report: Mapping[str, Any], started: int | None) -> list[str]:
             )
         )
     pairs = [
-        _count(g.get("n"))
-        for i in report.get("before_after", [])
-        for s in i.get("scores", [])
-        for g in s.get("groups", [])
+        g.get("n") for i in report.get("before_after", []) for s in i.get("scores", []) for g in s.get("groups", [])
     ]
-    if (started is not None and started < SMALL) or any(n is not None and n < SMALL for n in pairs):
+    withheld = _withheld(_step(report, "started")) or any(_withheld(g) for g in pairs)
+    if withheld or (started is not None and started < SMALL) or any(_count(n) is not None and n < SMALL for n in pairs):
         caveats.append(
             _(
                 "The numbers are small: one person more or less moves a percentage by several points, and the "

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
 from django.template.defaultfilters import floatformat
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _

@@ -25,7 +25,7 @@ def _descendants(box: Any) -> Iterator[Any]:
 
 
 def _text(box: Any) -> str:
-    return " ".join(b.text for b in _descendants(box) if isinstance(b, boxes.TextBox))[:80]
+    return " ".join(b.text for b in _descendants(box) if isinstance(b, boxes.TextBox))
 
 
 def table_overflows(document: Any) -> list[Overflow]:
@@ -40,7 +40,7 @@ def table_overflows(document: Any) -> list[Overflow]:
                 continue
             right = box.border_box_x() + box.border_width()
             if right > limit + TOLERANCE:
-                found.append(Overflow(number, "table: " + _text(box), right, limit))
+                found.append(Overflow(number, "table: " + _text(box)[:80], right, limit))
             for inner in _descendants(box):
                 if isinstance(inner, boxes.TextBox):
                     edge = inner.position_x + inner.width
