@@ -50,7 +50,7 @@ def summarise(report: Mapping[str, Any]) -> Summary:
         Paragraph("reached", _("Who was reached"), _reached(report)),
         Paragraph("stayed", _("How many stayed"), _stayed(report, started)),
         Paragraph("changed", _("What changed, and how sure we are"), _changed(report)),
-        Paragraph("said", _("What participants said"), _said(report, started)),
+        Paragraph("said", _("What the feedback said"), _said(report, started)),
     ]
     cost = _cost(report)
     if cost:
@@ -147,6 +147,16 @@ def _stayed(report: Mapping[str, Any], started: int | None) -> list[str]:
         )
     elif _withheld(_step(report, "completed")):
         sentences.append(_("The number who completed is small and withheld in this view."))
+    still = _count(
+        next(
+            (f.get("in_progress") for f in report.get("recruitment", {}).get("flow", []) if f.get("step") == "started"),
+            None,
+        )
+    )
+    if still:
+        sentences.append(
+            ngettext("%(n)s is still taking part.", "%(n)s are still taking part.", still) % {"n": _int(still)}
+        )
     attendance = report.get("attendance", {})
     rate = _number(attendance.get("summary", {}).get("rate"))
     if rate is not None:
@@ -307,7 +317,7 @@ def _item(item: Mapping[str, Any], version: Mapping[str, Any]) -> str | None:
             "label": item.get("label", ""),
             "share": _percent(share),
             "n": _int(n),
-            "options": _(" or ").join(f"“{o}”" for o in top.get("labels", [])),
+            "options": _(" or ").join(_("“%(option)s”") % {"option": o} for o in top.get("labels", [])),
         }
     if item.get("type") == "scale":
         mean, n = _number(item.get("mean")), _count(item.get("n"))
