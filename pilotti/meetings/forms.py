@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from pilotti.accounts.models import User
 from pilotti.core.forms import set_choices, set_queryset
 from pilotti.meetings.models import Attendance, ReminderChoice
-from pilotti.meetings.selectors import RollCallRow
+from pilotti.meetings.selectors import NOT_MARKED, RollCallRow
 from pilotti.meetings.services import MAX_VISITORS
 from pilotti.meetings.sms import sms_available
 from pilotti.programmes.models import Meeting, validate_https
@@ -108,7 +108,9 @@ class VisitorsForm(forms.Form):
 class RollCallForm(VisitorsForm):
     """The roll call without JavaScript: a radio group per person and one Save button.
 
-    A person left without a choice keeps what was recorded before.
+    A person left without a choice keeps what was recorded before. "Not marked" takes a mark
+    away only from a person who was marked when the page was shown (``was-<key>``): a save
+    from a page opened earlier does not wipe a mark a co-worker made since.
     """
 
     def __init__(self, *args: Any, rows: list[RollCallRow], with_visitors: bool, **kwargs: Any) -> None:
@@ -120,12 +122,19 @@ class RollCallForm(VisitorsForm):
             self.fields["unregistered_visitors"].required = False
         for row in rows:
             self.fields[f"attendance-{row.key}"] = forms.ChoiceField(
-                label=row.code, choices=Attendance.Status.choices, required=False
+                label=row.code,
+                choices=[*Attendance.Status.choices, (NOT_MARKED, gettext_lazy("not marked"))],
+                required=False,
             )
 
     def statuses(self) -> list[tuple[RollCallRow, str]]:
+        """(row, status) to save; NOT_MARKED for a mark to take away."""
         chosen = [(row, self.cleaned_data.get(f"attendance-{row.key}") or "") for row in self.rows]
-        return [(row, status) for row, status in chosen if status]
+        return [
+            (row, status)
+            for row, status in chosen
+            if status and (status != NOT_MARKED or self.data.get(f"was-{row.key}"))
+        ]
 
 
 def _reminder_channels() -> list[tuple[str, Any]]:

@@ -18,6 +18,7 @@ from pilotti.core.history import mark_history, save_with_history
 from pilotti.core.tokens import hash_token
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.meetings.selectors import NOT_MARKED
 from pilotti.people.models import HouseholdMember, Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
 
@@ -149,6 +150,9 @@ def roll_call_record(
     """The whole roll call at once (the form without JavaScript): all of it is saved, or none."""
     _check_roll_call_open(meeting)
     for participant, member, status in statuses:
-        attendance_record(actor=actor, meeting=meeting, participant=participant, member=member, status=status)
+        if status == NOT_MARKED:
+            attendance_clear(actor=actor, meeting=meeting, participant=participant, member=member)
+        else:
+            attendance_record(actor=actor, meeting=meeting, participant=participant, member=member, status=status)
     if unregistered_visitors is not None:
         unregistered_visitors_record(actor=actor, meeting=meeting, count=unregistered_visitors)

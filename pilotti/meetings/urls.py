@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("meetings/<uuid:meeting_uuid>/visitors/", views.unregistered_visitors_record, name="visitors"),
     path("participants/<uuid:participant_uuid>/reminders/", views.reminder_choice_edit, name="reminder_choice"),
+    path("units/<uuid:unit_uuid>/people/", views.unit_roster, name="unit_roster"),
     path("calendar/", views.feed_list, name="feed_list"),
     path("calendar/new/", views.feed_create, name="feed_create"),
     path("calendar/units/<uuid:unit_uuid>/new/", views.feed_create_unit, name="feed_create_unit"),

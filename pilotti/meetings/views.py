@@ -11,13 +11,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
@@ -337,3 +337,22 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@login_required
+@require_GET
+def unit_roster(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    """The unit's people on one page: stage, attendance, and the way to each person and to the
+    unit's due questionnaires. The unit's managers and its own facilitators; others get 404."""
+    unit = get_object_or_404(programmes.units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
+    if not selectors.can_see_roster(request.viewer, unit):
+        raise Http404
+    roster = selectors.unit_roster(request.viewer, unit)
+    for category, named in ((Category.CONTACT_DETAILS, True), (Category.PROFILE, False)):
+        participants = [row.participant for row in roster.rows if row.participant and bool(row.name) == named]
+        if participants:
+            log_access_many(
+                request, participants=participants, action=Action.VIEW, category=category,
+                purpose=Purpose.CLIENT_WORK, item="unit roster",
+            )  # fmt: skip
+    return render(request, "meetings/unit_roster.html", {"unit": unit, "roster": roster})

@@ -28,6 +28,7 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "meetings:visitors": by_meeting,
         "meetings:reminder_choice": {"participant_uuid": participant.uuid},
         "meetings:feed_create_unit": {"unit_uuid": unit.uuid},
+        "meetings:unit_roster": {"unit_uuid": unit.uuid},
         "meetings:feed_revoke": {"feed_uuid": feed.uuid},
         "meetings:feed": {"token": "GuessedTokenGuessedTokenGuessedTokenGuesse"},
     }
@@ -98,6 +99,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "partner": "405/403 405/403 405/404 405/403",
         "adopter": "405/404",
         "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:unit_roster": {
+        "own": "200/405 200/405 200/405 404/405",
+        "partner": "404/405",
+        "adopter": "404/405",
+        "other": "404/405",
         "anonymous": "login",
     },
     "meetings:mine": {

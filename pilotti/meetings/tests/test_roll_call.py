@@ -141,6 +141,28 @@ def test_it_takes_the_roll_call_as_a_plain_form_without_javascript(world: World,
     assert f'name="attendance-{people[0].uuid}" value="present" checked' in page
 
 
+def test_it_takes_a_mark_away_without_javascript_but_not_one_made_since_the_page_was_shown(
+    world: World, frozen_now: datetime
+) -> None:
+    _unit, meeting, people = enrolled_group(world.org, facilitator=world.facilitator, size=2)
+    client = signed_in(world.facilitator)
+    url = reverse("meetings:roll_call", args=[meeting.uuid])
+    client.post(url, {f"attendance-{people[0].uuid}": "present"})
+    page = _page(client, meeting)
+    assert f'name="attendance-{people[1].uuid}" value="not_marked" checked' in page
+    assert f'name="was-{people[0].uuid}" value="present"' in page
+    # people[1] was unmarked on this page; a co-worker marks them before it is sent.
+    _tap(signed_in(world.facilitator), meeting, people[1], "absent")
+    data = {
+        f"attendance-{people[0].uuid}": "not_marked",
+        f"was-{people[0].uuid}": "present",
+        f"attendance-{people[1].uuid}": "not_marked",
+        f"was-{people[1].uuid}": "",
+    }
+    assert client.post(url, data).status_code == 302
+    assert dict(Attendance.objects.values_list("participant_id", "status")) == {people[1].pk: "absent"}
+
+
 def test_it_saves_nothing_from_a_form_with_a_bad_value(world: World, frozen_now: datetime) -> None:
     _unit, meeting, people = enrolled_group(world.org, facilitator=world.facilitator, size=2)
     data = {f"attendance-{people[0].uuid}": "present", "unregistered_visitors": "-2"}
