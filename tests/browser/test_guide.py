@@ -14,7 +14,7 @@ exactly its role's shots.
 import io
 import os
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,12 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import FloatRect, Locator, Page, expect
 
+from pilotti.core.zone import HELSINKI
 from pilotti.organisations.demo import DEMO_PASSWORD
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
 from tests.browser.pages import submit
 
@@ -51,6 +53,14 @@ SHOTS: dict[str, tuple[str, ...]] = {
         "coordinator-measurement-plan",
         "coordinator-client-panel",
         "coordinator-personal-link",
+    ),
+    # The coordinator's "Correcting mistakes" (coordinator.md, section 10), on the demo data.
+    "corrections": (
+        "coordinator-correct-step",
+        "coordinator-move-warning",
+        "coordinator-schedule-change",
+        "coordinator-consent-purposes",
+        "coordinator-archive",
     ),
     "facilitator": (
         "facilitator-my-meetings",
@@ -256,6 +266,71 @@ def test_coordinator_guide(desktop: Page, demo: None, shots_dir: Path) -> None:
     camera.shoot("coordinator-personal-link")
 
     camera.check_all_taken()
+
+
+def test_corrections_guide(desktop: Page, demo: None, shots_dir: Path) -> None:
+    """Section 10 of the coordinator's guide: a step corrected, a meeting moved onto another, a
+    schedule changed, consent for several purposes, an ended unit archived."""
+    camera = Camera(desktop, "corrections", shots_dir)
+    page = desktop
+    sign_in_in_english(page, "coordinator")
+    switch_organisation(page, "tampereen-kaupunki")
+
+    enrolment = Enrolment.objects.filter(organisation__slug="tampereen-kaupunki").order_by("pk").first()
+    assert enrolment is not None
+    page.goto(reverse("recruitment:enrolment_detail", args=[enrolment.uuid]))
+    correction = page.locator("section[aria-labelledby=correct-heading]")
+    expect(correction.get_by_role("button", name="Save the correction")).to_be_visible()
+    camera.shoot("coordinator-correct-step", correction)
+
+    unit = _unit_with_coming_meetings()
+    if unit.organisation.slug != "tampereen-kaupunki":
+        switch_organisation(page, unit.organisation.slug)
+    first, second = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=_tomorrow()).order_by(
+        "starts_at"
+    )[:2]
+    page.goto(reverse("programmes:meeting_move", args=[first.uuid]))
+    page.get_by_label("Date").fill(second.starts_at.astimezone(HELSINKI).date().isoformat())
+    page.get_by_role("button", name="Move the meeting").click()
+    expect(page.get_by_label("Keep this time anyway")).to_be_visible()
+    camera.shoot("coordinator-move-warning", page.locator("main h1"), page.locator("main form"))
+
+    page.goto(reverse("programmes:unit_schedule", args=[unit.uuid]))
+    page.get_by_label("First meeting").fill(first.starts_at.astimezone(HELSINKI).date().isoformat())
+    page.get_by_label("Number of meetings").fill("3")
+    page.get_by_role("button", name="Preview the change").click()
+    expect(page.locator("#change-heading")).to_have_text("What changes")
+    camera.shoot("coordinator-schedule-change", page.locator("#schedule-change"))
+
+    switch_organisation(page, "tampereen-kaupunki")
+    person = _tampere_parent()
+    person.consents.all().delete()  # as if her consents were yet to be recorded
+    page.goto(reverse("people:consent_add", args=[person.uuid]))
+    page.get_by_label("taking part").check()
+    page.get_by_label("use of answers for evaluation").check()
+    camera.shoot("coordinator-consent-purposes", page.locator("main h1"), page.locator("main form"))
+
+    # The Tesoma group was discontinued and replaced: once its people have moved on, it is archived.
+    page.goto(reverse("programmes:unit_detail", args=[_unit("Tesoma: Westeri").uuid]))
+    page.get_by_role("link", name="Archive the unit").click()
+    page.get_by_label("Why").fill("Replaced by the Hervanta group; kept for the report.")
+    camera.shoot("coordinator-archive", page.locator("main .narrow-wide"))
+    page.get_by_role("button", name="Archive", exact=True).click()
+    expect(page.get_by_role("button", name="Restore from the archive")).to_be_visible()
+
+    camera.check_all_taken()
+
+
+def _tomorrow() -> datetime:
+    return timezone.now() + timedelta(days=1)
+
+
+def _unit_with_coming_meetings() -> DeliveryUnit:
+    """A running unit of the demo with two meetings still to come (whichever day the demo was loaded)."""
+    for unit in DeliveryUnit.objects.order_by("organisation__slug", "name"):
+        if not unit.is_closed and unit.meetings.filter(status="scheduled", starts_at__gt=_tomorrow()).count() >= 2:
+            return unit
+    raise AssertionError("the demo has no unit with two meetings to come")
 
 
 def _unit(name: str) -> DeliveryUnit:
