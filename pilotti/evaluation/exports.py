@@ -58,6 +58,7 @@ MAX_SPSS_VALUE_LABEL_BYTES = 120
 # Measurement levels (SPSS's "Measure"; PSPP and SPSS treat "unknown" as nominal, and SPSS asks
 # the user to scan the data before any procedure that needs a level).
 NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
+STATA_EPOCH = date(1960, 1, 1)  # Stata's %td counts days from here
 NUMERIC_TYPES = (*ItemType.NUMERIC,)
 # The 0/1 columns of a multiple-choice item, labelled in the language of the item's wording.
 CHOSEN = {"fi": {0: "ei valittu", 1: "valittu"}, "en": {0: "not chosen", 1: "chosen"}}
@@ -530,16 +531,21 @@ def as_xlsx(data: DataSet) -> bytes:
     return out.getvalue()
 
 
-def frame(data: DataSet) -> pd.DataFrame:
+def frame(data: DataSet, *, stata: bool = False) -> pd.DataFrame:
     """The wide table with one column per variable: numbers as floats (missing: NaN), text as
-    strings (missing: empty), dates as dates (written as SPSS DATE and Stata %td)."""
+    strings (missing: empty), dates as timestamps (written as SPSS DATE11) or, for Stata, as days
+    since 1960 (written as %td). Both keep a date column a date even when every value is missing,
+    which a column of date objects does not (the writers then make it a string)."""
     columns: dict[str, Any] = {}
     for v in data.variables:
         values = [row.get(v.name) for row in data.wide]
         if v.kind == "numeric":
             columns[v.name] = pd.Series([float("nan") if x is None else float(x) for x in values], dtype="float64")
+        elif v.kind == "date" and stata:
+            days = [float("nan") if x is None else float((x - STATA_EPOCH).days) for x in values]
+            columns[v.name] = pd.Series(days, dtype="float64")
         elif v.kind == "date":
-            columns[v.name] = pd.Series(values, dtype="object")
+            columns[v.name] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
         else:
             columns[v.name] = pd.Series(["" if x is None else str(x) for x in values], dtype="object")
     return pd.DataFrame(columns)
@@ -590,11 +596,12 @@ def _statistics_file(data: DataSet, suffix: str) -> bytes:
             # Format 118 (Stata 14 and later, documented in docs/evaluation.md); strings longer
             # than 2,045 bytes are written as strL, whole.
             pyreadstat.write_dta(
-                frame(data),
+                frame(data, stata=True),
                 str(path),
                 column_labels={v.name: v.label[:MAX_STATA_LABEL] for v in data.variables},
                 variable_value_labels={v.name: dict(v.values) for v in data.variables if v.values},
                 file_label=data.programme.slug[:MAX_STATA_LABEL],
+                variable_format={v.name: "%td" for v in data.variables if v.kind == "date"},
                 version=14,
             )
         return path.read_bytes()

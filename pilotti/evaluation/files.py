@@ -204,7 +204,8 @@ def _make(generated: GeneratedFile) -> Made:
     data = exports.data_set(viewer, programme, filters)
     write, content_type, suffix = exports.WRITERS[generated.format]
     codebook = generated.format == "codebook"
-    name = slugify(f"{programme.slug} {unit.name if unit else ''} {'codebook' if codebook else 'data'}")
+    kind = "codebook" if codebook else "data excel-fi" if generated.format == "csv-fi" else "data"
+    name = slugify(f"{programme.slug} {unit.name if unit else ''} {kind}")
     if codebook:  # it describes the variables and holds nobody
         return Made(write(data), f"{name}.{suffix}", content_type)
     return Made(

@@ -20,7 +20,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from conftest import World
 from pilotti.evaluation import exports
 from pilotti.evaluation.selectors import Filters
-from pilotti.evaluation.tests.helpers import START, answer
+from pilotti.evaluation.tests.helpers import START, answer, build
 from pilotti.evaluation.tests.test_exports import pilot_with_survey
 from pilotti.organisations.viewer import Viewer
 
@@ -176,3 +176,13 @@ def test_the_finnish_excel_csv_uses_semicolons_and_decimal_commas(data: exports.
     assert rows[0]["answered_on"] == f"{day.day}.{day.month}.{day.year}"
     comment = next(r for r in rows if r["item"] == "comments" and r["text"].startswith("'"))
     assert comment["text"] == "'=HYPERLINK(1) Hyvä ryhmä"
+
+
+def test_a_date_column_stays_a_date_when_no_one_answered(world: World) -> None:
+    pilot = build(world, people=2)
+    empty = exports.data_set(Viewer.everywhere(world.evaluator), pilot.programme, Filters(since=date(2099, 1, 1)))
+    assert not empty.wide
+    _frame, meta = pyreadstat.read_sav(str(written(exports.as_sav(empty), ".sav")))
+    assert meta.original_variable_types["answered_on"] == "DATE11"
+    _frame, meta = pyreadstat.read_dta(str(written(exports.as_dta(empty), ".dta")))
+    assert meta.original_variable_types["answered_on"] == "%td"
