@@ -18,7 +18,7 @@ import re
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -599,12 +599,16 @@ def _statistics_file(data: DataSet, suffix: str) -> bytes:
                 frame(data, stata=True),
                 str(path),
                 column_labels={v.name: v.label[:MAX_STATA_LABEL] for v in data.variables},
-                variable_value_labels={v.name: dict(v.values) for v in data.variables if v.values},
+                variable_value_labels=_stata_value_labels(data),
                 file_label=data.programme.slug[:MAX_STATA_LABEL],
                 variable_format={v.name: "%td" for v in data.variables if v.kind == "date"},
                 version=14,
             )
         return path.read_bytes()
+
+
+def _stata_value_labels(data: DataSet) -> dict[str, dict[int | float, str]]:
+    return {v.name: {value: label for value, label in v.values.items()} for v in data.variables if v.values}
 
 
 def as_sav(data: DataSet) -> bytes:
@@ -615,7 +619,7 @@ def as_dta(data: DataSet) -> bytes:
     return _statistics_file(data, ".dta")
 
 
-WRITERS = {
+WRITERS: dict[str, tuple[Callable[[DataSet], bytes], str, str]] = {
     "csv": (as_csv, "text/csv; charset=utf-8", "csv"),
     "csv-fi": (as_csv_fi, "text/csv; charset=utf-8", "csv"),
     "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),

@@ -270,7 +270,7 @@ def as_xlsx(report: Report) -> bytes:
     book = Workbook()
     about = book.create_sheet("report", 0)
     book.remove(book.worksheets[1])  # the empty default sheet
-    about_rows = [
+    about_rows: list[list[Any]] = [
         ["programme", report["programme"]["slug"]],
         ["view", report["view"]],
         ["threshold", report.get("threshold")],

@@ -53,7 +53,7 @@ def test_several_choices_are_text_separated_by_semicolons_commas_or_spaces(
         )
         for response in Response.objects.select_related("participant")
     }
-    assert chosen == dict.fromkeys(typed, [1, 3])
+    assert chosen == {code: [1, 3] for code in typed}
 
 
 def test_formulas_and_spreadsheet_errors_are_refused_by_row_and_column(
