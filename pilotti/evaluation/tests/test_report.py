@@ -1,15 +1,19 @@
 """The report's figures from the database: consent, scope, query counts."""
 
+import math
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import World
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import selectors, suppression
-from pilotti.evaluation.tests.helpers import START, answer, build, who5_answers
+from pilotti.evaluation.tests.helpers import START, answer, build, people_consent, who5_answers
 from pilotti.instruments.services import response_record
 from pilotti.measurement.models import PlanEntry
 from pilotti.organisations.viewer import Viewer
@@ -134,3 +138,106 @@ def test_the_shared_view_publishes_what_it_can(world: World) -> None:
     # 16 anonymous ratings, at most 4 after any meeting: they may come from 4 people.
     assert rating["items"][0]["withheld"] == "fewer_people"
     assert shared["attendance"]["participants"] == []
+
+
+# --- Issue 18: before/after as a methodologist would have it --------------------------------------
+
+
+def _plan(pilot: Any, window: int = 14, **primary: bool) -> None:
+    for when in ("intake", "end"):
+        PlanEntry.objects.create(
+            programme=pilot.programme,
+            instrument=pilot.who5.instrument,
+            when=when,
+            audience="participants",
+            window_days=window,
+            primary_outcome=primary.get(when, False),
+        )
+
+
+def test_baseline_and_end_come_from_the_plans_windows_and_itt_carries_the_baseline_forward(world: World) -> None:
+    pilot = build(world, people=6)  # baselines 3 days before the start; second answers 62 days after it
+    _plan(pilot, window=7, intake=True)  # weekly meetings from START: the last on START + 21
+    last = timezone.localtime(pilot.meetings[-1].starts_at, HELSINKI).date()
+    assert (START + timedelta(days=62) - last).days > 7  # the build's second answers: outside the end window
+    answer(world, pilot.who5, pilot.people[0], who5_answers(5), last + timedelta(days=2))  # inside: 100
+    answer(world, pilot.who5, pilot.people[1], who5_answers(5), START + timedelta(days=10))  # halfway: neither
+    [who5] = _report(world, pilot)["before_after"]
+    assert (who5["pairing"], who5["outcome"], who5["primary"]) == ("plan_windows", "primary", True)
+    itt, available, completers = who5["scores"][0]["groups"]
+    baselines = [20 * (2 + n % 2) for n in range(6)]  # WHO-5 percentage: 5 items × level × 4
+    assert available["n"] == 1  # only the answer inside the end window is an "after"
+    assert (available["pre"]["mean"], available["post"]["mean"]) == (baselines[0], 100)
+    # Intention to treat: all six with a baseline, the five without an end counted as unchanged.
+    ends = [100, *baselines[1:]]
+    assert itt["n"] == 6
+    assert itt["post"]["mean"] == pytest.approx(np.mean(ends))
+    assert itt["difference"]["mean"] == pytest.approx((100 - baselines[0]) / 6)
+    assert itt["difference"]["sd"] == pytest.approx(np.std(np.subtract(ends, baselines), ddof=1))
+    assert completers["n"] == 1
+
+
+def test_without_plan_windows_first_and_last_are_used_and_labelled(world: World) -> None:
+    pilot = build(world, people=6)
+    [who5] = _report(world, pilot)["before_after"]
+    assert (who5["pairing"], who5["outcome"]) == ("first_and_last", "secondary")
+    assert [g["n"] for g in who5["scores"][0]["groups"]] == [6, 6, 5]
+
+
+def test_reliable_change_is_jacobson_truax_with_the_groups_baseline_sd(world: World) -> None:
+    pilot = build(world, people=6)
+    everyone = _report(world, pilot)["before_after"][0]["scores"][0]["groups"][1]
+    pre = np.array([20 * (2 + n % 2) for n in range(6)], dtype=float)
+    post = np.array([20 * (3 + n % 3) for n in range(6)], dtype=float)
+    s_diff = math.sqrt(2) * pre.std(ddof=1) * math.sqrt(1 - 0.81)  # WHO-5: test–retest 0.81, no norm SD
+    rc = (post - pre) / s_diff
+    reliable_up = rc > 1.96
+    recovered = reliable_up & (pre <= 50) & (post > 50)  # WHO-5's cut-off 50, higher is better
+    assert everyone["rci"]["sd"] == pytest.approx(pre.std(ddof=1))
+    assert everyone["rci"]["counts"] == {
+        "recovered": int(recovered.sum()),
+        "improved": int((reliable_up & ~recovered).sum()),
+        "unchanged": int((np.abs(rc) <= 1.96).sum()),
+        "deteriorated": int((rc < -1.96).sum()),
+    }
+    # The questionnaire's own 10 points, a separate classification: every change here is ≥ 10.
+    clinical = everyone["clinical_change"]["counts"]
+    assert clinical["unchanged"] == int((np.abs(post - pre) < 10).sum())
+
+
+def test_a_report_with_two_people_both_at_zero_does_not_crash(world: World) -> None:
+    pilot = build(world, people=0)
+    for n in range(2):
+        person = make_participant(world.org, name=f"Nolla {n}", email=f"nolla{n}@example.org")
+        from pilotti.people.tests.helpers import enrol
+
+        enrol(person, pilot.unit, stage="started", on=START)
+        people_consent(person, START - timedelta(days=7))
+        answer(world, pilot.who5, person, who5_answers(0), START)
+        answer(world, pilot.who5, person, who5_answers(4 + n), START + timedelta(days=30))
+    groups = _report(world, pilot)["before_after"][0]["scores"][0]["groups"]
+    assert groups[1]["n"] == 2
+    assert groups[1]["d_z"]["not_interpretable"] == "under_three_pairs"
+
+
+def test_repeated_ratings_count_people_and_widen_the_interval(world: World) -> None:
+    pilot = build(world, people=4)
+    for number, meeting in enumerate(pilot.meetings):
+        for n, person in enumerate(pilot.people):
+            response_record(
+                version=pilot.rating,
+                organisation=world.org,
+                answers={"rating": 6 + n + number % 2},  # each person rates alike every time
+                mode="personal_link",
+                language="fi",
+                participant=person,
+                meeting=meeting,
+                now=meeting.ends_at,
+            )
+    [rating] = [f for f in _report(world, pilot)["feedback"] if f["instrument"].startswith("rating")]
+    item = rating["items"][0]
+    assert item["n"] == 16 + 16  # the build's 16 anonymous ratings and 4 people × 4 meetings
+    assert item["ci_method"] == "cluster_robust"
+    assert item["clusters"] == 4 + 16
+    named = [6 + n + number % 2 for number in range(4) for n in range(4)]
+    assert item["mean"] == pytest.approx(np.mean(named + [r for m in range(4) for r in (8, 9, 10, 9 + m % 2)]))
