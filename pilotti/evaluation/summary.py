@@ -55,7 +55,15 @@ def summarise(report: Mapping[str, Any]) -> Summary:
     cost = _cost(report)
     if cost:
         paragraphs.append(Paragraph("cost", _("What it cost"), cost))
-    return Summary([p for p in paragraphs if p.sentences], _caveats(report, started))
+    # "95 %" and "80 %" stay on one line: a no-break space before every per cent sign.
+    return Summary(
+        [Paragraph(p.topic, p.heading, [_nbsp(t) for t in p.sentences]) for p in paragraphs if p.sentences],
+        [_nbsp(t) for t in _caveats(report, started)],
+    )
+
+
+def _nbsp(text: str) -> str:
+    return text.replace(" %", "\u00a0%")
 
 
 # --- figures ---------------------------------------------------------------------------------------
