@@ -79,7 +79,7 @@ def _number(value: Any) -> float | None:
 
 
 def _withheld(value: Any) -> bool:
-    return value == "suppressed"
+    return isinstance(value, str) and value == "suppressed"
 
 
 def _int(n: int) -> str:
@@ -193,7 +193,7 @@ def _stayed(report: Mapping[str, Any], started: int | None) -> list[str]:
 
 
 def _group(score: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    groups = {g.get("population"): g for g in score.get("groups", [])}
+    groups: dict[str, Mapping[str, Any]] = {g.get("population"): g for g in score.get("groups", [])}
     for population in POPULATIONS:
         if population in groups:
             return groups[population]
@@ -291,8 +291,7 @@ def _said(report: Mapping[str, Any], started: int | None) -> list[str]:
     sentences: list[str] = []
     for version in report.get("feedback", []):
         people = _count(version.get("people"))
-        answered_later = not version.get("at_meetings") and people
-        if answered_later and started:
+        if people and started and not version.get("at_meetings"):
             sentences.append(
                 _("%(people)s of the %(started)s starters answered “%(name)s” (%(rate)s).")
                 % {
