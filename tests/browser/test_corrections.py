@@ -13,8 +13,8 @@ from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Partnership
-from pilotti.programmes.services import unit_change_status
+from pilotti.programmes.models import DeliveryUnit, Partnership, Site
+from pilotti.programmes.services import site_create, unit_change_status
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
@@ -158,3 +158,34 @@ def test_it_archives_an_ended_unit_and_restores_it(phone: Page, unit: DeliveryUn
     expect(phone.locator(".message--success")).to_contain_text("palautettiin")
     unit.refresh_from_db()
     assert not unit.is_archived
+
+
+def test_it_deletes_a_draft_site_and_says_why_a_live_programme_is_not_archived(
+    desktop: Page, unit: DeliveryUnit
+) -> None:
+    draft = site_create(actor=None, programme=unit.programme, organisation=unit.organisation, name="Väärä paikka")
+    sign_in(desktop, "koordinaattori@ikaalinen.example", PASSWORD)
+    desktop.goto(reverse("programmes:detail", args=[unit.programme.slug]))
+    assert_accessible(desktop)
+    desktop.get_by_role("button", name="Poista Väärä paikka").click()
+    expect(desktop.locator(".message--success")).to_contain_text("Väärä paikka")
+    assert not Site.objects.filter(pk=draft.pk).exists()
+    # The programme still has a unit to come: archiving it is refused, saying what to do first.
+    desktop.get_by_role("link", name="Arkistoi", exact=True).click()
+    desktop.locator("main [name='why']").fill("Testi")
+    desktop.get_by_role("button", name="Arkistoi", exact=True).click()
+    expect(desktop.locator(".error-summary, .message--error, .field-error").first).to_contain_text(unit.name)
+    assert_accessible(desktop)
+
+
+def test_it_records_consent_for_two_purposes_in_one_form(phone: Page, unit: DeliveryUnit) -> None:
+    person = make_participant(unit.organisation)
+    sign_in(phone, "koordinaattori@ikaalinen.example", PASSWORD)
+    _on_phone(phone, reverse("people:consent_add", args=[person.uuid]))
+    phone.get_by_label("osallistuminen", exact=True).check()
+    phone.get_by_label("vastausten käyttö arviointiin").check()
+    phone.locator("main [name='method'][value='written']").check()
+    phone.get_by_role("button", name="Kirjaa suostumus").click()
+    expect(phone.locator(".message--success")).to_contain_text("2")
+    assert_accessible(phone)
+    assert set(person.consents.values_list("purpose", flat=True)) == {"participation", "evaluation"}
