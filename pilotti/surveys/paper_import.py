@@ -380,7 +380,10 @@ def parse(
         bad = _bad_cells(where, cells, expected)
         if bad:
             errors += bad
-            continue
+            if any(isinstance(cell, BadCell) for cell in cells[: len(FIXED_COLUMNS)]):
+                continue  # no code, date or language to check the rest against
+            # The row's other cells are still checked, so that every problem is listed at once.
+            cells = [None if isinstance(cell, BadCell) else cell for cell in cells]
         participant = by_code.get(code)
         if participant is None:
             errors.append(

@@ -67,7 +67,7 @@ def test_formulas_and_spreadsheet_errors_are_refused_by_row_and_column(
         template,
         {
             people[0].code: [date(2025, 3, 1), "en", 5, 4, 3, 2, 1],  # a good row: not saved either
-            people[1].code: [date(2025, 3, 1), "en", "=2+3", "#VALUE!", 3, 2, 1],
+            people[1].code: [date(2025, 3, 1), "en", "=2+3", "#VALUE!", 9, 2, 1],
             people[2].code: [date(2025, 3, 1), "en", 5, 4, 3, 2, "#N/A"],
         },
     )
@@ -78,6 +78,7 @@ def test_formulas_and_spreadsheet_errors_are_refused_by_row_and_column(
         [
             f"row {second}, column D (q1): holds a formula (=2+3): type the value itself",
             f"row {second}, column E (q2): holds the spreadsheet error #VALUE!: type the value itself",
+            f"row {second}, item 3 (q3): '9' is not one of 5, 4, 3, 2, 1, 0",
             f"row {third}, column H (q5): holds the spreadsheet error #N/A: type the value itself",
         ],
         key=lambda problem: (int(problem.split(",")[0].split()[1]), problem),
