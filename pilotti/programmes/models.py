@@ -117,6 +117,47 @@ class Partnership(TenantOwned, models.Model):
         return f"{self.organisation} · {self.programme}"
 
 
+class PartnershipInvitation(TenantOwned, models.Model):
+    """The owner's proposal that an organisation become a partner; a partnership exists only once
+    an admin of that organisation accepts. Until then neither side sees anything of the other
+    (issue 19: an owner could name any organisation a partner and be listed with it in reports)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partner_invitations")
+    # The invited organisation: its admins answer.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_invitations")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    why = models.CharField(_("reason"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            # One open question per programme and organisation; answered ones stay as history.
+            models.UniqueConstraint(
+                fields=["programme", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_partner_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.programme} ({self.status})"
+
+
 class Adoption(TenantOwned, models.Model):
     """Another organisation runs the model on its own; its units and data stay its own."""
 

@@ -28,6 +28,7 @@ from pilotti.programmes.models import (
     DeliveryUnit,
     Meeting,
     Partnership,
+    PartnershipInvitation,
     Programme,
     Site,
     UnitFacilitator,
@@ -361,3 +362,24 @@ def is_draft_unit(unit: DeliveryUnit) -> bool:
 def is_draft_programme(programme: Programme) -> bool:
     """No units and nobody enrolled: a programme that can still be deleted."""
     return not programme.units.exists() and not programme.enrolments.exists()
+
+
+# --- Partnership invitations ---------------------------------------------------------------------
+
+
+def partner_invitations_to_answer(viewer: Viewer) -> QuerySet[PartnershipInvitation]:
+    """Invitations to the organisations the viewer is an admin of: the open ones to answer, the
+    answered ones as their history. Nobody else sees them, the inviting owner's own staff included
+    (they see theirs on the programme page)."""
+    return PartnershipInvitation.objects.filter(organisation__in=viewer.organisation_ids((Role.ADMIN,))).select_related(
+        "programme", "programme__organisation", "organisation", "invited_by", "answered_by"
+    )
+
+
+def partner_invitations_of(programme: Programme) -> QuerySet[PartnershipInvitation]:
+    """The owner's view: the questions still open and the organisations that said no."""
+    return (
+        programme.partner_invitations.exclude(status=PartnershipInvitation.Status.ACCEPTED)
+        .select_related("organisation")
+        .order_by("-status", "organisation__name")  # pending before declined
+    )

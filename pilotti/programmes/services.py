@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
@@ -16,13 +18,14 @@ from simple_history.utils import bulk_create_with_history
 from pilotti.accounts.models import User
 from pilotti.core.history import mark_history, save_with_history
 from pilotti.core.zone import HELSINKI
-from pilotti.organisations.models import Membership, Organisation
+from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.programmes.models import (
     Adoption,
     CurriculumTopic,
     DeliveryUnit,
     Meeting,
     Partnership,
+    PartnershipInvitation,
     Programme,
     Site,
     TargetSegment,
@@ -119,13 +122,96 @@ def _refuse_owner(programme: Programme, organisation: Organisation) -> None:
         raise ValidationError(_("%(organisation)s owns this programme already.") % {"organisation": organisation})
 
 
-@transaction.atomic
-def partner_add(*, actor: User | None, programme: Programme, organisation: Organisation) -> Partnership:
+# --- Partnerships: the owner invites, the partner's admin accepts ----------------------------
+# A partnership opens the partner's people to the owner's and the other partners' units and lists
+# the partner in reports, so it needs both sides: until an admin of the invited organisation
+# accepts, nothing changes for either (issue 19).
+
+
+def _refuse_partner(programme: Programme, organisation: Organisation) -> None:
     _refuse_owner(programme, organisation)
     if programme.adoptions.filter(organisation=organisation).exists():
         raise ValidationError(_("%(organisation)s has adopted this programme.") % {"organisation": organisation})
-    partnership, _created = Partnership.objects.get_or_create(programme=programme, organisation=organisation)
-    return partnership
+    if programme.partnerships.filter(organisation=organisation).exists():
+        raise ValidationError(_("%(organisation)s is a partner in this programme.") % {"organisation": organisation})
+
+
+@transaction.atomic
+def partner_invite(
+    *, actor: User | None, programme: Programme, organisation: Organisation, answer_url: str = ""
+) -> PartnershipInvitation:
+    """Asks the organisation's admins whether it will be a partner, by e-mail too (``answer_url``:
+    the page where they answer); asking again returns the open question without a second e-mail."""
+    _refuse_partner(programme, organisation)
+    pending = programme.partner_invitations.filter(
+        organisation=organisation, status=PartnershipInvitation.Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    invitation = PartnershipInvitation(programme=programme, organisation=organisation, invited_by=actor)
+    save_with_history(invitation, actor=actor, reason="partnership proposed")
+    admins = list(
+        Membership.objects.filter(organisation=organisation, role=Role.ADMIN, is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    if admins and answer_url:
+        subject = _("%(owner)s asks %(organisation)s to be a partner in %(programme)s") % {
+            "owner": programme.organisation.name,
+            "organisation": organisation.name,
+            "programme": programme.name,
+        }
+        body = _(
+            "%(owner)s asks %(organisation)s to run the programme %(programme)s with it as a partner in "
+            "Pilotti. Nothing changes until one of your organisation's admins accepts. Accept or decline "
+            "here: %(url)s"
+        ) % {
+            "owner": programme.organisation.name,
+            "organisation": organisation.name,
+            "programme": programme.name,
+            "url": answer_url,
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, admins))
+    return invitation
+
+
+def _answer(invitation: PartnershipInvitation, actor: User | None, status: str, why: str) -> None:
+    """Only an active admin of the invited organisation answers (None: the system, as in the demo)."""
+    if (
+        actor is not None
+        and not Membership.objects.filter(
+            user=actor, organisation=invitation.organisation_id, role=Role.ADMIN, is_active=True
+        ).exists()
+    ):
+        raise PermissionDenied
+    if invitation.status != PartnershipInvitation.Status.PENDING:
+        raise ValidationError(_("This invitation has already been answered."))
+    invitation.status = status
+    invitation.answered_by = actor
+    invitation.answered_at = timezone.now()
+    invitation.why = why.strip()[:300]
+    save_with_history(invitation, actor=actor, reason=f"partnership {status}")
+
+
+@transaction.atomic
+def partner_invitation_accept(*, actor: User | None, invitation: PartnershipInvitation) -> Partnership:
+    _answer(invitation, actor, PartnershipInvitation.Status.ACCEPTED, "")
+    _refuse_partner(invitation.programme, invitation.organisation)  # it may have adopted it meanwhile
+    partnership = Partnership(programme=invitation.programme, organisation=invitation.organisation)
+    return save_with_history(partnership, actor=actor, reason="invitation accepted")
+
+
+@transaction.atomic
+def partner_invitation_decline(*, actor: User | None, invitation: PartnershipInvitation, why: str = "") -> None:
+    _answer(invitation, actor, PartnershipInvitation.Status.DECLINED, why)
+
+
+@transaction.atomic
+def partner_add(*, actor: User | None, programme: Programme, organisation: Organisation) -> Partnership:
+    """A partnership both sides agreed outside Pilotti (the demo, tests): invited and accepted at once.
+    ``actor`` must be an admin of the partner, as for an answer on the page."""
+    invitation = partner_invite(actor=actor, programme=programme, organisation=organisation)
+    return partner_invitation_accept(actor=actor, invitation=invitation)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotti.programmes import views
+from pilotti.programmes import partner_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -12,6 +12,17 @@ urlpatterns = [
     path("programmes/<slug:slug>/archive/", views.programme_archive, name="archive"),
     path("programmes/<slug:slug>/unarchive/", views.programme_unarchive, name="unarchive"),
     path("programmes/<slug:slug>/partners/", views.partner_add, name="partner_add"),
+    path("partner-invitations/", partner_views.partner_invitations, name="partner_invitations"),
+    path(
+        "partner-invitations/<uuid:invitation_uuid>/accept/",
+        partner_views.partner_invitation_accept,
+        name="partner_invitation_accept",
+    ),
+    path(
+        "partner-invitations/<uuid:invitation_uuid>/decline/",
+        partner_views.partner_invitation_decline,
+        name="partner_invitation_decline",
+    ),
     path("programmes/<slug:slug>/adoptions/", views.adoption_add, name="adoption_add"),
     path(
         "programmes/<slug:slug>/organisations/<slug:organisation_slug>/remove/",

@@ -125,6 +125,8 @@ def programme_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         "switch_to": selectors.other_organisations_running(viewer, programme),
         "partner_form": OrganisationForm(prefix="partner"),
         "adoption_form": OrganisationForm(prefix="adoption"),
+        # Only the owner's editors see whom they asked: the invited organisation is no partner yet.
+        "partner_invitations": selectors.partner_invitations_of(programme),
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -158,9 +160,16 @@ def _link_organisation(request: AuthenticatedHttpRequest, slug: str, *, adopt: b
                     organisation=organisation,
                     adopted_on=form.cleaned_data["adopted_on"],
                 )
+                messages.success(request, _("%(organisation)s was added.") % {"organisation": organisation.name})
             else:
-                services.partner_add(actor=request.user, programme=programme, organisation=organisation)
-            messages.success(request, _("%(organisation)s was added.") % {"organisation": organisation.name})
+                services.partner_invite(
+                    actor=request.user,
+                    programme=programme,
+                    organisation=organisation,
+                    answer_url=request.build_absolute_uri(reverse("programmes:partner_invitations")),
+                )
+                asked = _("%(organisation)s was asked to be a partner. It becomes one when its admin accepts.")
+                messages.success(request, asked % {"organisation": organisation.name})
         except ValidationError as error:
             messages.error(request, error.messages[0])
     else:

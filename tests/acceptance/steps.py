@@ -31,6 +31,7 @@ from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.services import partner_invitation_accept
 from pilotti.surveys import selectors as surveys_selectors
 from pilotti.surveys.models import ClientPanel
 from tests.browser import pages
@@ -187,11 +188,18 @@ def create_programme(page: Page, plan: Plan) -> Programme:
 
 
 def add_partner(page: Page, programme: Programme, partner: Organisation) -> None:
-    """Names a partner organisation by its business ID on the programme page."""
+    """Invites a partner organisation by its business ID on the programme page; the partner's
+    admin accepts (on their own page, whose browser-free tests are in programmes' tests)."""
     page.goto(reverse("programmes:detail", args=[programme.slug]))
     page.locator("main [name='partner-business_id']").fill(partner.business_id)
     submit(page, f"form[action='{reverse('programmes:partner_add', args=[programme.slug])}']")
     expect_success(page)
+    expect(page.locator("#partner-invitations")).to_contain_text(partner.name)
+    admin = make_user(f"admin@{partner.slug}.example", full_name=f"{partner.name} admin")
+    membership_add(organisation=partner, user=admin, role=Role.ADMIN)
+    invitation = programme.partner_invitations.get(organisation=partner, status="pending")
+    partner_invitation_accept(actor=admin, invitation=invitation)
+    page.reload()
     expect(page.locator("#partners-heading + ul")).to_contain_text(partner.name)
 
 

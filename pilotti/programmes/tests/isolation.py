@@ -6,6 +6,7 @@ organisation only) and expects 403/404 (405 for GET on POST-only views).
 
 from typing import Any
 
+from pilotti.programmes import services
 from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 
 
@@ -19,7 +20,14 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
     by_slug = {"slug": programme.slug}
     by_unit = {"unit_uuid": unit.uuid}
     by_meeting = {"meeting_uuid": meeting.uuid}
+    # The other organisation (whose admin is the isolation walk's outsider) asks world.org to be a
+    # partner: only world.org's admins may answer, the asking owner's admin gets 404 like anyone.
+    asking = make_programme(world.other_org, name="Beetan ohjelma")
+    invitation = services.partner_invite(actor=world.outsider, programme=asking, organisation=world.org)
+    by_invitation = {"invitation_uuid": invitation.uuid}
     return {
+        "programmes:partner_invitation_accept": by_invitation,
+        "programmes:partner_invitation_decline": by_invitation,
         "programmes:detail": by_slug,
         "programmes:edit": by_slug,
         "programmes:partner_add": by_slug,
@@ -199,6 +207,27 @@ EXPECTED: dict[str, dict[str, str]] = {
         "own": "405/302 405/302 405/403 405/403",
         "partner": "405/403 405/403 405/404 405/403",
         "adopter": "405/403 405/403 405/404 405/403",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:partner_invitations": {
+        "own": "200 403 403 403",
+        "partner": "200 403 403 403",
+        "adopter": "200 403 403 403",
+        "other": "200 403 403 403",
+        "anonymous": "login",
+    },
+    "programmes:partner_invitation_accept": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "programmes:partner_invitation_decline": {
+        "own": "405/302 405/404 405/404 405/404",
+        "partner": "405/404",
+        "adopter": "405/404",
         "other": "405/404",
         "anonymous": "login",
     },
