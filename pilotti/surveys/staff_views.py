@@ -14,14 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
-from pilotti.core import once
+from pilotti.core import languages, once
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
@@ -242,6 +242,23 @@ def panel_print(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpRe
     client_panel = selectors.panel_of(meeting)
     if client_panel is None:
         raise Http404
-    url = request.build_absolute_uri(services.panel_path(client_panel))
-    context = {"meeting": meeting, "panel": client_panel, "url": url, "qr": qr_data_uri(url)}
-    return render(request, "surveys/staff/panel_print.html", context)
+    spoken = instruments.spec_of(instruments.version_with_structure(client_panel.version)).languages
+    codes = [code for code in languages.languages() if code in spoken] or languages.languages()
+    asked = request.GET.get("lang", "")
+    language = asked if asked in codes else get_language() if get_language() in codes else codes[0]
+    # The QR code opens the questionnaire in the poster's language.
+    url = request.build_absolute_uri(f"{services.panel_path(client_panel)}?lang={language}")
+    context = {
+        "meeting": meeting,
+        "panel": client_panel,
+        "url": url,
+        "qr": qr_data_uri(url),
+        "language": language,
+        "direction": "rtl" if languages.is_bidi(language) else "ltr",
+        # The staff's own words on the page (not printed) stay in the staff's language.
+        "offered": [choice for choice in languages.choices(language) if choice.code in codes],
+        "back_label": _("Client panel"),
+        "choose_label": _("Language of the poster"),
+    }
+    with translation.override(language):
+        return render(request, "surveys/staff/panel_print.html", context)

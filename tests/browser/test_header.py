@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
+from pilotti.accounts.models import User
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from tests.browser.axe import assert_accessible
@@ -94,6 +95,34 @@ def test_it_shows_the_whole_menu_on_a_desktop_without_a_button(desktop: Page, fa
     assert abs(brand["y"] - first_link["y"]) < brand["height"]
     assert_accessible(desktop)
     desktop.screenshot(path=tmp_path / "header-desktop.png")
+
+
+def test_it_keeps_the_choices_and_sign_out_on_one_row_at_1280_px(desktop: Page, facilitator: str) -> None:
+    """A long organisation name once pushed "Sign out" onto a second row (issue 21)."""
+    organisation = organisation_create(
+        name="Pohjois-Pohjanmaan hyvinvointialueen perhepalvelut", slug="pohjois-pohjanmaa", kind="wellbeing_county",
+        business_id="3221308-6",
+    )  # fmt: skip
+    membership_add(organisation=organisation, user=User.objects.get(email=facilitator), role=Role.COORDINATOR)
+    sign_in(desktop, facilitator, PASSWORD)
+    for language, sign_out in (("fi", "Kirjaudu ulos"), ("en", "Sign out")):
+        desktop.goto(reverse("meetings:mine"))
+        if desktop.locator("html").get_attribute("lang") != language:
+            desktop.locator("#language-switch").select_option(language)
+            desktop.locator("form:has(#language-switch) button[type=submit]").click()
+        expect(desktop.locator("html")).to_have_attribute("lang", language)
+        tops = {
+            name: box["y"]
+            for name, locator in (
+                ("organisation", desktop.locator("#org-switch")),
+                ("language", desktop.locator("#language-switch")),
+                ("sign out", desktop.get_by_role("button", name=sign_out)),
+            )
+            if (box := locator.bounding_box()) is not None
+        }
+        assert len(tops) == 3
+        assert max(tops.values()) - min(tops.values()) < 10, (language, tops)
+    assert_accessible(desktop)
 
 
 def test_it_prints_a_staff_page_without_the_header_and_the_menu(desktop: Page, facilitator: str) -> None:

@@ -145,6 +145,25 @@ def test_the_facilitator_opens_a_panel_and_sees_its_qr_code(world: World, group:
     assert "surveys-heading" in client.get(reverse("meetings:detail", args=[meeting.uuid])).content.decode()
 
 
+def test_it_prints_the_poster_in_a_participant_language_with_the_qr_code_opening_in_it(
+    world: World, group: Group
+) -> None:
+    panel_for(group[1])
+    client = signed_in(world.facilitator)
+    client.cookies["pilotti-language"] = "fi"
+    url = reverse("surveys:panel_print", args=[group[1].uuid])
+    page = client.get(url).content.decode()
+    assert '<html lang="fi" dir="ltr">' in page
+    assert "Millainen päivä oli?" in page
+    assert 'hreflang="uk"' in page
+    page = client.get(url, {"lang": "ar"}).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "How was today" not in page
+    assert "?lang=ar</p>" in page  # the address under the code, which the code holds too
+    assert "← Nimetön palaute" in page  # the staff's own links stay Finnish
+    assert "Julisteen kieli" in page
+
+
 def test_evaluators_see_the_panel_but_cannot_change_it(world: World, group: Group) -> None:
     panel_for(group[1])
     client = signed_in(world.evaluator)
