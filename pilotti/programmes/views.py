@@ -21,6 +21,7 @@ from pilotti.evaluation.selectors import report_units
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
+from pilotti.programmes.filters import ProgrammeFilterForm, filtered
 from pilotti.programmes.forms import (
     ArchiveForm,
     CancelMeetingForm,
@@ -73,8 +74,12 @@ def _show_archived(request: AuthenticatedHttpRequest) -> bool:
 @login_required
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = request.membership
+    form = ProgrammeFilterForm(request.GET or None)
+    listed = selectors.programme_list(request.viewer, archived=_show_archived(request))
     context = {
-        "programmes": selectors.programme_list(request.viewer, archived=_show_archived(request)),
+        "programmes": filtered(listed, form.filters(), request.organisation),
+        "filter_form": form,
+        "filtered": bool(form.filters()),
         "show_archived": _show_archived(request),
         "my_units": selectors.my_units(request.viewer),
         "can_create": membership is not None and membership.role in (Role.ADMIN, Role.COORDINATOR),
