@@ -44,6 +44,9 @@ class PerUnit:
 class DemoCosts:
     per_unit: PerUnit
     programme_wide: tuple[tuple[str, str, int], ...] = ()  # the owner's (kind, description, euros)
+    # The worker whose time the roll call shows where the demo facilitator is marked present; a
+    # unit without anyone marked present gets the same worker as a correction.
+    lead_role: str = ""
 
 
 DEMO = {
@@ -56,6 +59,7 @@ DEMO = {
             ("other", "Menetelmäkoulutus työntekijöille (Mieliteko)", 1800),
             ("materials", "Vanhemmuuden tuen työkirjat", 450),
         ),
+        lead_role="social_care",
     ),
     "perhe-yhtenaiseksi": DemoCosts(
         PerUnit(
@@ -66,6 +70,7 @@ DEMO = {
             ("materials", "Työntekijän opas ja työvälineistö", 1200),
             ("other", "Menetelmäperehdytys levittäjäkunnille", 2400),
         ),
+        lead_role="social_care",
     ),
     "ohjatut-vertaistukiryhmat": DemoCosts(
         PerUnit(
@@ -97,6 +102,7 @@ DEMO = {
             money_per_meeting=(("interpreter", "Tulkkaus tarvittaessa (lasku)", 45),),
         ),
         (("other", "Kasvokkain-menetelmäkoulutus (Pakolaisapu)", 3500),),
+        lead_role="public_health_nurse",
     ),
 }
 
@@ -119,7 +125,11 @@ def _load(programme: Programme, spec: DemoCosts) -> None:
     units = (
         DeliveryUnit.objects.filter(programme=programme)
         .select_related("organisation")
-        .annotate(held=Count("meetings", filter=held), first=Min("meetings__starts_at", filter=held))
+        .annotate(
+            held=Count("meetings", filter=held, distinct=True),
+            first=Min("meetings__starts_at", filter=held),
+            marked=Count("meetings__facilitators_present", filter=held),
+        )
         .order_by("name")
     )
     rates = [RateFields(role, Decimal(euros), minutes) for role, (euros, minutes) in RATES.items()]
@@ -133,6 +143,13 @@ def _load(programme: Programme, spec: DemoCosts) -> None:
             EntryFields(kind="staff", description=text, spent_on=day, unit=unit, role=role, hours=_d(unit.held * hours))
             for role, text, hours in spec.per_unit.staff_per_meeting
         ]
+        if spec.lead_role and not unit.marked:
+            preparation = RATES[spec.lead_role][1]
+            hours = _d(unit.held * (unit.duration_minutes + preparation) / 60)
+            text = "Vastuutyöntekijä (ei Pilotissa)"
+            entries.append(
+                EntryFields(kind="staff", description=text, spent_on=day, unit=unit, role=spec.lead_role, hours=hours)
+            )
         entries += [
             EntryFields(kind=kind, description=text, spent_on=day, unit=unit, amount=Decimal(euros))
             for kind, text, euros in spec.per_unit.money

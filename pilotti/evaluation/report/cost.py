@@ -58,7 +58,7 @@ def category_labels() -> dict[str, str]:
     return {
         "staff": _("Staff time"),
         "interpreter": _("Interpreting"),
-        "venue": _("Venue"),
+        "venue": _("Premises"),
         "materials": _("Materials"),
         "other": _("Other costs"),
     }
