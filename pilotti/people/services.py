@@ -187,10 +187,17 @@ def consent_give(*, actor: User | None, participant: Participant, purpose: str, 
 
 @transaction.atomic
 def consents_give(
-    *, actor: User | None, participant: Participant, purposes: list[str], given_on: date, method: str
+    *,
+    actor: User | None,
+    participant: Participant,
+    purposes: list[str],
+    given_on: date,
+    method: str,
+    request: HttpRequest | None = None,
 ) -> list[Consent]:
     """Consent for several purposes given at once (one form, one signature): a row per purpose, each
-    with its own history and withdrawal. Purposes already in force are all named in one refusal."""
+    with its own history and withdrawal. Purposes already in force are all named in one refusal.
+    A person's consents are their data: recording them is written in the access log."""
     if not purposes:
         raise ValidationError({"purposes": _("Tick the purposes the person consents to.")})
     held = participant.consents.filter(purpose__in=purposes, withdrawn_on__isnull=True)
@@ -203,10 +210,21 @@ def consents_give(
                 for c in held
             ]
         )
-    return [
+    given = [
         consent_give(actor=actor, participant=participant, purpose=purpose, given_on=given_on, method=method)
         for purpose in dict.fromkeys(purposes)
     ]
+    if actor is not None:
+        log_access(
+            request or actor,
+            participant=participant,
+            action=Action.CHANGE,
+            category=Category.CONSENTS,
+            purpose=Purpose.CLIENT_WORK,
+            item=", ".join(consent.purpose for consent in given),
+            result=Result.SAVED,
+        )
+    return given
 
 
 @transaction.atomic

@@ -280,7 +280,9 @@ def consent_add(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Ht
     form = ConsentForm(request.POST or None, held=held, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            given = services.consents_give(actor=request.user, participant=participant, **form.cleaned_data)
+            given = services.consents_give(
+                actor=request.user, participant=participant, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -6,6 +6,7 @@ from django.db.models import OuterRef
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.audit.models import AccessLog
 from pilotti.people import selectors, services
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.tests.helpers import make_programme, make_unit
@@ -76,6 +77,8 @@ def test_it_records_several_purposes_in_one_form_each_with_its_own_history(world
     assert client.post(url, data).status_code == 302
     consents = {c.purpose: c for c in participant.consents.all()}
     assert set(consents) == {"participation", "evaluation"}
+    logged = AccessLog.objects.get(participant=participant, action="change", category="consents")
+    assert (logged.user, logged.item) == (world.coordinator, "participation, evaluation")
     for consent in consents.values():
         assert consent.history.get().history_user == world.coordinator  # type: ignore[attr-defined]
     services.consent_withdraw(actor=None, consent=consents["evaluation"], on=date(2024, 2, 1))
