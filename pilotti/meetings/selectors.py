@@ -358,7 +358,7 @@ def unit_roster(viewer: Viewer, unit: DeliveryUnit) -> Roster:
     for enrolment in enrolments:
         person = enrolment.participant
         contact = getattr(person, "contact", None) if person is not None else None
-        key = ("p", enrolment.participant_id) if person is not None else ("h", enrolment.household_id or 0)
+        key = ("p", person.pk) if person is not None else ("h", enrolment.household_id or 0)
         row = RosterRow(
             enrolment=enrolment,
             code=person.code if person is not None else enrolment.household.code if enrolment.household else "",
