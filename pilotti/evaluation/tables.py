@@ -101,6 +101,8 @@ def tables(report: Report) -> dict[str, Table]:
                     item.get("ci_high"),
                     item.get("min"),
                     item.get("max"),
+                    item["people"],
+                    item.get("ci_method"),
                 ]
             )
             for entry in item.get("distribution", []):
@@ -118,7 +120,21 @@ def tables(report: Report) -> dict[str, Table]:
                     ]
                 )
     result["feedback_items"] = (
-        ["instrument", "version", "item", "type", "n", "mean", "sd", "ci_low", "ci_high", "min", "max"],
+        [
+            "instrument",
+            "version",
+            "item",
+            "type",
+            "n",
+            "mean",
+            "sd",
+            "ci_low",
+            "ci_high",
+            "min",
+            "max",
+            "people",
+            "ci_method",
+        ],
         items,
     )
     result["feedback_options"] = (
@@ -161,6 +177,7 @@ def tables(report: Report) -> dict[str, Table]:
                         rci.get("improved"),
                         rci.get("unchanged"),
                         rci.get("deteriorated"),
+                        *_issue_18_columns(instrument, g),
                     ]
                 )
     result["before_after"] = (
@@ -192,6 +209,7 @@ def tables(report: Report) -> dict[str, Table]:
             "improved",
             "unchanged",
             "deteriorated",
+            *ISSUE_18_COLUMNS,
         ],
         changes,
     )
@@ -228,6 +246,54 @@ def tables(report: Report) -> dict[str, Table]:
 
 def _stages(row: Mapping[str, Any]) -> list[Any]:
     return [row[stage] for stage in STAGES]
+
+
+# Labels of the before/after (docs/evaluation.md, Before and after): primary or secondary, how
+# baseline and end were chosen, the test's direction, the intervals' kind and why an effect size
+# is not given, which SD reliable change used, and the clinically relevant change on its own.
+ISSUE_18_COLUMNS = (
+    "outcome",
+    "pairing",
+    "wilcoxon_alternative",
+    "g_z_interval",
+    "g_z_not_given",
+    "g_av_interval",
+    "g_av_not_given",
+    "rci_method",
+    "rci_sd_source",
+    "rci_sd",
+    "rci_threshold",
+    "clinical_points",
+    "clinical_recovered",
+    "clinical_improved",
+    "clinical_unchanged",
+    "clinical_deteriorated",
+)
+
+
+def _issue_18_columns(instrument: Mapping[str, Any], group: Mapping[str, Any]) -> list[Any]:
+    pick = _picker(group)
+    rci = group.get("rci") or {}
+    clinical = group.get("clinical_change") or {}
+    counts = clinical.get("counts") or {}
+    return [
+        instrument.get("outcome"),
+        instrument.get("pairing"),
+        pick("wilcoxon", "alternative"),
+        pick("d_z", "interval"),
+        pick("d_z", "not_interpretable"),
+        pick("d_av", "interval"),
+        pick("d_av", "not_interpretable"),
+        rci.get("method"),
+        rci.get("sd_source"),
+        rci.get("sd"),
+        rci.get("threshold"),
+        clinical.get("points"),
+        counts.get("recovered"),
+        counts.get("improved"),
+        counts.get("unchanged"),
+        counts.get("deteriorated"),
+    ]
 
 
 def _picker(group: Mapping[str, Any]) -> Any:
