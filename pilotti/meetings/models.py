@@ -52,6 +52,11 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.unit or 'all'}"
 
+    @property
+    def speaks(self) -> str:
+        """The feed's language: the one chosen when it was made, else the site's default."""
+        return self.language or settings.LANGUAGE_CODE
+
 
 class MeetingReminder(models.Model):
     """A reminder that was sent: the row is written before sending, so nobody is reminded twice.

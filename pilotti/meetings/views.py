@@ -7,7 +7,6 @@ service does the write."""
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -321,7 +320,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     meetings = selectors.feed_meetings(calendar_feed)
     services.feed_fetched(feed=calendar_feed)
     # The feed's own language, never the calendar app's Accept-Language.
-    language = calendar_feed.language or settings.LANGUAGE_CODE
+    language = calendar_feed.speaks
     with translation.override(language):
         name = calendar_feed.unit.name if calendar_feed.unit else _("My meetings")
         body = ical.build_calendar(

@@ -70,3 +70,10 @@ def test_the_feed_speaks_its_owners_language_not_the_calendar_apps(world: World,
         assert cancelled.summary.value.startswith("Inställd: ")
     response = Client().get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "sv"
+
+
+def test_the_feed_list_says_each_feeds_language(world: World, frozen_now: datetime) -> None:
+    _feed_with_a_cancelled_meeting(world, "sv")
+    client = signed_in(world.facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    assert "kieli: ruotsi" in client.get(reverse("meetings:feed_list")).text
