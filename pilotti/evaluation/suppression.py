@@ -18,11 +18,15 @@ docs/evaluation.md; pilotti/evaluation/tests/test_suppression.py pins each one.
 """
 
 import copy
+import hashlib
 import itertools
-from collections.abc import Iterable
+import json
+import pathlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 
 from pilotti.evaluation import disclosure
 from pilotti.evaluation.report.cost import withhold_shared as withhold_cost
@@ -274,17 +278,19 @@ def before_after(data: list[dict[str, Any]], limit: int) -> None:
         if is_small(measured, limit):
             instrument["measured_people"] = SUPPRESSED
         for score in instrument["scores"]:
-            everyone = next((g["n"] for g in score["groups"] if g["population"] == "all_pairs"), 0)
-            for group in score["groups"]:
+            published: list[int] = []
+            for group in sorted(score["groups"], key=lambda g: -g["n"] if disclosure.is_count(g["n"]) else 0):
                 n = group["n"]
                 if n < limit:
                     _withhold_group(group, "fewer_people")
                     continue
-                if group["population"] != "all_pairs" and is_small(abs(everyone - n), limit):
-                    # Everyone's and the completers' means differ by the few who did not complete:
-                    # n₁·mean₁ − n₂·mean₂ is the sum of their scores (one person's, for one).
+                if any(is_small(larger - n, limit) for larger in published):
+                    # Nested populations (everyone with two measurements and the completers, or
+                    # everyone measured): means of groups that differ by a few people give those
+                    # few's sum of scores, n₁·mean₁ − n₂·mean₂ (one person's, for one).
                     _withhold_group(group, "derivable")
                     continue
+                published.append(n)
                 for classes in (group.get("rci"), group.get("clinical_change")):
                     if classes and classes.get("counts"):
                         names = list(classes["counts"])
@@ -337,7 +343,66 @@ def comparison(data: dict[str, Any], limit: int, *, only_others: bool = False) -
 
 def shared(report: Report, limit: int | None = None) -> Report:
     """The shared view of an internal report (a new dictionary; the internal one is untouched)."""
+    return shared_set({"report": report}, limit)["report"]
+
+
+PROGRAMME = "programme"
+
+
+def shared_set(reports: Mapping[str, Report], limit: int | None = None) -> dict[str, Report]:
+    """The shared views of every report of one programme that may leave together, protected at
+    once, so that what one hides cannot be worked out by setting it beside the others: the
+    programme's report (named ``PROGRAMME``) and its units' reports (any other names), each with
+    its comparison. The units' counts add up to the programme's wherever the data says so
+    (``between``)."""
     limit = limit if limit is not None else threshold()
+    trees = {name: _tables(report, limit) for name, report in reports.items()}
+    truths = {name: {**report, VIRTUAL: {}} for name, report in reports.items()}
+    ledger = disclosure.Ledger(trees, truths, limit=limit, merge=True)
+    if PROGRAMME in reports:  # first: the copies it finds are merged in the relations that follow
+        between(ledger, truths, PROGRAMME, [name for name in reports if name != PROGRAMME])
+    for name, tree in trees.items():
+        relations(ledger.under((name,)), tree)
+        populations(ledger.under((name,)), tree, truths[name])
+    ledger.protect()
+    for name, tree in trees.items():
+        linked_statistics(tree, reports[name])
+        # Costs per person are published only where their denominators are (report/cost.py).
+        withhold_cost(tree, limit)
+        del tree[VIRTUAL]
+    return cast(dict[str, Report], trees)
+
+
+CACHE_SECONDS = 24 * 60 * 60
+# The code that decides what is hidden: a change to it changes every cache key.
+_CODE = hashlib.sha256(
+    b"".join(
+        (pathlib.Path(__file__).parent / name).read_bytes()
+        for name in ("suppression.py", "disclosure.py", "report/cost.py")
+    )
+).hexdigest()
+
+
+def shared_set_cached(reports: Mapping[str, Report], limit: int | None = None) -> dict[str, Report]:
+    """``shared_set``, remembered under a key made of everything it reads: the internal reports
+    (every figure, so any change in the data changes the key), the threshold and this code.
+    ``shared_set`` is a pure function of these, so a remembered result is never stale; only the
+    time it was made (``generated_at``, not part of the key) is the new report's."""
+    limit = limit if limit is not None else threshold()
+    inputs = {name: {k: v for k, v in report.items() if k != "generated_at"} for name, report in reports.items()}
+    digest = hashlib.sha256(json.dumps([_CODE, limit, inputs], sort_keys=True, default=str).encode()).hexdigest()
+    key = f"evaluation:shared:{digest}"
+    result: dict[str, Report] | None = cache.get(key)
+    if result is None:
+        result = shared_set(reports, limit)
+        cache.set(key, result, CACHE_SECONDS)
+    for name, report in result.items():
+        report["generated_at"] = reports[name]["generated_at"]
+    return result
+
+
+def _tables(report: Report, limit: int) -> dict[str, Any]:
+    """The table-by-table rules on a copy of one report."""
     # The rules walk the report by its declared key names and replace values with SUPPRESSED or
     # drop keys the contract marks NotRequired: they work on the plain tree, which stays a Report.
     result = cast(dict[str, Any], copy.deepcopy(report))
@@ -348,13 +413,8 @@ def shared(report: Report, limit: int | None = None) -> Report:
     feedback(result["feedback"], limit)
     before_after(result["before_after"], limit)
     comparison(result["comparison"], limit)
-    ledger = disclosure.Ledger(result, report)
-    relations(ledger, result)
-    ledger.protect()
-    linked_statistics(result, report)
-    # Costs per person are published only where their denominators are (report/cost.py).
-    withhold_cost(result, limit)
-    return cast(Report, result)
+    result[VIRTUAL] = {}
+    return result
 
 
 def internal(report: Report, limit: int | None = None) -> Report:
@@ -366,7 +426,7 @@ def internal(report: Report, limit: int | None = None) -> Report:
     comparison(tree["comparison"], limit, only_others=True)
     # Other organisations' hidden rows must not be recoverable from the totals beside them; only
     # the comparison (a copy) may hide more.
-    ledger = disclosure.Ledger(tree, report, hideable=("comparison",))
+    ledger = disclosure.Ledger(tree, report, hideable=("comparison",), limit=limit)
     _comparison_relations(ledger, tree)
     ledger.protect()
     _comparison_statistics(tree)
@@ -377,6 +437,9 @@ def internal(report: Report, limit: int | None = None) -> Report:
 
 ATTENDANCE_COUNTS = ("present", "absent", "excused", "recorded", "visitors")
 COMPARED_SUMS = ("enrolled", "started", "completed", "present", "recorded")
+
+
+Path = disclosure.Path
 
 
 def relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
@@ -479,11 +542,165 @@ def _comparison_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> 
             ledger.at_most((*row, "completed"), (*row, "started"))
             ledger.at_most((*row, "started"), (*row, "enrolled"))
             ledger.at_most((*row, "present"), (*row, "recorded"))
+    for i, row in enumerate(report["comparison"]["organisations"]):
+        members = [j for j, unit in enumerate(units) if unit["organisation"] == row["name"]]
+        for key in row["ratings"]:
+            ledger.group_total(
+                [(*c, "units", j, "ratings", key, "n") for j in members if key in units[j]["ratings"]],
+                (*c, "organisations", i, "ratings", key, "n"),
+            )
     everyone = range(len(units))
     for column in ("enrolled", "started", "completed"):
         ledger.total([(*c, "units", j, column) for j in everyone], ("recruitment", "total", column))
     ledger.total([(*c, "units", j, "present") for j in everyone], ("attendance", "summary", "attended"))
     ledger.total([(*c, "units", j, "recorded") for j in everyone], ("attendance", "summary", "offered"))
+
+
+VIRTUAL = "_virtual"  # cells made up for relations, in the ledger's copies only
+
+
+def _virtual(ledger: disclosure.Ledger, tree: dict[str, Any], truth: dict[str, Any], key: str, value: int) -> Path:
+    tree[VIRTUAL][key] = value
+    truth[VIRTUAL][key] = value
+    return (VIRTUAL, key)
+
+
+def populations(ledger: disclosure.Ledger, tree: dict[str, Any], truth: dict[str, Any]) -> None:
+    """Made-up cells: each feedback item's sum of values and of squares, published with its mean
+    and SD (the attacker's two moment equations, as relations between counts), and the
+    difference of nested populations (final-survey respondents within starters, the people
+    measured around the pairs), hidden when it is 1 … threshold − 1 people."""
+    limit = ledger.limit
+    for v, (version, true_version) in enumerate(zip(tree["feedback"], truth["feedback"], strict=True)):
+        for i, (item, true_item) in enumerate(zip(version["items"], true_version["items"], strict=True)):
+            entries = true_item.get("distribution", [])
+            if item["type"] == "multiple_choice" or not entries or true_item.get("mean") is None:
+                continue
+            if not all(isinstance(e["value"], int) for e in entries):
+                continue
+            cells: list[Path] = [("feedback", v, "items", i, "distribution", k, "n") for k in range(len(entries))]
+            for power, key, figure in ((1, "sum", "mean"), (2, "squares", "sd")):
+                value = sum(int(e["value"]) ** power * e["n"] for e in entries)
+                cell = _virtual(ledger, tree, truth, f"{key} {v} {i}", value)
+                if not _shown(item.get(figure)) or not _shown(item.get("mean")) or hidden(item["n"]):
+                    tree[VIRTUAL][cell[1]] = SUPPRESSED
+                ledger.statistics.add((*ledger.prefix, *cell))
+                coefficients = {c: int(e["value"]) ** power for c, e in zip(cells, entries, strict=True)}
+                ledger.relate({**coefficients, cell: -1})
+    for v, version in enumerate(truth["feedback"]):
+        if version["anonymous"] == 0:
+            _difference(ledger, tree, truth, ("recruitment", "total", "started"), ("feedback", v, "people"), limit)
+    for v, instrument in enumerate(truth["before_after"]):
+        for s, score in enumerate(instrument["scores"]):
+            for g, _group in enumerate(score["groups"]):
+                _difference(
+                    ledger,
+                    tree,
+                    truth,
+                    ("before_after", v, "measured_people"),
+                    ("before_after", v, "scores", s, "groups", g, "n"),
+                    limit,
+                )
+
+
+def _shown(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _difference(
+    ledger: disclosure.Ledger, tree: dict[str, Any], truth: dict[str, Any], larger: Path, smaller: Path, limit: int
+) -> None:
+    """``larger`` − ``smaller`` is a group of people of its own: protected like a count when small."""
+    a, b = disclosure.count_at(truth, larger), disclosure.count_at(truth, smaller)
+    if not (disclosure.is_count(a) and disclosure.is_count(b)) or b > a:
+        return
+    key = "difference " + " ".join(map(str, (*larger, "-", *smaller)))
+    cell = _virtual(ledger, tree, truth, key, a - b)
+    if is_small(a - b, limit):
+        tree[VIRTUAL][key] = SUPPRESSED
+    ledger.fixed.add((*ledger.prefix, *cell))
+    ledger.relate({larger: 1, smaller: -1, cell: -1})
+
+
+# Lists of the report whose rows are the same row in a unit's report and the programme's, by this key.
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "segments": ("segment",),
+    "referral_sources": ("source",),
+    "flow": ("step",),
+    "left": ("stage",),
+    "meetings": ("unit", "number", "date"),
+    "by_number": ("number",),
+    "rate_bands": ("low",),
+    "dropout_by_meeting": ("number",),
+    "feedback": ("instrument", "version"),
+    "items": ("key",),
+    "distribution": ("value",),
+    "before_after": ("instrument", "version"),
+    "scores": ("score",),
+    "groups": ("population",),
+    "units": ("name",),
+    "sites": ("name",),
+    "organisations": ("name",),
+}
+COUNT_KEYS = frozenset(
+    {
+        *STAGE_COLUMNS,
+        *ATTENDANCE_COUNTS,
+        *VERSION_COUNTS,
+        "n",
+        "in_progress",
+        "attended",
+        "offered",
+        "starters",
+        "reached",
+        "of",
+        "dropouts",
+        "measured_people",
+        "enrolled",
+        "started",
+        "completed",
+    }
+)
+SECTIONS = ("recruitment", "attendance", "feedback", "before_after", "comparison")
+
+
+def _counts(node: Any, path: Path, key: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Path, bool]]:
+    """Every count of a report: (its key, the same in every report of the set; its path; whether
+    it is the size of a group whose statistics are published)."""
+    if isinstance(node, dict):
+        group = any(k in node for k in ("mean", "pre"))
+        for name, value in node.items():
+            here = (*path, name)
+            if name == "counts" and isinstance(value, dict):  # reliable-change classes
+                for k, count in value.items():
+                    if disclosure.is_count(count):
+                        yield (*key, name, k), (*here, k), False
+            elif name in ROW_KEYS and isinstance(value, list):
+                fields = ROW_KEYS[name]
+                for i, row in enumerate(value):
+                    if isinstance(row, dict) and all(f in row for f in fields):
+                        yield from _counts(row, (*here, i), (*key, name, *(row[f] for f in fields)))
+            elif isinstance(value, dict):
+                yield from _counts(value, here, (*key, name))
+            elif name in COUNT_KEYS and disclosure.is_count(value):
+                yield (*key, name), here, group and name == "n"
+
+
+def between(ledger: disclosure.Ledger, truths: dict[str, Any], whole: str, parts: list[str]) -> None:
+    """The units' reports add up to the programme's, count by count, where the data says so (an
+    answer given in two units, a person counted once: such relations do not hold and are left out)."""
+    found: dict[tuple[Any, ...], list[Path]] = {}
+    for name in parts:
+        for key, path, _group in _counts({s: truths[name][s] for s in SECTIONS}, (name,), ()):
+            found.setdefault(key, []).append(path)
+    for key, path, group in _counts({s: truths[whole][s] for s in SECTIONS}, (whole,), ()):
+        if key in found:
+            if len(found[key]) == 1:
+                ledger.same(found[key][0], path)
+            elif group:
+                ledger.group_total(found[key], path)
+            else:
+                ledger.total(found[key], path)
 
 
 def linked_statistics(report: dict[str, Any], internal: Any) -> None:
@@ -505,6 +722,18 @@ def linked_statistics(report: dict[str, Any], internal: Any) -> None:
             if hidden(item["n"]) or _moments_reveal(item, truth):
                 item.setdefault("withheld", "derivable")
                 _hide(item, SUMMARY_KEYS)
+    for v, version in enumerate(report["feedback"]):
+        for i, item in enumerate(version["items"]):
+            # The ledger hid the item's sum of values (or of squares) so that no hidden count can
+            # be worked out with it: the mean (or SD) goes, and with it the rest of the summary.
+            if hidden(report[VIRTUAL].get(f"sum {v} {i}")) or hidden(report[VIRTUAL].get(f"squares {v} {i}")):
+                item.setdefault("withheld", "derivable")
+                _hide(item, SUMMARY_KEYS)
+    for instrument in report["before_after"]:
+        for score in instrument["scores"]:
+            for group in score["groups"]:
+                if hidden(group["n"]) and "withheld" not in group:
+                    _withhold_group(group, "derivable")
     _comparison_statistics(report)
 
 

@@ -11,11 +11,14 @@ What the attacker knows:
 ``recoveries`` returns the hidden counts the attacker determines exactly.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.linalg import null_space
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
 from pilotti.evaluation import disclosure, suppression
 
@@ -43,12 +46,23 @@ class Knowledge:
 
 
 def knowledge(shared: Any, internal: Any) -> Knowledge:
+    return knowledge_set({"report": shared}, {"report": internal})
+
+
+def knowledge_set(shared: dict[str, Any], internal: dict[str, Any]) -> Knowledge:
+    """Everything a set of shared reports of one programme tells together: each report's own
+    relations, and the units' counts adding up to the programme's (``suppression.PROGRAMME``)."""
     known = Knowledge(shared, internal)
     ledger = disclosure.Ledger(shared, internal)
-    suppression.relations(ledger, shared)
+    for name, report in shared.items():
+        suppression.relations(ledger.under((name,)), report)
+    if suppression.PROGRAMME in shared:
+        parts = [name for name in shared if name != suppression.PROGRAMME]
+        suppression.between(ledger, internal, suppression.PROGRAMME, parts)
     known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in ledger.relations]
     known.orders += ledger.orders
-    _statistics(known)
+    for name in shared:
+        _statistics(known, (name,))
     return known
 
 
@@ -56,11 +70,12 @@ def _published(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _statistics(known: Knowledge) -> None:
+def _statistics(known: Knowledge, report: Path) -> None:
     """Shares and moments published beside hidden counts."""
-    for v, version in enumerate(known.shared["feedback"]):
+    shared = disclosure.count_at(known.shared, report)
+    for v, version in enumerate(shared["feedback"]):
         for i, item in enumerate(version["items"]):
-            here: Path = ("feedback", v, "items", i)
+            here: Path = (*report, "feedback", v, "items", i)
             n = item["n"]
             entries = item.get("distribution", [])
             cells = [(*here, "distribution", k, "n") for k in range(len(entries))]
@@ -79,9 +94,9 @@ def _statistics(known: Knowledge) -> None:
                     known.equalities.append(
                         ({cell: float(e["value"]) ** 2 for cell, e in zip(cells, entries, strict=True)}, second)
                     )
-    dose = known.shared["attendance"]["dose"]
+    dose = shared["attendance"]["dose"]
     if _published(dose["share"]) and _published(dose["of"]):
-        known.equalities.append(({("attendance", "dose", "reached"): 1.0}, dose["share"] * dose["of"]))
+        known.equalities.append(({(*report, "attendance", "dose", "reached"): 1.0}, dose["share"] * dose["of"]))
 
 
 def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
@@ -121,13 +136,33 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
             high_rows.append(row)
             lows.append(-np.inf)
             highs.append(rhs)
-    matrix = np.array(low_rows + high_rows)
+    matrix = csr_array(np.array(low_rows + high_rows))
     constraints = [LinearConstraint(matrix, np.array(lows), np.array(highs))]
     big = 10.0**6
     bounds = Bounds(np.ones(len(cells)), np.full(len(cells), big))
     integrality = np.ones(len(cells))
     lowest = {p: float(known.internal_count(p)) for p in cells}
     highest = dict(lowest)
+
+    def seen(found: Any) -> None:
+        for other, k in index.items():
+            lowest[other] = min(lowest[other], round(found.x[k]))
+            highest[other] = max(highest[other], round(found.x[k]))
+
+    # Programs pushing every open cell at once, in random directions, find second values for
+    # most cells cheaply; each remaining cell then gets its own two programs. Only a shortcut to
+    # solutions: a cell is called determined only after both of its own programs.
+    signs = np.random.default_rng(1)
+    for _ in range(6):
+        open_cells = [index[p] for p in cells if lowest[p] == highest[p]]
+        if len(open_cells) < 4:
+            break
+        objective = np.zeros(len(cells))
+        objective[open_cells] = signs.choice([-1.0, 1.0], size=len(open_cells))
+        found = milp(objective, constraints=constraints, bounds=bounds, integrality=integrality)
+        if found.status != 0:
+            break
+        seen(found)
     for path, i in index.items():
         for sign in (1.0, -1.0):
             if lowest[path] < highest[path]:
@@ -139,15 +174,102 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
             if found.status == 3:  # unbounded: as large as one likes
                 highest[path] = big
                 break
-            for other, k in index.items():
-                lowest[other] = min(lowest[other], round(found.x[k]))
-                highest[other] = max(highest[other], round(found.x[k]))
+            seen(found)
     return {p: (int(lowest[p]), int(highest[p])) for p in cells}
 
 
 def recoveries(shared: Any, internal: Any) -> dict[Path, int]:
     """Hidden counts the attacker pins to a single value, with that value."""
     return {path: low for path, (low, high) in ranges(knowledge(shared, internal)).items() if low == high}
+
+
+def recoveries_set(shared: dict[str, Any], internal: dict[str, Any]) -> dict[Path, int]:
+    """Hidden counts of any report of the set pinned to a single value by all of them together."""
+    return {path: low for path, (low, high) in ranges(knowledge_set(shared, internal)).items() if low == high}
+
+
+def small_sums(shared: dict[str, Any], internal: dict[str, Any], limit: int) -> list[str]:
+    """Sums of scores of 1 … limit − 1 people that published means of a set of reports give.
+
+    A paired group's mean is a sum of its people's scores over n. The people of one score fall
+    into parts that every published group is a union of: per unit, the completers, the others
+    with two measurements and those with a baseline only. A set of parts is disclosed when its
+    indicator lies in the span of the published groups' indicators (then a combination of n·mean
+    is its sum; for intention to treat, of the baselines carried forward too). Every set of
+    non-empty parts standing for 1 … limit − 1 people is tried."""
+    leaks = []
+    units = [name for name in internal if name != suppression.PROGRAMME]
+    for key in {_score_key(i, s) for r in internal.values() for i in r["before_after"] for s in i["scores"]}:
+        parts: list[tuple[str, str]] = []  # (unit, "completers" | "others")
+        sizes: list[int] = []
+        for unit in units:
+            groups = _groups(internal[unit], key)
+            if "all_pairs" not in groups:
+                continue
+            completers, pairs = groups.get("completers", 0), groups["all_pairs"]
+            sizes_of = (
+                ("completers", completers),
+                ("others", pairs - completers),
+                ("once", groups.get("itt", pairs) - pairs),
+            )
+            for part, n in sizes_of:
+                if n:
+                    parts.append((unit, part))
+                    sizes.append(n)
+        if not parts:
+            continue
+        rows = []
+        for name, report in shared.items():
+            for population in _published_groups(report, key):
+                members = MEMBERS.get(population)
+                if members is None:
+                    continue
+                rows.append(
+                    [1.0 if p in members and (name == suppression.PROGRAMME or u == name) else 0.0 for u, p in parts]
+                )
+        if not rows:
+            continue
+        # A vector lies in the span of the rows when it is orthogonal to their null space.
+        free = null_space(np.array(rows))
+        for size in range(1, min(limit, len(parts) + 1)):  # each part holds at least one person
+            for chosen in itertools.combinations(range(len(parts)), size):
+                people = sum(sizes[k] for k in chosen)
+                if not 0 < people < limit:
+                    continue
+                target = np.zeros(len(parts))
+                target[list(chosen)] = 1.0
+                if not free.size or np.abs(free.T @ target).max() < 1e-7:
+                    leaks.append(f"{key}: the sum of {people} people's scores ({[parts[k] for k in chosen]})")
+    return leaks
+
+
+# The parts of one unit's people that each population is made of: completers, the others with
+# two measurements, and those with a baseline only (intention to treat carries it forward).
+MEMBERS = {
+    "itt": ("completers", "others", "once"),
+    "all_pairs": ("completers", "others"),
+    "completers": ("completers",),
+}
+
+
+def _score_key(instrument: Any, score: Any) -> tuple[str, int, str]:
+    return (instrument["instrument"], instrument["version"], score["score"])
+
+
+def _groups(report: Any, key: tuple[str, int, str]) -> dict[str, int]:
+    return {g["population"]: g["n"] for g in _all_groups(report, key)}
+
+
+def _all_groups(report: Any, key: tuple[str, int, str]) -> list[Any]:
+    for instrument in report["before_after"]:
+        for score in instrument["scores"]:
+            if _score_key(instrument, score) == key:
+                return list(score["groups"])
+    return []
+
+
+def _published_groups(report: Any, key: tuple[str, int, str]) -> dict[str, Any]:
+    return {g["population"]: g for g in _all_groups(report, key) if "pre" in g}
 
 
 def person_level_leaks(shared: Any, limit: int) -> list[str]:

@@ -1,6 +1,7 @@
 """Generated programmes for the attacker: internal reports built from made-up people with the
 report's own section builders where they take plain numbers, so that every relation holds."""
 
+import inspect
 from typing import Any
 
 from hypothesis import strategies as st
@@ -9,7 +10,7 @@ from pilotti.evaluation import statistics
 from pilotti.evaluation.report.attendance import _by_number, _rate_bands
 from pilotti.evaluation.report.comparison import _compared
 from pilotti.evaluation.report.feedback import _share
-from pilotti.evaluation.report.outcomes import _paired_group
+from pilotti.evaluation.report.outcomes import POPULATIONS, _paired_group, _population
 
 STEPS = ("contacted", "enrolled", "started", "completed")
 EXITS = ("declined", "not_reached", "dropped_out")
@@ -23,7 +24,7 @@ person = st.tuples(
     st.sampled_from([None, *EXITS]),
     st.lists(st.integers(0, 2), min_size=4, max_size=4),
     st.one_of(st.none(), st.integers(1, 5)),
-    st.one_of(st.none(), st.tuples(st.integers(0, 25), st.integers(0, 25))),
+    st.one_of(st.none(), st.tuples(st.integers(0, 25), st.one_of(st.none(), st.integers(0, 25)))),
 )
 # Units of 0 to 8 people: below, at and just above the threshold of 5.
 programmes = st.lists(
@@ -36,17 +37,25 @@ def _step(person: tuple[Any, ...]) -> int:
     return 2 if reached == 3 and exit_stage else reached  # a leaver did not complete
 
 
-def _group(population: str, pairs: list[tuple[Any, bool]]) -> dict[str, Any]:
-    chosen = [p[4] for p, completer in pairs if completer or population == "all_pairs"]
+def _group(population: str, people: list[tuple[bool, float | None, float | None]]) -> dict[str, Any]:
+    chosen = _population(population, people)
+    # The builder's further arguments (a norm SD, how many had a baseline) do not change counts.
+    extra = (None, len(chosen))[: len(inspect.signature(_paired_group).parameters) - 4]
     try:
-        return dict(_paired_group(population, [float(a) for a, _ in chosen], [float(b) for _, b in chosen], None))
+        return dict(_paired_group(population, [a for a, _ in chosen], [b for _, b in chosen], None, *extra))
     except ValueError:
         # statistics.paired fails on some degenerate samples (a NaN in the effect-size interval's
         # root finding); the group's count still goes through disclosure control.
         return {"population": population, "n": len(chosen)}
 
 
-def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any]:
+def report_set(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, dict[str, Any]]:
+    """The programme's report and each unit's, as ``suppression.shared_set`` takes them."""
+    return {"programme": report(units)} | {f"unit {u}": report([unit], first=u) for u, unit in enumerate(units)}
+
+
+def report(units: list[tuple[str, int, list[tuple[Any, ...]]]], first: int = 0) -> dict[str, Any]:
+    """The report of ``units``, numbered from ``first`` (a unit's own report: one unit)."""
     people = [(u, p) for u, (_, _, members) in enumerate(units) for p in members]
     steps = [_step(p) for _, p in people]
     counts = {
@@ -72,8 +81,10 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any
             }
         )
     total = {"segment": "", "target": None, **counts}
-    meetings, participants, by_unit_rows = [], [], []
-    for u, (organisation, held, members) in enumerate(units):
+    meetings: list[dict[str, Any]] = []
+    participants: list[dict[str, Any]] = []
+    by_unit_rows: list[dict[str, Any]] = []
+    for u, (organisation, held, members) in enumerate(units, start=first):
         starters = [p for p in members if _step(p) >= 2]
         for number in range(1, held + 1):
             status = [p[2][number - 1] for p in starters]
@@ -114,14 +125,14 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any
                 "recorded": sum(m["recorded"] for m in meetings if m["unit"] == f"unit {u}"),
             }
         )
-    starters = [p for p in participants if p["attended"] > 0]
-    rates = [p["rate"] for p in starters]
+    attending = [p for p in participants if p["attended"] > 0]
+    rates = [p["rate"] for p in attending]
     median, q1, q3 = statistics.quantiles(rates)
     dose = statistics.wilson(sum(1 for r in rates if r >= 0.5), len(rates))
     dropouts: dict[int, int] = {}
-    for p in starters:
-        if p["dropped"] and p["last"] is not None:
-            dropouts[p["last"]] = dropouts.get(p["last"], 0) + 1
+    for row in attending:
+        if row["dropped"] and row["last"] is not None:
+            dropouts[row["last"]] = dropouts.get(row["last"], 0) + 1
     ratings = [p[3] for _, p in people if _step(p) >= 2 and p[3] is not None]
     summary = statistics.mean_ci(
         len(ratings),
@@ -147,8 +158,13 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any
         "distribution": [{"value": v, "label": str(v), **_share(ratings.count(v), len(ratings))} for v in range(1, 6)],
     }
     head = {"instrument": "x", "name": "x", "version": 1, "people": len(ratings), "anonymous": 0, "at_meetings": 0}
-    pairs = [(p, _step(p) == 3) for _, p in people if _step(p) >= 2 and p[4] is not None]
-    groups = [_group(population, pairs) for population in ("all_pairs", "completers")]
+    measured: list[tuple[bool, float | None, float | None]] = [
+        (_step(p) == 3, float(p[4][0]), None if p[4][1] is None else float(p[4][1]))
+        for _, p in people
+        if _step(p) >= 2 and p[4] is not None
+    ]
+    pairs = [m for m in measured if m[2] is not None]
+    groups = [_group(population, measured) for population in POPULATIONS]
     compared = [_compared(row["name"], [row], {}, {}, set()) for row in by_unit_rows]
     organisations = []
     for organisation in sorted({row["organisation__name"] for row in by_unit_rows}):
@@ -177,7 +193,7 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any
                 "offered": sum(m["recorded"] for m in meetings),
                 "rate": None,
                 "visitors": sum(m["visitors"] for m in meetings),
-                "starters": len(starters),
+                "starters": len(attending),
                 "median_rate": median,
                 "q1_rate": q1,
                 "q3_rate": q3,
@@ -201,7 +217,7 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]]) -> dict[str, Any
                 "people": len(pairs),
                 "direction": "higher_better",
                 "reliability": None,
-                "measured_people": sum(1 for _, p in people if _step(p) >= 2),
+                "measured_people": len(measured),
                 "scores": [{"score": "total", "label": "", "groups": groups}],
             }
         ],
