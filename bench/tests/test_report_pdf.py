@@ -9,7 +9,7 @@ from django.utils import translation
 
 from bench.worker import _largest
 from pilotti.evaluation import charts, pdf, selectors, services
-from pilotti.evaluation.tests.layout import table_overflows, tables
+from pilotti.evaluation.tests.layout import split_rows, table_overflows, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def test_the_largest_programmes_pdf_cuts_no_table_off() -> None:
         document = pdf.document(arranged).render()
     overflows = table_overflows(document)
     assert not overflows, overflows[:5]
+    assert not split_rows(document)
     laid_out = tables(document)
     assert len(laid_out) > 10
     assert any("Keskeyttäneet" in text for _page, text in laid_out)

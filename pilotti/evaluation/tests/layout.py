@@ -57,3 +57,19 @@ def tables(document: Any) -> list[tuple[int, str]]:
         for box in _descendants(page._page_box)
         if isinstance(box, boxes.TableBox)
     ]
+
+
+def split_rows(document: Any) -> list[str]:
+    """The text of every body row laid out on more than one page (a row broken across pages);
+    the heading row, repeated on each page by design, is not one."""
+    pages_of: dict[int, set[int]] = {}
+    text_of: dict[int, str] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for group in _descendants(page._page_box):
+            if not isinstance(group, boxes.TableRowGroupBox) or group.is_header or group.is_footer:
+                continue
+            for row in group.children:
+                if row.element is not None:
+                    pages_of.setdefault(id(row.element), set()).add(number)
+                    text_of[id(row.element)] = _text(row)[:80]
+    return [text_of[key] for key, pages in pages_of.items() if len(pages) > 1]
