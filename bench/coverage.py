@@ -26,7 +26,7 @@ def coverage(n: int, delta: float, rho: float, reps: int, rng: np.random.Generat
     for _ in range(reps):
         pre = rng.normal(size=n)
         post = rho * pre + math.sqrt(1 - rho * rho) * rng.normal(size=n) + delta
-        result = statistics.paired(pre, post)
+        result = statistics.paired(pre.tolist(), post.tolist())
         z, av = result.d_z, result.d_av
         if z.g_ci_low is None or z.g_ci_high is None or av.g_ci_low is None or av.g_ci_high is None:
             continue
