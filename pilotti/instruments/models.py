@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pilotti.instruments.spec import Direction, ItemType, Method, MissingRule, ReliabilityKind, text_in
+from pilotti.instruments.spec import Direction, ItemType, Method, MissingRule, ReliabilityKind, name_in, text_in
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.tenancy import TenantOwned
 
@@ -114,7 +114,7 @@ class Instrument(TenantOwned, models.Model):
     @property
     def local_name(self) -> str:
         """The name in the language of the page being made (pickers, headings, files)."""
-        return self.names.get(translation.get_language() or "") or self.name
+        return name_in(self.names, self.name, translation.get_language())
 
     @property
     def local_description(self) -> str:

@@ -170,6 +170,11 @@ class InstrumentSpec:
     descriptions: Text = field(default_factory=dict)
 
 
+def name_in(names: Text, name: str, language: str | None) -> str:
+    """An instrument's name in a language (``InstrumentSpec.names``), else its own name."""
+    return names.get(language or "") or name
+
+
 def text_in(text: Text, language: str, fallback: str = "") -> str:
     """The wording in a language, else English, else any; for staff pages."""
     return text.get(language) or text.get("en") or next(iter(text.values()), fallback)

@@ -14,12 +14,14 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from pilotti.evaluation import statistics
 from pilotti.evaluation.report.access import sees_consortium
 from pilotti.evaluation.report.feedback import people_at_least, people_counts
 from pilotti.evaluation.report.scope import Scope, consented_responses, in_period
 from pilotti.evaluation.report.types import ComparedRow, Comparison, Rating
+from pilotti.instruments.spec import name_in
 from pilotti.meetings.models import Attendance
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import VIEWER_ROLES
@@ -88,7 +90,9 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
     ratings = (
         answers.filter(total__isnull=False, meeting__isnull=False)
         .order_by()
-        .values("meeting__unit_id", "version__instrument__key", "version__instrument__name")
+        .values(
+            "meeting__unit_id", "version__instrument__key", "version__instrument__name", "version__instrument__names"
+        )
         .annotate(
             n=Count("pk"),
             sum=Sum("total"),
@@ -99,7 +103,9 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
     instruments: dict[str, str] = {}
     by_unit: dict[int, dict[str, tuple[int, float, float, int]]] = defaultdict(dict)
     for row in ratings:
-        instruments[row["version__instrument__key"]] = row["version__instrument__name"]
+        instruments[row["version__instrument__key"]] = name_in(
+            row["version__instrument__names"], row["version__instrument__name"], get_language()
+        )
         by_unit[row["meeting__unit_id"]][row["version__instrument__key"]] = (
             row["n"],
             row["sum"],

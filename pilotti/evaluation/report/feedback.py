@@ -13,13 +13,14 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import statistics
 from pilotti.evaluation.report.scope import Scope
 from pilotti.evaluation.report.types import FeedbackItem, FeedbackVersion, FreeText, Share, VersionHead
 from pilotti.instruments.models import Answer, Item
-from pilotti.instruments.spec import ItemType, Method
+from pilotti.instruments.spec import ItemType, Method, name_in
 
 
 def versions_answered(s: Scope) -> list[dict[str, Any]]:
@@ -32,6 +33,7 @@ def versions_answered(s: Scope) -> list[dict[str, Any]]:
             "version__instrument_id",
             "version__instrument__key",
             "version__instrument__name",
+            "version__instrument__names",
             "version__scoring__method",
         )
         .annotate(
@@ -47,7 +49,7 @@ def versions_answered(s: Scope) -> list[dict[str, Any]]:
             "version_id": row["version_id"],
             "instrument_id": row["version__instrument_id"],
             "key": row["version__instrument__key"],
-            "name": row["version__instrument__name"],
+            "name": name_in(row["version__instrument__names"], row["version__instrument__name"], get_language()),
             "version": row["version__number"],
             "method": row["version__scoring__method"] or Method.NONE,
             "n": row["n"],
