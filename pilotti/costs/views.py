@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from pilotti.core.forms import add_service_errors
 from pilotti.costs import selectors, services
@@ -57,7 +57,6 @@ def _render(
 
 
 @login_required
-@require_GET
 def programme_costs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme, organisation = _page(request, slug)
     return _render(request, programme, organisation)
