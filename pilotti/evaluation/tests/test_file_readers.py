@@ -8,7 +8,6 @@ import io
 import os
 import shutil
 import subprocess
-import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -50,8 +49,7 @@ def name_of(data: exports.DataSet, ending: str) -> str:
     return next(v.name for v in data.variables if v.source.endswith(ending))
 
 
-def written(content: bytes, suffix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="pilotti-export-"))
+def written(content: bytes, suffix: str, folder: Path) -> Path:
     path = folder / f"export{suffix}"
     path.write_bytes(content)
     return path
@@ -79,8 +77,8 @@ def pspp_listing(path: Path, variables: list[str]) -> list[dict[str, str]]:
     return list(csv.DictReader(line for line in lines[start:] if line))
 
 
-def test_pspp_reads_measurement_levels_and_fitting_formats(data: exports.DataSet) -> None:
-    path = written(exports.as_sav(data), ".sav")
+def test_pspp_reads_measurement_levels_and_fitting_formats(data: exports.DataSet, tmp_path: Path) -> None:
+    path = written(exports.as_sav(data), ".sav", tmp_path)
     variables = pspp_dictionary(path)
     who5_q1, rating = name_of(data, "who5-" + data.programme.slug + " v1 q1"), name_of(data, " v1 rating")
     benefit, comments = name_of(data, " v1 benefit"), name_of(data, " v1 comments")
@@ -108,8 +106,8 @@ def test_pspp_reads_measurement_levels_and_fitting_formats(data: exports.DataSet
     assert rows[0][who5_q1].strip().isdigit()
 
 
-def test_pyreadstat_reads_the_sav_with_dates_and_whole_labels(data: exports.DataSet) -> None:
-    frame, meta = pyreadstat.read_sav(str(written(exports.as_sav(data), ".sav")))
+def test_pyreadstat_reads_the_sav_with_dates_and_whole_labels(data: exports.DataSet, tmp_path: Path) -> None:
+    frame, meta = pyreadstat.read_sav(str(written(exports.as_sav(data), ".sav", tmp_path)))
     assert meta.original_variable_types["answered_on"] == "DATE11"
     assert meta.variable_measure["answered_on"] == "scale"
     assert frame["answered_on"][0] == data.wide[0]["answered_on"]
@@ -119,11 +117,11 @@ def test_pyreadstat_reads_the_sav_with_dates_and_whole_labels(data: exports.Data
     assert max(len(label) for label in labels.values()) > 80
 
 
-def test_stata_file_is_format_118_and_pandas_reads_long_text_whole(data: exports.DataSet) -> None:
+def test_stata_file_is_format_118_and_pandas_reads_long_text_whole(data: exports.DataSet, tmp_path: Path) -> None:
     content = exports.as_dta(data)
     assert content.startswith(b"<stata_dta><header><release>118</release>")
     assert len(LONG_TEXT.encode()) >= 2100
-    path = written(content, ".dta")
+    path = written(content, ".dta", tmp_path)
     frame = pd.read_stata(path)
     comments = name_of(data, " v1 comments")
     assert LONG_TEXT in set(frame[comments])  # whole: a strL, not cut at 2,045 bytes
@@ -178,11 +176,11 @@ def test_the_finnish_excel_csv_uses_semicolons_and_decimal_commas(data: exports.
     assert comment["text"] == "'=HYPERLINK(1) Hyvä ryhmä"
 
 
-def test_a_date_column_stays_a_date_when_no_one_answered(world: World) -> None:
+def test_a_date_column_stays_a_date_when_no_one_answered(world: World, tmp_path: Path) -> None:
     pilot = build(world, people=2)
     empty = exports.data_set(Viewer.everywhere(world.evaluator), pilot.programme, Filters(since=date(2099, 1, 1)))
     assert not empty.wide
-    _frame, meta = pyreadstat.read_sav(str(written(exports.as_sav(empty), ".sav")))
+    _frame, meta = pyreadstat.read_sav(str(written(exports.as_sav(empty), ".sav", tmp_path)))
     assert meta.original_variable_types["answered_on"] == "DATE11"
-    _frame, meta = pyreadstat.read_dta(str(written(exports.as_dta(empty), ".dta")))
+    _frame, meta = pyreadstat.read_dta(str(written(exports.as_dta(empty), ".dta", tmp_path)))
     assert meta.original_variable_types["answered_on"] == "%td"
