@@ -236,6 +236,11 @@ class UnitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # The service refuses this too, but only once the rest is valid: said here, it shows with
+        # a missing name at once instead of after it (issue 20, every error at once).
+        capacity, minimum_size = cleaned.get("capacity"), cleaned.get("minimum_size")
+        if capacity and minimum_size and minimum_size > capacity:
+            self.add_error("minimum_size", _("The minimum size is larger than the capacity."))
         # The schedule's own rules are checked even when, say, the name is missing, so that every
         # error shows at once; only a schedule field's own error (or its absence) stops them.
         schedule_fields = ("first_date", "rule", "weekdays", "interval_weeks", "count", "until", "breaks")

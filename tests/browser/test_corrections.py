@@ -189,3 +189,24 @@ def test_it_records_consent_for_two_purposes_in_one_form(phone: Page, unit: Deli
     expect(phone.locator(".message--success")).to_contain_text("2")
     assert_accessible(phone)
     assert set(person.consents.values_list("purpose", flat=True)) == {"participation", "evaluation"}
+
+
+def test_it_edits_a_unit_after_showing_every_error_and_deletes_a_draft_unit(desktop: Page, unit: DeliveryUnit) -> None:
+    sign_in(desktop, "koordinaattori@ikaalinen.example", PASSWORD)
+    desktop.goto(reverse("programmes:unit_detail", args=[unit.uuid]))
+    desktop.get_by_role("link", name="Muokkaa toteutusta").click()
+    desktop.locator("main [name='name']").fill("")
+    desktop.locator("main [name='capacity']").fill("4")
+    desktop.locator("main [name='minimum_size']").fill("6")
+    desktop.get_by_role("button", name="Tallenna").click()
+    expect(desktop.locator(".field-error")).to_have_count(2)  # the missing name and the sizes, at once
+    assert_accessible(desktop)
+    desktop.locator("main [name='name']").fill("Ikaalinen: tiistairyhmä")
+    desktop.locator("main [name='minimum_size']").fill("3")
+    desktop.get_by_role("button", name="Tallenna").click()
+    expect(desktop.locator("main h1")).to_have_text("Ikaalinen: tiistairyhmä")
+    # Nobody is enrolled and nothing has been held: the unit set up by mistake goes for good.
+    desktop.get_by_role("button", name="Poista tämä toteutus").click()
+    expect(desktop.locator(".message--success")).to_contain_text("Ikaalinen: tiistairyhmä")
+    assert_accessible(desktop)
+    assert not DeliveryUnit.objects.filter(pk=unit.pk).exists()

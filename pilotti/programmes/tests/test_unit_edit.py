@@ -107,6 +107,10 @@ def test_it_edits_the_details_on_the_page_and_shows_every_error(world: World, un
     response = client.post(url, {"name": "", "capacity": "0"})
     assert response.status_code == 400
     assert response.text.count('class="field-error"') == 2
+    # A cross-field rule shows beside a missing name, not only once the name is given.
+    response = client.post(url, {"name": "", "capacity": "4", "minimum_size": "6"})
+    assert response.text.count('class="field-error"') == 2
+    assert "The minimum size is larger than the capacity." in response.text
     assert client.post(url, {"name": "Hervanta B", "capacity": "10"}).status_code == 302
     unit.refresh_from_db()
     assert (unit.name, unit.capacity) == ("Hervanta B", 10)
