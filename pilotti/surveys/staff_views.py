@@ -257,6 +257,7 @@ def panel_print(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpRe
         "direction": "rtl" if languages.is_bidi(language) else "ltr",
         # The staff's own words on the page (not printed) stay in the staff's language.
         "offered": [choice for choice in languages.choices(language) if choice.code in codes],
+        "staff_language": get_language(),
         "back_label": _("Client panel"),
         "choose_label": _("Language of the poster"),
     }
