@@ -109,6 +109,17 @@ class ProgrammeForm(forms.Form):
     def clean_topics(self) -> list[str]:
         return [line[:200] for line in _lines(self.cleaned_data["topics"])]
 
+    def clean(self) -> dict[str, Any]:
+        """The plan's cross-field rules (the service keeps them too), said beside every other error."""
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The period ends before it starts. Choose a later end date."))
+        fewest, most = cleaned.get("meetings_min"), cleaned.get("meetings_max")
+        if fewest and most and most < fewest:
+            self.add_error("meetings_max", _("The most meetings is less than the fewest. Swap the numbers."))
+        return cleaned
+
     def to_fields(self) -> ProgrammeFields:
         data = dict(self.cleaned_data)
         for text in ("description", "target_groups", "interpreter_language", "measurement_plan"):

@@ -100,6 +100,19 @@ def test_it_keeps_what_was_typed_when_the_period_ends_before_it_starts(world: Wo
     assert not Programme.objects.exists()
 
 
+def test_it_says_the_plans_cross_field_mistakes_beside_a_missing_name(world: World) -> None:
+    response = signed_in(world.coordinator).post(
+        reverse("programmes:create"),
+        {"status": "planned", "frequency": "weekly", "duration_minutes": "90", "mode": "in_person",
+         "starts_on": "2022-11-15", "ends_on": "2022-07-15", "meetings_min": "10", "meetings_max": "8"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.count('class="field-error"') == 3  # the name, the period and the meetings, at once
+    assert "The period ends before it starts." in page
+    assert "Swap the numbers." in page
+
+
 def test_it_refuses_facilitators_a_new_programme(world: World) -> None:
     assert signed_in(world.facilitator).get(reverse("programmes:create")).status_code == 403
 
