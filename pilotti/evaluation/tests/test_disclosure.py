@@ -1,9 +1,11 @@
 """Disclosure control against an attacker (attacker.py): no hidden count of a shared report can be
 worked out from what the report publishes, on the five demo pilots and on generated programmes."""
 
+import copy
 import os
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -141,3 +143,27 @@ def test_the_completers_results_are_withheld_when_one_person_did_not_complete(wo
     assert groups["completers"] == {"population": "completers", "n": X, "withheld": "derivable"}
     page = pdf.render_html(charts.with_charts(shared))
     assert "Withheld so that a small group cannot be worked out from the other figures." in page
+
+
+def test_the_protected_reports_are_remembered_until_a_figure_changes(db: None, monkeypatch: Any) -> None:
+    internals = programmes.report_set(SMALL_AND_BIG)
+    runs = []
+    protect = suppression.shared_set
+
+    def counted(reports: Any, limit: int | None = None) -> Any:
+        runs.append(1)
+        return protect(reports, limit)
+
+    monkeypatch.setattr(suppression, "shared_set", counted)
+    cache.clear()
+    first = suppression.shared_set_cached(internals, LIMIT)
+    later = {name: {**report, "generated_at": "2026-12-07T09:00:00+02:00"} for name, report in internals.items()}
+    again = suppression.shared_set_cached(later, LIMIT)
+    assert len(runs) == 1
+    assert again["programme"]["recruitment"] == first["programme"]["recruitment"]
+    assert again["programme"]["generated_at"] == "2026-12-07T09:00:00+02:00"  # the new report's time
+    # One more person contacted: a new key, protected afresh.
+    changed = copy.deepcopy(internals)
+    changed["programme"]["recruitment"]["total"]["contacted"] += 1
+    suppression.shared_set_cached(changed, LIMIT)
+    assert len(runs) == 2
