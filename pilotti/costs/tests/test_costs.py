@@ -239,3 +239,22 @@ def test_the_cost_page_needs_a_constant_number_of_queries(world: World, django_a
 
 
 QUERIES_PAGE = 21
+
+
+def test_a_units_report_counts_the_units_own_costs_only(world: World) -> None:
+    pilot = _inputs(world)
+    from pilotti.evaluation.report import Filters
+
+    cost = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme, Filters(unit=pilot.unit))["cost"]
+    # The workbooks bought for the whole programme belong to no unit.
+    assert (cost["total"], cost["programme_level"]) == (_expected()["unit"], 0)
+
+
+def test_a_facilitator_sees_no_costs_and_an_evaluator_may_not_change_them(world: World) -> None:
+    pilot = _inputs(world)
+    assert signed_in(world.facilitator).get(reverse("costs:programme", args=[pilot.programme.slug])).status_code == 404
+    evaluator = signed_in(world.evaluator)
+    assert evaluator.get(reverse("costs:programme", args=[pilot.programme.slug])).status_code == 200
+    response = evaluator.post(reverse("costs:rates", args=[pilot.programme.slug]), {"rate_other": "99"})
+    assert response.status_code == 403
+    assert HourlyRate.objects.get(role="other").euros_per_hour == OTHER_RATE
