@@ -1,6 +1,7 @@
 """The comparison between units, sites and organisations (the model owner's cross-adoption view)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -91,7 +92,13 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
         answers.filter(total__isnull=False, meeting__isnull=False)
         .order_by()
         .values(
-            "meeting__unit_id", "version__instrument__key", "version__instrument__name", "version__instrument__names"
+            "meeting__unit_id",
+            "version__instrument__key",
+            "version__instrument__name",
+            "version__instrument__names",
+            # Per person too: the cluster-robust interval of a rating people gave after several
+            # meetings (docs/statistics.md, Repeated ratings); added up per unit below.
+            "participant_id",
         )
         .annotate(
             n=Count("pk"),
@@ -101,16 +108,24 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
         )
     )
     instruments: dict[str, str] = {}
-    by_unit: dict[int, dict[str, tuple[int, float, float, int]]] = defaultdict(dict)
+    rows_of: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for row in ratings:
         instruments[row["version__instrument__key"]] = name_in(
             row["version__instrument__names"], row["version__instrument__name"], get_language()
         )
-        by_unit[row["meeting__unit_id"]][row["version__instrument__key"]] = (
-            row["n"],
-            row["sum"],
-            row["sumsq"],
-            people_at_least(row),
+        rows_of[(row["meeting__unit_id"], row["version__instrument__key"])].append(row)
+    by_unit: dict[int, dict[str, UnitRating]] = defaultdict(dict)
+    for (unit_id, key), parts in rows_of.items():
+        counted = {name: sum(int(r[name] or 0) for r in parts) for name in PEOPLE_COUNTS}
+        by_unit[unit_id][key] = UnitRating(
+            n=sum(r["n"] for r in parts),
+            total=sum(float(r["sum"]) for r in parts),
+            squares=sum(float(r["sumsq"]) for r in parts),
+            people=people_at_least(counted),
+            clusters=[(r["n"], float(r["sum"]), float(r["sumsq"])) for r in parts if r["participant_id"] is not None],
+            singles=next(
+                ((r["n"], float(r["sum"]), float(r["sumsq"])) for r in parts if r["participant_id"] is None), None
+            ),
         )
     return {
         "instruments": [{"key": k, "name": v} for k, v in sorted(instruments.items(), key=lambda kv: kv[1])],
@@ -123,6 +138,22 @@ def comparison(viewer: Viewer | None, s: Scope) -> Comparison:
             for group in _grouped(rows, "organisation_id")
         ],
     }
+
+
+PEOPLE_COUNTS = ("identified", "anonymous_at_meetings", "anonymous_meetings", "anonymous_elsewhere")
+
+
+@dataclass(frozen=True)
+class UnitRating:
+    """One unit's answers to one rating: n, Σx, Σx², the fewest people, and per person (count,
+    Σx, Σx²), the anonymous answers together in ``singles``."""
+
+    n: int
+    total: float
+    squares: float
+    people: int
+    clusters: list[tuple[int, float, float]]
+    singles: tuple[int, float, float] | None
 
 
 def _site_name(row: dict[str, Any]) -> str:
@@ -141,7 +172,7 @@ def _grouped(rows: list[dict[str, Any]], key: str) -> list[list[dict[str, Any]]]
 def _compared(
     name: str,
     rows: list[dict[str, Any]],
-    by_unit: dict[int, dict[str, tuple[int, float, float, int]]],
+    by_unit: dict[int, dict[str, "UnitRating"]],
     instruments: dict[str, str],
     own: set[int],
 ) -> ComparedRow:
@@ -153,15 +184,20 @@ def _compared(
     ratings: dict[str, Rating] = {}
     for key in instruments:
         parts = [by_unit[r["pk"]][key] for r in rows if key in by_unit.get(r["pk"], {})]
-        n = sum(p[0] for p in parts)
-        total = sum(p[1] for p in parts)
-        squares = sum(p[2] for p in parts)
+        n = sum(p.n for p in parts)
+        total = sum(p.total for p in parts)
+        squares = sum(p.squares for p in parts)
         mean = total / n if n else None
         summary = statistics.mean_ci(n, mean, statistics.sd_from_sums(n, mean, squares))
+        # Clustered by person within each unit (a person rating in two units counts twice).
+        singles = [p.singles for p in parts if p.singles is not None]
+        pooled = (sum(c[0] for c in singles), sum(c[1] for c in singles), sum(c[2] for c in singles))
+        clustered = statistics.clustered_mean_ci([c for p in parts for c in p.clusters], pooled if singles else None)
+        summary = clustered or summary
         ratings[key] = {
             "n": n,
             # A person may rate in two units: of the units' own counts only the largest is sure.
-            "people": max((p[3] for p in parts), default=0),
+            "people": max((p.people for p in parts), default=0),
             "mean": summary.mean,
             "sd": summary.sd,
             "ci_low": summary.ci_low,

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from scipy import stats
 
 from conftest import World
 from pilotti.core.zone import HELSINKI
@@ -234,10 +235,18 @@ def test_repeated_ratings_count_people_and_widen_the_interval(world: World) -> N
                 meeting=meeting,
                 now=meeting.ends_at,
             )
-    [rating] = [f for f in _report(world, pilot)["feedback"] if f["instrument"].startswith("rating")]
+    report = _report(world, pilot)
+    [rating] = [f for f in report["feedback"] if f["instrument"].startswith("rating")]
     item = rating["items"][0]
     assert item["n"] == 16 + 16  # the build's 16 anonymous ratings and 4 people × 4 meetings
     assert item["ci_method"] == "cluster_robust"
     assert item["clusters"] == 4 + 16
     named = [6 + n + number % 2 for number in range(4) for n in range(4)]
-    assert item["mean"] == pytest.approx(np.mean(named + [r for m in range(4) for r in (8, 9, 10, 9 + m % 2)]))
+    everything = named + [r for m in range(4) for r in (8, 9, 10, 9 + m % 2)]
+    assert item["mean"] == pytest.approx(np.mean(everything))
+    naive = stats.t.interval(0.95, df=len(everything) - 1, loc=np.mean(everything), scale=stats.sem(everything))
+    assert item["ci_high"] - item["ci_low"] > naive[1] - naive[0]  # 4 people's 16 ratings are not 16 people
+    # The comparison's rating of the unit: the same answers, the same clustered interval.
+    [unit] = report["comparison"]["units"]
+    compared = next(iter(unit["ratings"].values()))
+    assert (compared["ci_low"], compared["ci_high"]) == pytest.approx((item["ci_low"], item["ci_high"]))
