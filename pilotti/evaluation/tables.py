@@ -241,7 +241,45 @@ def tables(report: Report) -> dict[str, Table]:
                 for r in comparison[level]
             ],
         )
+    cost = report.get("cost")
+    if cost is not None:
+        result.update(_cost_tables(cost))
     return result
+
+
+def _cost_tables(cost: Mapping[str, Any]) -> dict[str, Table]:
+    """Cost per result (docs/evaluation.md): the figures, what they are made of, and per unit."""
+    figures: list[list[Any]] = [
+        ["total", None, cost["total"], None, None],
+        ["per_started", cost["per_started"]["n"], cost["per_started"]["amount"], None, None],
+        ["per_completer", cost["per_completer"]["n"], cost["per_completer"]["amount"], None, None],
+    ]
+    for row in cost["per_improved"]:
+        figures.append([f"per_improved_known:{row['instrument']}", row["improved"], row["observed"], None, None])
+        figures.append(
+            [
+                f"per_improved_estimate:{row['instrument']}",
+                row["starters"],
+                row["estimate"],
+                row["ci_low"],
+                row["ci_high"],
+            ]
+        )
+    marginal = cost["marginal_unit"]
+    figures.append(["one_more_unit", marginal["units"], marginal["mean"], marginal["low"], marginal["high"]])
+    made_of = [[c["category"], "", c["hours"], c["amount"]] for c in cost["categories"]]
+    made_of += [
+        ["staff" if s["role"] != "interpreter" else "interpreter", s["role"], s["hours"], s["amount"]]
+        for s in cost["staff"]
+    ]
+    return {
+        "cost": (["figure", "n", "euros", "ci_low", "ci_high"], figures),
+        "cost_made_of": (["category", "role", "hours", "euros"], made_of),
+        "cost_units": (
+            ["unit", "organisation", "meetings_held", "euros"],
+            [[u["unit"], u["organisation"], u["meetings_held"], u["amount"]] for u in cost["units"]],
+        ),
+    }
 
 
 def _stages(row: Mapping[str, Any]) -> list[Any]:

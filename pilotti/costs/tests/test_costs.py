@@ -258,3 +258,18 @@ def test_a_facilitator_sees_no_costs_and_an_evaluator_may_not_change_them(world:
     response = evaluator.post(reverse("costs:rates", args=[pilot.programme.slug]), {"rate_other": "99"})
     assert response.status_code == 403
     assert HourlyRate.objects.get(role="other").euros_per_hour == OTHER_RATE
+
+
+def test_the_reports_csv_carries_the_cost_tables(world: World) -> None:
+    import csv
+    import io
+
+    from pilotti.evaluation import tables
+
+    pilot = _inputs(world)
+    rows = list(csv.DictReader(io.StringIO(tables.as_csv(_report(world, pilot)).decode("utf-8-sig"))))
+    cost = {(r["row"], r["column"]): r["value"] for r in rows if r["table"] == "cost"}
+    assert (cost[("1", "figure")], float(cost[("1", "euros")])) == ("total", _expected()["total"])
+    assert (cost[("2", "figure")], cost[("2", "n")]) == ("per_started", "6")
+    units = [r for r in rows if r["table"] == "cost_units" and r["column"] == "euros"]
+    assert [float(r["value"]) for r in units] == [_expected()["unit"]]
