@@ -71,6 +71,7 @@ SHOTS: dict[str, tuple[str, ...]] = {
     ),
     "evaluator": (
         "evaluator-report",
+        "evaluator-summary",
         "evaluator-feedback",
         "evaluator-shared-view",
         "evaluator-exports",
@@ -416,6 +417,9 @@ def test_evaluator_guide(desktop: Page, demo: None, shots_dir: Path, tmp_path: P
     expect(page.locator("h1")).to_have_text("Pilot report")
     expect(page.get_by_role("button", name="Download PDF")).to_be_visible()
     camera.shoot("evaluator-report")
+    summary = page.locator("section[aria-labelledby=summary-heading]")
+    expect(summary.get_by_role("heading", name="Read with care")).to_be_visible()
+    camera.shoot("evaluator-summary", summary)
 
     feedback = page.locator("section[aria-labelledby=feedback-heading]")
     expect(feedback.locator("svg[role=img]").first).to_be_visible()
