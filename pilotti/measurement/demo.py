@@ -65,15 +65,14 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=HELSINKI)
 
 
-def _plan(programme: Programme, entries: Sequence[tuple[str, str, str, bool]]) -> None:
+def _plan(programme: Programme, entries: Sequence[tuple[str, str, str, bool]], primary: str = "") -> None:
+    """The plan's entries; ``primary``: the instrument whose end entry is the primary outcome."""
     if PlanEntry.objects.filter(programme=programme).exists():
         return
     for key, when, audience, anonymous in entries:
-        services.plan_entry_add(
-            actor=None,
-            programme=programme,
-            fields=services.EntryFields(instrument=_instrument(key), when=when, audience=audience, anonymous=anonymous),
-        )
+        fields = services.EntryFields(instrument=_instrument(key), when=when, audience=audience, anonymous=anonymous)
+        fields.primary_outcome = key == primary and when == When.END
+        services.plan_entry_add(actor=None, programme=programme, fields=fields)
 
 
 def _answer(
@@ -260,7 +259,7 @@ ALERT_PARENT = 201  # intake EPDS item 10 "hardly ever" (stored 2, scored 1): th
 def load_valoa_arkeen() -> None:
     programme = Programme.objects.get(slug=VALOA)
     entries = [(key, when, Audience.PARENTS, False) for key in ("who-5", "epds") for when in (When.INTAKE, When.END)]
-    _plan(programme, entries)
+    _plan(programme, entries, primary="who-5")  # the parents' well-being: what the pilot is judged by
     organisation = programme.organisation
     rng = random.Random("pilotti-demo:valoa-arkeen")  # noqa: S311  (demo data)
     for unit in programme.units.order_by("name"):

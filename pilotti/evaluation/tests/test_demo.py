@@ -71,3 +71,15 @@ def test_the_internal_ikaalinen_report_reproduces_the_seed_and_every_pilot_has_a
     essote = selectors.report(Viewer.everywhere(evaluator), Programme.objects.get(slug="ohjatut-vertaistukiryhmat"))
     assert [i["instrument"] for i in essote["before_after"]] == ["3x10d"]
     assert all("rci" not in g for s in essote["before_after"][0]["scores"] for g in s["groups"])  # no reliability
+    # Valoa arkeen (issue 18): the plan declares WHO-5 the primary outcome; baseline and end come
+    # from the plan's windows; everyone scored the same after, so no effect size is printed (it
+    # showed −16.4 and −32.8), with the reason.
+    valoa = selectors.report(Viewer.everywhere(evaluator), Programme.objects.get(slug="valoa-arkeen"))
+    outcomes = {i["instrument"]: i for i in valoa["before_after"]}
+    assert (outcomes["who-5"]["outcome"], outcomes["epds"]["outcome"]) == ("primary", "secondary")
+    assert {i["pairing"] for i in outcomes.values()} == {"plan_windows"}
+    for instrument in outcomes.values():
+        for group in instrument["scores"][0]["groups"]:
+            assert group["d_z"]["g"] is None
+            assert group["d_z"]["not_interpretable"] == "no_spread"
+            assert group["d_av"]["g"] is None
