@@ -25,7 +25,9 @@ SMALL = 30
 # Below this share of starters answering an end-of-programme survey, those who answered may well
 # differ from those who did not (non-response bias); the caveat names the rate.
 LOW_RESPONSE = 0.7
-# Populations of a before/after score, the one a board should read first first.
+# Populations of a before/after score, the one the summary reads first first: everyone with two
+# measurements, as its sentence says "measured before and after" (intention to treat carries
+# baselines forward for people never measured at the end).
 POPULATIONS = ("all_pairs", "itt", "completers")
 # At most this many feedback sentences: the summary stays one page.
 FEEDBACK_SENTENCES = 3
@@ -202,7 +204,8 @@ def _group(score: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def _changed(report: Mapping[str, Any]) -> list[str]:
     sentences = []
-    for instrument in report.get("before_after", []):
+    # The measurement plan's primary outcome first: the one the pilot set out to change.
+    for instrument in sorted(report.get("before_after", []), key=lambda i: not i.get("primary")):
         scores = instrument.get("scores", [])
         score = next((s for s in scores if s.get("score") == "total"), scores[0] if scores else None)
         group = _group(score) if score else None
