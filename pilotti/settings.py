@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pilotti.measurement",
     "pilotti.surveys",
     "pilotti.costs",
+    "pilotti.handbook",
     "pilotti.evaluation",
     "pilotti.rights",
     "pilotti.api",

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from pilotti.costs import demo as costs_demo
+from pilotti.handbook import demo as handbook_demo
 from pilotti.instruments.services import library_load
 from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             meetings_demo.load()
             measurement_demo.load()  # after people, recruitment and meetings: it answers for them
             costs_demo.load()  # after the meetings: staff time is counted from their roll calls
+            handbook_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")
