@@ -131,6 +131,8 @@ def test_it_shows_every_staff_page_in_one_language(world: World, language: str, 
             continue
         url = reverse(name, kwargs=registry[name]) if takes_arguments else reverse(name)
         response = client.get(url)
+        if response.streaming:  # a download: read to the end, so that its file is closed
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         pages += 1
