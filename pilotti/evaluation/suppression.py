@@ -212,6 +212,8 @@ def feedback(data: list[dict[str, Any]], limit: int) -> None:
                 _withhold_item(item, "fewer_people")
                 continue
             n = item["n"]
+            if is_small(item.get("clusters"), limit):  # people and anonymous answers: a count
+                item["clusters"] = SUPPRESSED
             _summary(item, n, limit)
             distribution = item.get("distribution", [])
             if item["type"] == "multiple_choice":
@@ -234,7 +236,7 @@ def feedback(data: list[dict[str, Any]], limit: int) -> None:
 def _withhold_item(item: dict[str, Any], reason: str) -> None:
     """An item answered by fewer people than the threshold: no figure of it but that it exists."""
     item["withheld"] = reason
-    _hide(item, ("n", "people", *SUMMARY_KEYS))
+    _hide(item, ("n", "people", "clusters", *SUMMARY_KEYS))
     for entry in [*item.get("distribution", []), *([item["top_two"]] if "top_two" in item else [])]:
         _hide(entry, ("n", *SHARE_KEYS))
     if "answers" in item:
@@ -656,6 +658,7 @@ COUNT_KEYS = frozenset(
         "of",
         "dropouts",
         "measured_people",
+        "clusters",
         "enrolled",
         "started",
         "completed",
@@ -722,6 +725,8 @@ def linked_statistics(report: dict[str, Any], internal: Any) -> None:
             if hidden(item["n"]) or _moments_reveal(item, truth):
                 item.setdefault("withheld", "derivable")
                 _hide(item, SUMMARY_KEYS)
+            if "clusters" in item and (hidden(item["n"]) or hidden(item["people"])):
+                _hide(item, ("clusters",))  # at least the people, at most the answers
     for v, version in enumerate(report["feedback"]):
         for i, item in enumerate(version["items"]):
             # The ledger hid the item's sum of values (or of squares) so that no hidden count can

@@ -290,4 +290,7 @@ def person_level_leaks(shared: Any, limit: int) -> list[str]:
         for item in version["items"]:
             if _published(item.get("mean")) and _published(item["people"]) and item["people"] < limit:
                 leaks.append(f"{version['instrument']} {item['key']}: a mean of {item['people']} people")
+            for key in ("n", "people", "clusters"):  # counts: shown only from the threshold on (or 0)
+                if _published(item.get(key)) and 0 < item[key] < limit:
+                    leaks.append(f"{version['instrument']} {item['key']}: {key} {item[key]}")
     return leaks
