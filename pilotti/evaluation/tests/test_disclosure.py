@@ -167,3 +167,16 @@ def test_the_protected_reports_are_remembered_until_a_figure_changes(db: None, m
     changed["programme"]["recruitment"]["total"]["contacted"] += 1
     suppression.shared_set_cached(changed, LIMIT)
     assert len(runs) == 2
+
+
+def test_respondents_one_short_of_the_starters_do_not_show_who_did_not_answer(db: None) -> None:
+    # Seven started, six answered the survey: 7 − 6 would tell that one person did not answer.
+    silent = (3, None, [0, 0, 1, 0], None, (10, 14))
+    internals = programmes.report_set([("A", 4, [_person(3)] * 6 + [silent])])
+    assert internals["programme"]["recruitment"]["total"]["started"] == 7
+    assert internals["programme"]["feedback"][0]["people"] == 6
+    shared, recovered, leaks = _attacked_together(internals)
+    assert (recovered, leaks) == ({}, [])
+    for report in shared.values():
+        started, people = report["recruitment"]["total"]["started"], report["feedback"][0]["people"]
+        assert X in (started, people), (started, people)
