@@ -111,10 +111,11 @@ class ConsentForm(forms.Form):
             raise ValidationError(_("The date is in the future. Record consent on or after the day it is given."))
         return given_on
 
-    def __init__(self, *args: Any, held: Mapping[str, date], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, held: Mapping[str, date] | None = None, **kwargs: Any) -> None:
         """``held``: the purposes already in force, by the day given; they are not offered again."""
         super().__init__(*args, **kwargs)
-        set_choices(self, "purposes", [(value, label) for value, label in ConsentPurpose.choices if value not in held])
+        offered = [(value, label) for value, label in ConsentPurpose.choices if value not in (held or {})]
+        set_choices(self, "purposes", offered)
 
 
 class WithdrawForm(forms.Form):
