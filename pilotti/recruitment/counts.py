@@ -6,8 +6,9 @@ kept by each of them would drift the first time one forgot. The database runs th
 statement that changes the enrolment, inside its transaction, so the counts are never stale and a
 rolled-back write leaves them as they were.
 
-Each trigger subtracts the old row from its group and adds the new row to its group (an upsert);
-a group whose last enrolment leaves is deleted. ``recount`` rebuilds the table from the enrolments
+Each enrolment counts in two groups: its unit's and its organisation's for all units. Each
+trigger subtracts the old row from its groups and adds the new row to its groups (an upsert); a
+group whose last enrolment leaves is deleted. ``recount`` rebuilds the table from the enrolments
 and ``differences`` compares the two (``manage.py check_funnel_counts``); the tests write through
 every path and compare.
 """
@@ -16,30 +17,31 @@ from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 TABLE = "recruitment_funnelcount"
-KEY = ("programme_key", "organisation_key", "unit_key", "segment", "stage")
+# The unit first after the programme: a programme's organisation-wide rows (ALL_UNITS) and a few
+# units' rows are each one range of the unique index, however many units the programme has.
+KEY = ("programme_key", "unit_key", "organisation_key", "segment", "stage")
 STEPS = ("interested", "enrolled", "started", "completed")
+# Each enrolment is counted twice: in its unit's row (0: not in a unit) and in its organisation's
+# row for all its units (ALL_UNITS). A national programme has thousands of units, so summing the
+# unit rows would again grow with the programme; the organisation rows do not.
+ALL_UNITS = -1
 # The enrolment columns whose change moves a row between groups or steps: an update of anything
 # else (a reason, a referral source) does not run the trigger.
 WATCHED = ("programme_id", "organisation_id", "unit_id", "segment", "stage", *(f"{step}_on" for step in STEPS))
 
 
-def _key_columns(row: str) -> tuple[str, ...]:
+def _key_columns(row: str, unit: str) -> tuple[str, ...]:
     """The enrolment's group, in the order of ``KEY``: its values as the counts table stores them."""
-    return (
-        f"{row}.programme_id",
-        f"{row}.organisation_id",
-        f"COALESCE({row}.unit_id, 0)",
-        f"{row}.segment",
-        f"{row}.stage",
-    )
+    return (f"{row}.programme_id", unit, f"{row}.organisation_id", f"{row}.segment", f"{row}.stage")
 
 
-def _key_values(row: str) -> str:
-    return ", ".join(_key_columns(row))
+def _units(row: str) -> tuple[str, str]:
+    """The two rows an enrolment counts in: its unit's and its organisation's for all units."""
+    return (f"COALESCE({row}.unit_id, 0)", str(ALL_UNITS))
 
 
-def _key_match(row: str) -> str:
-    return " AND ".join(f"{column} = {value}" for column, value in zip(KEY, _key_columns(row), strict=True))
+def _key_match(row: str, unit: str) -> str:
+    return " AND ".join(f"{column} = {value}" for column, value in zip(KEY, _key_columns(row, unit), strict=True))
 
 
 def _reached(row: str, step: str) -> str:
@@ -48,19 +50,21 @@ def _reached(row: str, step: str) -> str:
 
 def _subtract(row: str) -> str:
     steps = ", ".join(f"{step} = {step} - {_reached(row, step)}" for step in STEPS)
-    return (
-        f"UPDATE {TABLE} SET contacted = contacted - 1, {steps} WHERE {_key_match(row)};\n"  # noqa: S608 - SQL of this module's constants
-        f"DELETE FROM {TABLE} WHERE {_key_match(row)} AND contacted = 0;\n"
+    return "".join(
+        f"UPDATE {TABLE} SET contacted = contacted - 1, {steps} WHERE {_key_match(row, unit)};\n"  # noqa: S608 - SQL of this module's constants
+        f"DELETE FROM {TABLE} WHERE {_key_match(row, unit)} AND contacted = 0;\n"
+        for unit in _units(row)
     )
 
 
 def _add(row: str) -> str:
     columns = ", ".join((*KEY, "contacted", *STEPS))
-    values = ", ".join((_key_values(row), "1", *(_reached(row, step) for step in STEPS)))
     steps = ", ".join(f"{step} = {TABLE}.{step} + excluded.{step}" for step in STEPS)
-    return (
-        f"INSERT INTO {TABLE} ({columns}) VALUES ({values})\n"  # noqa: S608 - SQL of this module's constants
+    return "".join(
+        f"INSERT INTO {TABLE} ({columns}) "  # noqa: S608 - SQL of this module's constants
+        f"VALUES ({', '.join((*_key_columns(row, unit), '1', *(_reached(row, step) for step in STEPS)))})\n"
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET contacted = {TABLE}.contacted + 1, {steps};\n"
+        for unit in _units(row)
     )
 
 
@@ -104,9 +108,12 @@ def drop_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 def _counted_sql() -> str:
     steps = ", ".join(f"COUNT({step}_on)" for step in STEPS)
+    by_unit, all_units = "COALESCE(unit_id, 0)", str(ALL_UNITS)
     return (
-        f"SELECT programme_id, organisation_id, COALESCE(unit_id, 0), segment, stage, COUNT(*), {steps} "  # noqa: S608 - SQL of this module's constants
-        "FROM recruitment_enrolment GROUP BY programme_id, organisation_id, COALESCE(unit_id, 0), segment, stage"
+        f"SELECT programme_id, {by_unit}, organisation_id, segment, stage, COUNT(*), {steps} "  # noqa: S608 - SQL of this module's constants
+        f"FROM recruitment_enrolment GROUP BY programme_id, {by_unit}, organisation_id, segment, stage "
+        f"UNION ALL SELECT programme_id, {all_units}, organisation_id, segment, stage, COUNT(*), {steps} "
+        "FROM recruitment_enrolment GROUP BY programme_id, organisation_id, segment, stage"
     )
 
 
@@ -133,9 +140,9 @@ def differences() -> list[tuple[Row | None, Row | None]]:
     columns = ", ".join((*KEY, "contacted", *STEPS))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {TABLE}")  # noqa: S608 - SQL of this module's constants
-        kept: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
+        kept: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}
         cursor.execute(_counted_sql())
-        recounted: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
+        recounted: dict[tuple[object, ...], Row] = {tuple(row[:5]): tuple(row) for row in cursor.fetchall()}
     return [
         (kept.get(key), recounted.get(key))
         for key in sorted(kept.keys() | recounted.keys(), key=repr)

@@ -177,7 +177,9 @@ class FunnelCount(models.Model):
 
     programme_key = models.BigIntegerField()
     organisation_key = models.BigIntegerField()
-    unit_key = models.BigIntegerField()  # 0: not in a unit yet (a NULL would escape the unique key)
+    # 0: not in a unit yet (a NULL would escape the unique key); -1: all the organisation's units
+    # (recruitment.counts.ALL_UNITS).
+    unit_key = models.BigIntegerField()
     segment = models.CharField(max_length=200)
     stage = models.CharField(max_length=16, choices=Stage.choices)
     # ``contacted`` is the number of enrolments; the others how many of them reached that step.
@@ -190,7 +192,7 @@ class FunnelCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["programme_key", "organisation_key", "unit_key", "segment", "stage"], name="funnel_count_key"
+                fields=["programme_key", "unit_key", "organisation_key", "segment", "stage"], name="funnel_count_key"
             )
         ]
 

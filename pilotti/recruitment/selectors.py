@@ -19,6 +19,7 @@ from pilotti.people.models import Participant
 from pilotti.people.selectors import VIEWER_ROLES
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.selectors import assigned_unit_ids
+from pilotti.recruitment.counts import ALL_UNITS
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, FunnelCount, Stage, StageChange
 
 FUNNEL_STAGES = ("contacted", "interested", "enrolled", "started", "completed")
@@ -152,19 +153,22 @@ def _funnel_of(grouped: dict[str, dict[str, int]], programme: Programme) -> Funn
     return Funnel(rows=rows, total=total)
 
 
-def _kept_funnel(viewer: Viewer, programme: Programme, **where: int) -> Funnel:
-    """The funnel from the counts the database keeps (``FunnelCount``): the same visibility rule as
-    ``enrolments_visible_to``, applied to the groups, and a sum over a few rows per unit however
-    many people the programme has."""
-    visible = FunnelCount.objects.filter(
-        Q(organisation_key__in=viewer.organisation_ids(VIEWER_ROLES)) | Q(unit_key__in=assigned_unit_ids(viewer))
-    )
-    rows = (
-        visible.filter(programme_key=programme.pk, **where)
-        .order_by()
-        .values("segment", "stage")
-        .annotate(**{stage: Sum(stage) for stage in FUNNEL_STAGES})
-    )
+def _kept_funnel(viewer: Viewer, programme: Programme, unit: DeliveryUnit | None = None) -> Funnel:
+    """The funnel from the counts the database keeps (``FunnelCount``), under the visibility rule
+    of ``enrolments_visible_to``: the rows of the viewer's organisations, and of the units they
+    facilitate in other organisations. A programme's funnel sums the organisations' all-units rows,
+    a unit's its own rows: a few rows either way, however many units and people the programme has."""
+    staff = viewer.organisation_ids(VIEWER_ROLES)
+    assigned = assigned_unit_ids(viewer)
+    kept = FunnelCount.objects.filter(programme_key=programme.pk)
+    if unit is None:
+        visible = Q(unit_key=ALL_UNITS, organisation_key__in=staff) | (
+            Q(unit_key__in=assigned) & ~Q(organisation_key__in=staff)
+        )
+    else:
+        visible = Q(unit_key=unit.pk) & (Q(organisation_key__in=staff) | Q(unit_key__in=assigned))
+    sums = {stage: Sum(stage) for stage in FUNNEL_STAGES}
+    rows = kept.filter(visible).order_by().values("segment", "stage").annotate(**sums)
     return _funnel_of(_folded(rows), programme)
 
 
@@ -173,4 +177,4 @@ def programme_funnel(viewer: Viewer, programme: Programme) -> Funnel:
 
 
 def unit_funnel(viewer: Viewer, unit: DeliveryUnit) -> Funnel:
-    return _kept_funnel(viewer, unit.programme, unit_key=unit.pk)
+    return _kept_funnel(viewer, unit.programme, unit)
