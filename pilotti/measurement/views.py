@@ -55,7 +55,8 @@ def plan(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def plan_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, edit=True)
-    form = PlanEntryForm(request.POST, viewer=request.viewer)
+    units = list(programme.units.exclude(status=DeliveryUnit.Status.CANCELLED).order_by("name"))
+    form = PlanEntryForm(request.POST, viewer=request.viewer, units=units)
     if form.is_valid():
         fields = services.EntryFields(**{name: form.cleaned_data[name] for name in form.Meta.fields})
         try:

@@ -7,11 +7,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pilotti.core.forms import set_choices
+from pilotti.core.forms import ConfirmableForm, set_choices
+from pilotti.instruments import coverage
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.meetings.sms import sms_available
+from pilotti.people.models import Participant
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import PersonalLink
 
 
@@ -19,7 +23,7 @@ from pilotti.surveys.models import PersonalLink
 # only the development install has.
 class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: InstrumentVersion) -> str:
-        return obj.instrument.local_name
+        return coverage.version_label(obj)
 
 
 def _version_field(versions: list[InstrumentVersion], label: Any) -> VersionChoiceField:
@@ -34,7 +38,29 @@ SEND_BY = [
 ]
 
 
-class LinkForm(forms.Form):
+def warn_uncovered(form: ConfirmableForm, version: InstrumentVersion | None, spoken: list[str], whose: str) -> None:
+    """Refuses a questionnaire without wording in ``spoken`` until the user ticks "make it anyway";
+    the message names the languages it has, and the paper form with an interpreter as the way out."""
+    missing = coverage.uncovered(spoken, version) if version is not None else []
+    if version is None or not missing:
+        return
+    message = gettext(
+        "%(questionnaire)s has wording in %(covered)s, not in %(missing)s (the language of %(whose)s). "
+        "Choose another questionnaire, let them answer in a language it has, or fill in a paper form with an "
+        "interpreter."
+    ) % {
+        "questionnaire": version.instrument.local_name,
+        "missing": coverage.language_names(missing),
+        "whose": whose,
+        "covered": coverage.language_names(version.languages) or gettext("no language (paper only)"),
+    }
+    form.warn("version", message)
+
+
+class LinkForm(ConfirmableForm):
+    confirm_label = gettext_lazy("Make it anyway: the person answers in one of the languages it has")
+    confirm_hint = gettext_lazy("If that is right, tick “Make it anyway” and make the link again.")
+
     send_by = forms.ChoiceField(
         label=_("How does the participant get the link?"),
         choices=SEND_BY,
@@ -43,8 +69,9 @@ class LinkForm(forms.Form):
     )
     days = forms.IntegerField(label=_("The link works for (days)"), min_value=1, max_value=365)
 
-    def __init__(self, *args: Any, versions: list[InstrumentVersion], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: list[InstrumentVersion], participant: Participant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.participant = participant
         self.fields = {"version": _version_field(versions, _("Questionnaire")), **self.fields}
         self.fields["days"].initial = settings.SURVEY_LINK_DAYS
         if not sms_available():  # no backend: the page must not promise a text message
@@ -52,8 +79,17 @@ class LinkForm(forms.Form):
                 self, "send_by", [(value, label) for value, label in SEND_BY if value != PersonalLink.SentBy.SMS]
             )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        spoken = coverage.codes_in(self.participant.preferred_language)
+        warn_uncovered(self, cleaned.get("version"), spoken, self.participant.code)
+        return cleaned
 
-class PanelForm(forms.Form):
+
+class PanelForm(ConfirmableForm):
+    confirm_label = gettext_lazy("Use it anyway: the group answers in one of the languages it has")
+    confirm_hint = gettext_lazy("If that is right, tick “Use it anyway” and save again.")
+
     kiosk = forms.BooleanField(
         label=_("Kiosk mode: a shared tablet, the form resets after each answer"),
         required=False,
@@ -61,9 +97,15 @@ class PanelForm(forms.Form):
     )
     is_open = forms.BooleanField(label=_("Open for answers"), required=False, initial=True)
 
-    def __init__(self, *args: Any, versions: list[InstrumentVersion], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: list[InstrumentVersion], unit: DeliveryUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.unit = unit
         self.fields = {"version": _version_field(versions, _("Questionnaire")), **self.fields}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        warn_uncovered(self, cleaned.get("version"), coverage.codes_in(self.unit.languages), self.unit.name)
+        return cleaned
 
 
 def _language_choices() -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
 from pilotti.core import languages, once
+from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
@@ -62,7 +63,7 @@ def link_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = selectors.current_versions(
         selectors.instruments_for(request.viewer, participant.organisation_id), online_only=True
     )
-    form = LinkForm(request.POST or None, versions=versions)
+    form = LinkForm(request.POST or None, versions=versions, participant=participant)
     if request.method == "POST" and form.is_valid():
         expires_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
         try:
@@ -97,7 +98,9 @@ def link_list(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Http
         item="questionnaire links",
     )
     context = {"participant": participant, "links": links, "now": timezone.now()}
-    return render(request, "surveys/staff/link_list.html", context)
+    # The person's page loads the table by htmx: people sits below surveys and cannot ask for it.
+    template = "surveys/staff/_links.html" if request.htmx else "surveys/staff/link_list.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -140,7 +143,8 @@ def paper(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResp
         versions = selectors.current_versions(
             selectors.instruments_for(request.viewer, participant.organisation_id), online_only=False
         )
-        return render(request, "surveys/staff/paper_choose.html", {"participant": participant, "versions": versions})
+        choices = [(v, coverage.version_label(v)) for v in versions]
+        return render(request, "surveys/staff/paper_choose.html", {"participant": participant, "choices": choices})
     spec = instruments.spec_of(version)
     items = questionnaire.offered_items(spec, anonymous=False)
     first_language = spec.languages[0] if spec.languages else "fi"
@@ -190,7 +194,10 @@ def _panel_versions(request: AuthenticatedHttpRequest, meeting: Meeting) -> list
 def panel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     """The meeting's client panel: the QR code, the count of answers and, from the threshold on,
     the answers. An htmx request (the meeting page polls it) gets only the count and answers."""
-    meeting = _meeting(request, meeting_uuid)
+    return _panel_page(request, _meeting(request, meeting_uuid))
+
+
+def _panel_page(request: AuthenticatedHttpRequest, meeting: Meeting, form: PanelForm | None = None) -> HttpResponse:
     client_panel = selectors.panel_of(meeting)
     can_change = programmes.can_change_meetings(request.viewer, meeting.unit)
     results = selectors.panel_results(client_panel) if client_panel else None
@@ -203,36 +210,36 @@ def panel(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse
     if client_panel is not None and can_change:
         context["url"] = request.build_absolute_uri(services.panel_path(client_panel))
         context["qr"] = qr_data_uri(context["url"])
-    if can_change:
+    if can_change and form is None:
         versions = _panel_versions(request, meeting)
         rating = next((v for v in versions if v.instrument.key == "pilotti-meeting-rating"), None)
         initial = {"version": client_panel.version if client_panel else rating, "is_open": True}
         if client_panel:
             initial |= {"kiosk": client_panel.kiosk, "is_open": client_panel.is_open}
-        context["form"] = PanelForm(initial=initial, versions=versions)
-    return render(request, "surveys/staff/panel.html", context)
+        form = PanelForm(initial=initial, versions=versions, unit=meeting.unit)
+    context["form"] = form
+    return render(request, "surveys/staff/panel.html", context, status=400 if form and form.errors else 200)
 
 
 @login_required
 @require_POST
 def panel_save(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
-    form = PanelForm(request.POST, versions=_panel_versions(request, meeting))
-    if form.is_valid():
-        try:
-            services.panel_set(
-                actor=request.user,
-                meeting=meeting,
-                version=form.cleaned_data["version"],
-                kiosk=form.cleaned_data["kiosk"],
-                is_open=form.cleaned_data["is_open"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The client panel was saved."))
+    form = PanelForm(request.POST, versions=_panel_versions(request, meeting), unit=meeting.unit)
+    if not form.is_valid():  # no questionnaire, or one the group's languages lack: the page says which
+        return _panel_page(request, meeting, form)
+    try:
+        services.panel_set(
+            actor=request.user,
+            meeting=meeting,
+            version=form.cleaned_data["version"],
+            kiosk=form.cleaned_data["kiosk"],
+            is_open=form.cleaned_data["is_open"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Choose a questionnaire."))
+        messages.success(request, _("The client panel was saved."))
     return redirect("surveys:panel", meeting_uuid=meeting.uuid)
 
 

@@ -8,6 +8,7 @@ from conftest import World, signed_in
 from pilotti.measurement.models import PlanEntry
 from pilotti.measurement.tests.helpers import instrument, plan, setup_unit
 from pilotti.people.tests.helpers import enrol, make_participant
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.programmes.tests.helpers import make_unit
 
 
@@ -97,3 +98,23 @@ def test_it_links_the_plan_from_the_programme_page(world: World) -> None:
     programme, _unit, _people = setup_unit(world.org, people=0)
     page = signed_in(world.coordinator).get(reverse("programmes:detail", kwargs={"slug": programme.slug}))
     assert reverse("measurement:plan", kwargs={"slug": programme.slug}) in page.content.decode()
+
+
+def test_it_warns_before_planning_a_questionnaire_a_unit_cannot_read(world: World) -> None:
+    """Issue 23: a plan entry for a unit whose languages the questionnaire lacks is added once confirmed."""
+    programme, unit, _people = setup_unit(world.org, people=0)
+    DeliveryUnit.objects.filter(pk=unit.pk).update(languages="somali, suomi")
+    client = signed_in(world.coordinator)
+    url = reverse("measurement:plan_add", kwargs={"slug": programme.slug})
+    data = {"instrument": instrument("k10").pk, "when": "intake", "audience": "participants", "window_days": 14}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "has wording in English, not in the languages of these units (Hervanta: Somali, Finnish)." in (
+        response.content.decode()
+    )
+    assert "(English)</option>" in response.content.decode()  # the picker says so before the choice
+    assert not PlanEntry.objects.exists()
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    assert PlanEntry.objects.get().instrument.key == "k10"
+    staff = {**data, "instrument": instrument("who-5").pk, "audience": "staff"}
+    assert client.post(url, staff).status_code == 302  # workers answer in the staff's language
