@@ -65,7 +65,7 @@ class PlanEntryForm(ConfirmableForm, forms.ModelForm):  # type: ignore[type-arg]
                 "Choose another questionnaire, let them answer in a language it has, or use paper forms with an "
                 "interpreter."
             ) % {
-                "questionnaire": instrument.local_name,
+                "questionnaire": version.instrument.local_name,
                 "covered": coverage.language_names(version.languages) or gettext("no language (paper only)"),
                 "units": units,
             }
