@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -52,12 +53,22 @@ def test_it_logs_the_export(world: World) -> None:
     assert entry.user_email == world.coordinator.email
 
 
-def test_it_makes_a_pdf(world: World) -> None:
+def test_it_makes_a_pdf_where_static_files_were_never_collected(
+    world: World, settings: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Production's manifest storage with nothing collected: {% static %} would raise here.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "static-not-collected"  # type: ignore[attr-defined]
     participant = full_participant(world.org)
-    response = reauthenticated(world.coordinator).post(url("export_pdf", participant))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    client = reauthenticated(world.coordinator)
+    for name in ("export_pdf", "log_pdf"):
+        response = client.post(url(name, participant))
+        assert response.status_code == 200, name
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
 
 
 def test_it_asks_for_the_password_again(world: World) -> None:
