@@ -1,6 +1,6 @@
 """The participant's pages: a personal link and a client panel. No sign-in, no JavaScript.
 
-Each page renders inside ``translation.override`` in the participant's language (languages.py),
+Each page renders inside ``translation.override`` in the participant's language (pilotti.core.languages),
 carries ``Cache-Control: no-store`` (answers are personal) and ``noindex``. Unknown and expired
 addresses answer a friendly 404 in that language, for GET and POST alike.
 """
