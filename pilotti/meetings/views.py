@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access, log_access_many
@@ -339,13 +339,15 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def unit_roster(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
     """The unit's people on one page: stage, attendance, and the way to each person and to the
-    unit's due questionnaires. The unit's managers and its own facilitators; others get 404."""
+    unit's due questionnaires. The unit's managers and its own facilitators; others get 404,
+    whatever the method (the method is checked after the door)."""
     unit = get_object_or_404(programmes.units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
     if not selectors.can_see_roster(request.viewer, unit):
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     roster = selectors.unit_roster(request.viewer, unit)
     for category, named in ((Category.CONTACT_DETAILS, True), (Category.PROFILE, False)):
         participants = [row.participant for row in roster.rows if row.participant and bool(row.name) == named]

@@ -88,7 +88,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "surveys:panel_save": {
-        "own": "405/302 405/302 405/302 405/403",
+        "own": "405/400 405/400 405/400 405/403",  # an empty form is shown again with its errors
         "partner": "405/403 405/403 405/404 405/403",
         "adopter": "405/404",
         "other": "405/404",
