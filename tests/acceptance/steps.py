@@ -20,7 +20,7 @@ from uuid import UUID
 
 import pyreadstat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import PASSWORD, make_user
@@ -251,7 +251,9 @@ def plan_measurement(page: Page, programme: Programme, entries: list[tuple[str, 
         if when == "every_meeting" and audience == "participants":
             page.locator("main [name='anonymous']").check()  # the client panel
         submit(page, "form.stack-form")
-        expect(page.locator("main table")).to_contain_text(instrument.name)
+        # The plan names each questionnaire in the page's language.
+        with translation.override(page.locator("html").get_attribute("lang")):
+            expect(page.locator("main table")).to_contain_text(instrument.local_name)
         check(page)
     assert programme.plan_entries.count() == len(entries)
 
