@@ -14,7 +14,9 @@ from tests.browser.pages import sign_in
 def test_it_copies_the_feed_address_and_announces_it(desktop: Page, transactional_db: None) -> None:
     # A demo account, as in test_header.py: no authenticator to set up before the page.
     user = make_user("ohjaaja@kopio.example", with_mfa=False, is_demo=True, full_name="Olli Ohjaaja")
-    organisation = organisation_create(name="Tampereen kaupunki", slug="tampere", kind="municipality", business_id="0211675-2")
+    organisation = organisation_create(
+        name="Tampereen kaupunki", slug="tampere", kind="municipality", business_id="0211675-2"
+    )
     membership_add(organisation=organisation, user=user, role=Role.FACILITATOR)
     desktop.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(desktop, user.email, PASSWORD)
