@@ -26,8 +26,10 @@ from typing import Any
 
 import pandas as pd
 import pyreadstat
+from django.conf import settings
 from django.db.models import OuterRef
 from django.db.models.functions import TruncDate
+from django.utils import translation
 from openpyxl import Workbook
 
 from pilotti.core.spreadsheets import csv_bytes, write_table
@@ -43,8 +45,6 @@ from pilotti.people.selectors import consent_holds_on
 from pilotti.programmes.models import Meeting, Programme
 
 FORMATS = ("csv", "csv-fi", "xlsx", "sav", "dta", "codebook")
-# Labels in the files: the instrument's Finnish wording where it has one, else English (text_in).
-LABEL_LANGUAGE = "fi"
 # Stata allows 32 characters in a name (SPSS 64), but pyreadstat names a variable's value-label
 # set after it plus a counter, which must fit in 32 too: 28 leaves room for 9,999 labelled
 # variables. One mapping serves both formats.
@@ -61,7 +61,20 @@ NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
 STATA_EPOCH = date(1960, 1, 1)  # Stata's %td counts days from here
 NUMERIC_TYPES = (*ItemType.NUMERIC,)
 # The 0/1 columns of a multiple-choice item, labelled in the language of the item's wording.
-CHOSEN = {"fi": {0: "ei valittu", 1: "valittu"}, "en": {0: "not chosen", 1: "chosen"}}
+CHOSEN = {
+    "fi": {0: "ei valittu", 1: "valittu"},
+    "sv": {0: "inte vald", 1: "vald"},
+    "en": {0: "not chosen", 1: "chosen"},
+}
+
+
+def label_language() -> str:
+    """The labels in the files speak the requester's language (a file is made under the language of
+    whoever asked for it, evaluation.files), or English where an instrument has no wording in it;
+    the variable names are the same whatever the language."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 LONG_COLUMNS = [
     "response",
     "participant_code",
@@ -224,6 +237,7 @@ def _item_variables(
     by_item: dict[int, str] = {}
     by_option: dict[tuple[int, int], str] = {}
     items_of: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    language = label_language()
     for item in items:
         items_of[item["version_id"]].append(item)
     for version in versions:
@@ -231,10 +245,10 @@ def _item_variables(
         head = {"instrument": key, "version": number, "scoring": _scoring(version)}
         for item in items_of[version["pk"]]:
             source = f"{key} v{number} {item['key']}"
-            label = text_in(item["text"], LABEL_LANGUAGE, item["key"])
+            label = text_in(item["text"], language, item["key"])
             common = {**head, "item_type": item["type"]}
             if item["type"] == ItemType.MULTIPLE_CHOICE:
-                chosen = CHOSEN["fi" if "fi" in item["text"] else "en"]
+                chosen = CHOSEN.get(language if language in item["text"] else "en", CHOSEN["en"])
                 for value, option_label in options.get(item["pk"], []):
                     name = variable_name(f"{source} {value}", taken)
                     by_option[(item["pk"], value)] = name
@@ -275,7 +289,7 @@ def _value_labels(item: Mapping[str, Any], options: dict[int, list[tuple[int, st
     labels = {}
     if item["type"] == ItemType.SCALE:
         for end in ("min", "max"):
-            value, text = _whole(item[f"{end}_value"]), text_in(item[f"{end}_label"], LABEL_LANGUAGE)
+            value, text = _whole(item[f"{end}_value"]), text_in(item[f"{end}_label"], label_language())
             if value is not None and text:
                 labels[value] = text
     return labels
@@ -340,7 +354,7 @@ def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Fil
         .order_by("item_id", "position", "pk")
         .values_list("item_id", "value", "label")
     ):
-        options[item_id].append((value, text_in(label, LABEL_LANGUAGE, str(value))))
+        options[item_id].append((value, text_in(label, label_language(), str(value))))
     item_vars, by_item, by_option = _item_variables(versions, items, options)
     data = _arrange(programme, responses, answers, picked, items, options, item_vars, by_item, by_option)
     _add_service_data(data, scope)
@@ -438,7 +452,7 @@ def _arrange(
             "mode": r["mode"],
             "answered_on": r["answered_on"],
         }
-        score = {"total": r["total"], "band": text_in(r["band__label"] or {}, LABEL_LANGUAGE, r["band__key"] or "")}
+        score = {"total": r["total"], "band": text_in(r["band__label"] or {}, label_language(), r["band__key"] or "")}
         heads[r["pk"]] = head | score
         wide[r["pk"]] = head | score | {"mean_item_score": r["mean_item_score"]}
         if r["participant_id"] is not None:

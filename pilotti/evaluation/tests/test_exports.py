@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from conftest import World, reauthenticated, signed_in
@@ -22,6 +23,7 @@ from pilotti.evaluation import exports
 from pilotti.evaluation.selectors import Filters
 from pilotti.evaluation.tests.downloads import Fetched, fetch
 from pilotti.evaluation.tests.helpers import START, Pilot, _instrument, answer, build, people_consent, who5_answers
+from pilotti.instruments.tests.helpers import library_file
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent
 from pilotti.people.services import consent_withdraw
@@ -84,19 +86,21 @@ def test_it_writes_statistics_files_with_variable_and_value_labels(world: World,
     benefit = exports.variable_name(f"{survey_key} v1 benefit", set())
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["participant_code"] == "Pseudonymous participant code"
-    assert labels[benefit].startswith("Kuinka paljon")  # the Finnish wording where there is one
+    # The requester's language (the suite's English here); Swedish and Finnish:
+    # test_its_labels_follow_the_requesters_language_and_its_names_do_not.
+    assert labels[benefit].startswith("How much")
     value_labels = meta.variable_value_labels
-    assert value_labels[benefit][1] == "Ei lainkaan"
+    assert value_labels[benefit][1] == "Not at all"
     who5_q1 = exports.variable_name(f"who5-{pilot.programme.slug} v1 q1", set())
     assert value_labels[who5_q1][5] == "All of the time"  # WHO-5 has English only
     assert labels[who5_q1] == "I have felt cheerful and in good spirits"
     rating = exports.variable_name(f"rating-{pilot.programme.slug} v1 rating", set())
     # Too long as it was: the instrument's key is cut, the version and item stay whole, no hash.
     assert rating == "rating_paivatoimin_v1_rating"
-    assert value_labels[rating] == {1: "Erittäin huono", 10: "Erinomainen"}
+    assert value_labels[rating] == {1: "Very poor", 10: "Excellent"}
     drew_in = [name for name in meta.column_names if "drew_in" in name]
     assert len(drew_in) == 6
-    assert value_labels[drew_in[0]] == {0: "ei valittu", 1: "valittu"}
+    assert value_labels[drew_in[0]] == {0: "not chosen", 1: "chosen"}
     row = frame[frame["participant_code"] == who["secret"].code]
     survey_row = row[row["instrument"] == survey_key].iloc[0]
     assert survey_row[benefit] == 4
@@ -113,7 +117,7 @@ def test_it_writes_the_long_csv_and_the_codebook(world: World) -> None:
     assert list(rows[0]) == exports.LONG_COLUMNS
     chosen = [r for r in rows if r["participant_code"] == who["secret"].code and r["item"] == "drew_in"]
     assert [r["value"] for r in chosen] == ["1", "3"]
-    assert chosen[0]["value_label"] == "Kotoa lähteminen"
+    assert chosen[0]["value_label"] == "Getting out of home"
     comment = next(r for r in rows if r["item"] == "comments")
     assert comment["text"] == "'=HYPERLINK(1) Hyvä ryhmä"  # not run as a formula by a spreadsheet
     anonymous = [r for r in rows if r["mode"] == "client_panel"]
@@ -122,7 +126,7 @@ def test_it_writes_the_long_csv_and_the_codebook(world: World) -> None:
     codebook = csv_rows(download(client, pilot, "codebook").content)
     assert list(codebook[0]) == exports.CODEBOOK_COLUMNS
     benefit = next(r for r in codebook if r["source"].endswith("v1 benefit"))
-    assert benefit["values"].startswith("1 = Ei lainkaan; 2 = ")
+    assert benefit["values"].startswith("1 = Not at all; 2 = ")
     assert benefit["instrument"] == f"final-{pilot.programme.slug}"
     assert benefit["version"] == "1"
     who5 = next(r for r in codebook if r["source"].endswith("v1 q1"))
@@ -269,3 +273,26 @@ def test_the_internal_report_links_to_the_exports(world: World) -> None:
     client = signed_in(world.evaluator)
     assert export in client.get(url).content.decode()
     assert "Data exports" not in client.get(url, {"view": "shared"}).content.decode()
+
+
+def test_its_labels_follow_the_requesters_language_and_its_names_do_not(world: World) -> None:
+    """A Swedish-speaking evaluator's file is labelled in Swedish where the questionnaire has
+    Swedish wording; a syntax file written against the Finnish export's names still runs."""
+    pilot, _ = pilot_with_survey(world)
+    viewer = Viewer.everywhere(world.evaluator)
+    files = {}
+    for language in ("fi", "sv"):
+        with translation.override(language):
+            files[language] = exports.data_set(viewer, pilot.programme, Filters())
+    names = {language: [v.name for v in data.variables] for language, data in files.items()}
+    assert names["fi"] == names["sv"]
+    labels = {language: {v.name: v for v in data.variables} for language, data in files.items()}
+    library = library_file("pilotti-final-survey")
+    drew_in = next(item for item in library["items"] if item["key"] == "drew_in")
+    chosen = [name for name, v in labels["sv"].items() if v.source.endswith("drew_in = 1")]
+    assert chosen, "the multiple-choice item's first option column"
+    swedish, finnish = labels["sv"][chosen[0]], labels["fi"][chosen[0]]
+    assert swedish.label.startswith(drew_in["text"]["sv"])
+    assert finnish.label.startswith(drew_in["text"]["fi"])
+    assert swedish.values == {0: "inte vald", 1: "vald"}
+    assert finnish.values == {0: "ei valittu", 1: "valittu"}
