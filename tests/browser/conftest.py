@@ -6,6 +6,7 @@ developer's machine and fail under CI=true, so that CI never passes by skipping 
 """
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,19 @@ def desktop(desktop_context: BrowserContext) -> Iterator[Page]:
 def phone(phone_context: BrowserContext) -> Iterator[Page]:
     """A page 390 px wide, as on a phone."""
     yield from _page_in(phone_context)
+
+
+@pytest.fixture(autouse=True)
+def _requests_end_before_the_database_is_emptied(transactional_db: None) -> Iterator[None]:
+    """Waits, after each test, for the live server to finish the requests the browser left behind.
+
+    A page can still be loading (an htmx panel, a redirect) when the test's last assertion passes.
+    The live server answers it in a thread that shares the test's SQLite connection; when that
+    request outlived the test it met the database being emptied, and a worker crashed in CI.
+    Autouse and asking for the database: set up before the test's pages, so torn down after they
+    and their browser contexts closed, and before the database is emptied.
+    """
+    yield
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
