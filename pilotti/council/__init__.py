@@ -1,0 +1,1 @@
+"""The client council: participants' suggestions, what was decided and what was done (issue 26)."""
