@@ -169,6 +169,8 @@ class ConsentPurpose(models.TextChoices):
     PARTICIPATION = "participation", _("taking part")
     EVALUATION = "evaluation", _("use of answers for evaluation")
     FOLLOW_UP = "follow_up", _("contact for a follow-up survey")
+    # Taking part in an interview or focus group, and the use of what they said (interviews app).
+    INTERVIEW = "interview", _("interviews and focus groups")
 
 
 class ConsentMethod(models.TextChoices):
