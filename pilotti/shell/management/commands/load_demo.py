@@ -12,7 +12,7 @@ from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
-from pilotti.people import demo as people_demo
+from pilotti.recruitment import demo as people_demo
 from pilotti.programmes import demo as programmes_demo
 
 

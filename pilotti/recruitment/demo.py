@@ -2,7 +2,8 @@
 
 Everyone is fictional and obviously so: "Testi Henkilö 12", phone numbers 040 000 0xxx,
 addresses on Esimerkkikatu, e-mail at example.org. Codes come from a seeded generator, so a
-second run finds every person by code and changes nothing.
+second run finds every person by code and changes nothing. It lives in recruitment, the layer
+above people, because it enrols the people it makes ("the people demo" in other demos' words).
 """
 
 import random
