@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('instruments', '0003_translation_packs'),
         ('organisations', '0002_rights_policy'),
-        ('people', '0003_alter_consent_purpose_and_more'),
+        ('people', '0003_interview_consent'),
         ('programmes', '0006_partnership_invitation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
