@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("pilotti.evaluation.urls")),
     path("", include("pilotti.costs.urls")),
     path("", include("pilotti.handbook.urls")),
+    path("", include("pilotti.staff.urls")),
     path("", include("pilotti.rights.urls")),
     path("", include("pilotti.audit.urls")),
     path("", include("pilotti.sso.urls")),

@@ -393,9 +393,10 @@ PROGRAMMES = [
             segments=[
                 ("Suomalaiset lapsiperheet", 20),
                 ("Maahanmuuttajalapsiperheet", 20),
-                ("Terveydenhoitajat", 10),
             ],
             topics=["Raskausaika", "Odottavan äidin terveys", "Synnytys", "Vauvan hoito"],
+            # The ten public health nurses of the seed's targets are staff, not participants: their
+            # target is on the programme's staff roster (staff.demo), not a recruitment segment.
             measurement_plan="Vertaistukiverkosto (50 henkilöä) luotu ja käynnistetty.",
         ),
         sites=[

@@ -49,8 +49,7 @@ def test_it_has_tamperes_groups_as_the_seed_says(db: None) -> None:
     assert [(s.name, s.target) for s in programme.segments.all()] == [
         ("Suomalaiset lapsiperheet", 20),
         ("Maahanmuuttajalapsiperheet", 20),
-        ("Terveydenhoitajat", 10),
-    ]
+    ]  # the ten public health nurses are a staff target (pilotti/staff/tests/test_demo.py), not participants
 
 
 def test_it_has_oulus_adopters_and_the_other_pilots(db: None) -> None:

@@ -14,6 +14,7 @@ from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
 from pilotti.recruitment import demo as people_demo
 from pilotti.programmes import demo as programmes_demo
+from pilotti.staff import demo as staff_demo
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             measurement_demo.load()  # after people, recruitment and meetings: it answers for them
             costs_demo.load()  # after the meetings: staff time is counted from their roll calls
             handbook_demo.load()
+            staff_demo.load()  # after the programmes: Tampere's nurses and peer instructors work in its units
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
             self.stdout.write(f"  {email:<28} {role}")
