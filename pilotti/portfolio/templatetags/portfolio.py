@@ -1,0 +1,31 @@
+"""The fidelity table's cells and the names of an organisation's relation to a programme."""
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from pilotti.evaluation.templatetags.evaluation import cell, percent
+from pilotti.portfolio.fidelity import Column, Plan, Row, topics_label
+
+register = template.Library()
+
+
+@register.filter
+def relation_label(relation: str) -> str:
+    labels = {"owner": _("owner"), "partner": _("partner"), "adopter": _("adopter")}
+    return labels.get(relation, relation)
+
+
+@register.simple_tag
+def fidelity_cell(row: Row, column: Column, plan: Plan) -> Any:
+    value = row.values.get(column.key)
+    if column.key == "roles_present" and value is None:
+        return _("not recorded")
+    if column.kind == "share":
+        return percent(value)
+    if column.kind == "of_topics":
+        return topics_label(value, plan.topics) if plan.topics else "–"
+    if column.kind in ("number", "minutes"):
+        return cell(value, 1 if isinstance(value, float) and not value.is_integer() else 0)
+    return cell(value)
