@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pilotti.evaluation.templatetags.evaluation import cell, percent
 from pilotti.portfolio.fidelity import Column, Plan, Row, topics_label
@@ -13,7 +14,12 @@ register = template.Library()
 
 @register.filter
 def relation_label(relation: str) -> str:
-    labels = {"owner": _("owner"), "partner": _("partner"), "adopter": _("adopter")}
+    # The context keeps these apart from a household's "partner" (a spouse).
+    labels = {
+        "owner": pgettext("organisation running a programme", "owner"),
+        "partner": pgettext("organisation running a programme", "partner"),
+        "adopter": pgettext("organisation running a programme", "adopter"),
+    }
     return labels.get(relation, relation)
 
 
