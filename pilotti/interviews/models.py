@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilotti.instruments.models import Answer
@@ -79,7 +80,8 @@ class Interviewee(models.Model):
     class Kind(models.TextChoices):
         PARTICIPANT = "participant", _("participant")
         STAFF = "staff", _("staff member")
-        PARTNER = "partner", _("partner")
+        # Not the household's partner (a spouse): a partner organisation's worker.
+        PARTNER = "partner", pgettext_lazy("interviewee", "partner")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="interviewees")
@@ -107,7 +109,7 @@ class Interviewee(models.Model):
         return self.label()
 
     def label(self) -> str:
-        if self.participant_id is not None:
+        if self.participant is not None:
             return self.participant.code
         return f"{self.get_kind_display()}: {self.role}"
 

@@ -97,7 +97,7 @@ def interview_list(programme: Programme, organisation: Organisation) -> QuerySet
 
 def codebook(programme: Programme, organisation: Organisation) -> list[Theme]:
     """Main themes, each followed by its themes (``children_list``), with the excerpts tagged."""
-    themes = list(
+    themes: list[Theme] = list(
         Theme.objects.filter(programme=programme, organisation=organisation).annotate(
             excerpt_count=Count("excerpts", distinct=True)
         )
@@ -106,9 +106,9 @@ def codebook(programme: Programme, organisation: Organisation) -> list[Theme]:
     for theme in themes:
         if theme.parent_id is not None:
             children[theme.parent_id].append(theme)
-    mains = [t for t in themes if t.parent_id is None]
-    for theme in mains:
-        theme.children_list = children.get(theme.pk, [])  # type: ignore[attr-defined]
+    mains: list[Theme] = [t for t in themes if t.parent_id is None]
+    for main in mains:
+        main.children_list = children.get(main.pk, [])  # type: ignore[attr-defined]
     return mains
 
 
@@ -280,8 +280,14 @@ def material(
     excerpts = Excerpt.objects.filter(programme=programme, organisation__in=organisations).filter(
         from_interviews | from_answers | Q(meeting__in=meetings)
     )
-    keys = ("speaker_id", "speaker__participant_id", "interview_id", "answer__response_id")
-    keys += ("answer__response__participant_id", "meeting_id")
+    keys: tuple[str, ...] = (
+        "speaker_id",
+        "speaker__participant_id",
+        "interview_id",
+        "answer__response_id",
+        "answer__response__participant_id",
+        "meeting_id",
+    )
     rows = list(excerpts.filter(themes__isnull=False).values("pk", *keys, theme=F("themes")).order_by())
     themes = list(Theme.objects.filter(programme=programme, organisation__in=organisations).order_by("name", "pk"))
     parent_of = {t.pk: t.parent_id for t in themes}

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -280,8 +280,8 @@ def excerpt_remove(*, actor: User | None, excerpt: Excerpt, reason: str) -> None
 # --- A person's erasure (rights.services) --------------------------------------------------------
 
 
-def _history_of(model: type[Interview] | type[Interviewee] | type[Excerpt]) -> type:
-    history: type = get_history_model_for_model(model)
+def _history_of(model: type[Interview] | type[Interviewee] | type[Excerpt]) -> type[models.Model]:
+    history: type[models.Model] = get_history_model_for_model(model)
     return history
 
 
