@@ -489,6 +489,10 @@ def relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
     ledger.total(
         [(*a, "dropout_by_meeting", i, "n") for i in range(len(attendance["dropout_by_meeting"]))], (*a, "dropouts")
     )
+    # Those who attended at all started, and those who left after a meeting attended (orders the
+    # independent attacker of the tests wrote down and this list lacked).
+    ledger.at_most((*summary, "starters"), (*total, "started"))
+    ledger.at_most((*a, "dropouts"), (*summary, "starters"))
     _feedback_relations(ledger, report)
     _outcome_relations(ledger, report)
     _comparison_relations(ledger, report)
@@ -500,10 +504,17 @@ EXIT_COLUMNS = ("declined", "not_reached", "dropped_out")
 def _feedback_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
     for v, version in enumerate(report["feedback"]):
         head = ("feedback", v)
-        for key in ("anonymous", "at_meetings"):
+        for key in ("anonymous", "at_meetings", "people"):
             ledger.at_most((*head, key), (*head, "responses"))
         for i, item in enumerate(version["items"]):
             here = (*head, "items", i)
+            # An item's answers are at most the version's, its people at most its answers, and the
+            # clusters of its interval between the two: a published people and responses of 5 gave
+            # away a hidden n of 5 (found by the tests' attacker, which writes its own relations).
+            ledger.at_most((*here, "n"), (*head, "responses"))
+            ledger.at_most((*here, "people"), (*here, "n"))
+            ledger.at_most((*here, "people"), (*here, "clusters"))
+            ledger.at_most((*here, "clusters"), (*here, "n"))
             entries = item.get("distribution", [])
             cells = [(*here, "distribution", k, "n") for k in range(len(entries))]
             if item["type"] == "multiple_choice":
@@ -552,6 +563,18 @@ def _comparison_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> 
                 (*c, "organisations", i, "ratings", key, "n"),
             )
     everyone = range(len(units))
+    # Sites and organisations group the same units: each level adds up to the same sums.
+    for level in ("sites", "organisations"):
+        for column in COMPARED_SUMS:
+            rows = range(len(report["comparison"][level]))
+            ledger.relate({(*c, "units", j, column): 1 for j in everyone} | {(*c, level, i, column): -1 for i in rows})
+    # A unit's row repeats its meetings' roll calls.
+    meetings = report["attendance"]["meetings"]
+    for j, unit in enumerate(units):
+        own = [i for i, meeting in enumerate(meetings) if meeting["unit"] == unit["name"]]
+        if own:
+            for key in ("present", "recorded"):
+                ledger.total([("attendance", "meetings", i, key) for i in own], (*c, "units", j, key))
     for column in ("enrolled", "started", "completed"):
         ledger.total([(*c, "units", j, column) for j in everyone], ("recruitment", "total", column))
     ledger.total([(*c, "units", j, "present") for j in everyone], ("attendance", "summary", "attended"))

@@ -2,8 +2,10 @@
 value consistent with every published figure, solved as one integer program (SciPy's milp).
 
 What the attacker knows:
-- every sum and order the report's shape defines (``suppression.relations``, the contract's
-  relations, kept where they hold in the data);
+- every sum and order the report's figures obey, written here from the report's contract
+  (``read_report``, ``read_together``) and not taken from the defender's list
+  (``suppression.relations``), so that a relation the defender forgets is not forgotten by the
+  attacker too; kept where they hold in the data (an attacker may know any that happens to hold);
 - a hidden count is a whole number of at least 1 (zeros are shown);
 - every published statistic over counts it can write linearly: a share k/n, a distribution's
   mean (Σ value·count = n·mean) and its second moment (Σ value²·count = (n−1)·SD² + n·mean²).
@@ -12,6 +14,7 @@ What the attacker knows:
 """
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +23,10 @@ from scipy.linalg import null_space
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from pilotti.evaluation import disclosure, suppression
+# The attacker takes nothing from the defender but the names of its two constants.
+from pilotti.evaluation import suppression
 
-Path = disclosure.Path
+Path = tuple[str | int, ...]
 TOLERANCE = 1e-6  # published floats are exact up to rounding in the last digits
 
 
@@ -36,10 +40,10 @@ class Knowledge:
     orders: list[tuple[Path, Path]] = field(default_factory=list)
 
     def count(self, path: Path) -> Any:
-        return disclosure.count_at(self.shared, path)
+        return _at(self.shared, path)
 
     def internal_count(self, path: Path) -> Any:
-        return disclosure.count_at(self.internal, path)
+        return _at(self.internal, path)
 
     def hidden(self, path: Path) -> bool:
         return bool(self.count(path) == suppression.SUPPRESSED)
@@ -53,14 +57,14 @@ def knowledge_set(shared: dict[str, Any], internal: dict[str, Any]) -> Knowledge
     """Everything a set of shared reports of one programme tells together: each report's own
     relations, and the units' counts adding up to the programme's (``suppression.PROGRAMME``)."""
     known = Knowledge(shared, internal)
-    ledger = disclosure.Ledger(shared, internal)
-    for name, report in shared.items():
-        suppression.relations(ledger.under((name,)), report)
+    reading = Reading(shared, internal)
+    for name in shared:
+        read_report(reading, (name,))
     if suppression.PROGRAMME in shared:
-        parts = [name for name in shared if name != suppression.PROGRAMME]
-        suppression.between(ledger, internal, suppression.PROGRAMME, parts)
-    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in ledger.relations]
-    known.orders += ledger.orders
+        parts: list[Path] = [(name,) for name in shared if name != suppression.PROGRAMME]
+        read_together(reading, (suppression.PROGRAMME,), parts)
+    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in reading.equalities]
+    known.orders += reading.orders
     for name in shared:
         _statistics(known, (name,))
     return known
@@ -72,7 +76,7 @@ def _published(value: Any) -> bool:
 
 def _statistics(known: Knowledge, report: Path) -> None:
     """Shares and moments published beside hidden counts."""
-    shared = disclosure.count_at(known.shared, report)
+    shared = _at(known.shared, report)
     for v, version in enumerate(shared["feedback"]):
         for i, item in enumerate(version["items"]):
             here: Path = (*report, "feedback", v, "items", i)
@@ -294,3 +298,272 @@ def person_level_leaks(shared: Any, limit: int) -> list[str]:
                 if _published(item.get(key)) and 0 < item[key] < limit:
                     leaks.append(f"{version['instrument']} {item['key']}: {key} {item[key]}")
     return leaks
+
+
+# --- The attacker's own reading of the report's shape ---------------------------------------------
+# Written from the report's contract (report/types.py) and what its figures mean, not from
+# suppression.relations/between: a relation the defender forgets must not be forgotten here too.
+
+STAGES = (
+    "contacted",
+    "interested",
+    "enrolled",
+    "started",
+    "completed",
+    "waiting",
+    "declined",
+    "not_reached",
+    "dropped_out",
+)
+FUNNEL = ("contacted", "interested", "enrolled", "started", "completed")  # each at most the one before
+ROLL_CALL = ("present", "absent", "excused")
+MEETING_COUNTS = (*ROLL_CALL, "recorded", "visitors")
+UNIT_COUNTS = ("enrolled", "started", "completed", "present", "recorded")
+
+
+def _at(tree: Any, path: Path) -> Any:
+    node = tree
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass
+class Reading:
+    """Relations the attacker writes down, kept where they hold in the internal data (the attacker
+    is assumed to know every relation that happens to hold: the strongest attacker)."""
+
+    shared: Any
+    internal: Any
+    equalities: list[dict[Path, int]] = field(default_factory=list)
+    orders: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def _known(self, path: Path) -> bool:
+        shown = _at(self.shared, path)
+        return (_whole(shown) or shown == suppression.SUPPRESSED) and _whole(_at(self.internal, path))
+
+    def equal(self, terms: dict[Path, int]) -> None:
+        terms = {p: c for p, c in terms.items() if c}
+        known = terms and all(self._known(p) for p in terms)
+        if known and sum(c * _at(self.internal, p) for p, c in terms.items()) == 0:
+            self.equalities.append(terms)
+
+    def adds_up(self, parts: list[Path], whole: Path) -> None:
+        terms: dict[Path, int] = {}
+        for part in parts:
+            terms[part] = terms.get(part, 0) + 1
+        terms[whole] = terms.get(whole, 0) - 1
+        self.equal(terms)
+
+    def at_most(self, small: Path, large: Path) -> None:
+        if self._known(small) and self._known(large) and _at(self.internal, small) <= _at(self.internal, large):
+            self.orders.append((small, large))
+
+
+def read_report(reading: Reading, at: Path) -> None:
+    """Every sum and order one report's figures obey."""
+    report = _at(reading.shared, at)
+    rec = (*at, "recruitment")
+    total = (*rec, "total")
+    for table in ("segments", "referral_sources"):
+        rows = [(*rec, table, i) for i in range(len(report["recruitment"][table]))]
+        for stage in STAGES:
+            reading.adds_up([(*row, stage) for row in rows], (*total, stage))
+        for row in [*rows, total]:
+            for later, earlier in itertools.pairwise(reversed(FUNNEL)):
+                reading.at_most((*row, later), (*row, earlier))
+    flow = report["recruitment"]["flow"]
+    left_by_stage: dict[str, list[Path]] = {}
+    for i, step in enumerate(flow):
+        here = (*rec, "flow", i)
+        reading.adds_up([(*here, "n")], (*total, step["step"]))
+        if i + 1 < len(flow):
+            exits = [(*here, "left", k, "n") for k in range(len(step["left"]))]
+            reading.adds_up([(*rec, "flow", i + 1, "n"), (*here, "in_progress"), *exits], (*here, "n"))
+        for k, leaving in enumerate(step["left"]):
+            left_by_stage.setdefault(leaving["stage"], []).append((*here, "left", k, "n"))
+    for stage, cells in left_by_stage.items():
+        reading.adds_up(cells, (*total, stage))
+    att = (*at, "attendance")
+    attendance = report["attendance"]
+    meetings = [(*att, "meetings", i) for i in range(len(attendance["meetings"]))]
+    numbers = [(*att, "by_number", i) for i in range(len(attendance["by_number"]))]
+    for row in [*meetings, *numbers]:
+        reading.adds_up([(*row, key) for key in ROLL_CALL], (*row, "recorded"))
+    for number, row in zip(numbers, attendance["by_number"], strict=True):
+        same = [
+            m for m, meeting in zip(meetings, attendance["meetings"], strict=True) if meeting["number"] == row["number"]
+        ]
+        for key in MEETING_COUNTS:
+            reading.adds_up([(*m, key) for m in same], (*number, key))
+    summary = (*att, "summary")
+    for key, whole in (("present", "attended"), ("recorded", "offered"), ("visitors", "visitors")):
+        reading.adds_up([(*m, key) for m in meetings], (*summary, whole))
+        reading.adds_up([(*m, key) for m in numbers], (*summary, whole))
+    reading.adds_up(
+        [(*att, "rate_bands", i, "n") for i in range(len(attendance["rate_bands"]))], (*summary, "starters")
+    )
+    reading.adds_up([(*att, "dose", "of")], (*summary, "starters"))
+    reading.at_most((*att, "dose", "reached"), (*att, "dose", "of"))
+    dropouts = [(*att, "dropout_by_meeting", i, "n") for i in range(len(attendance["dropout_by_meeting"]))]
+    reading.adds_up(dropouts, (*att, "dropouts"))
+    # Beyond what the defender lists: those who attended at all started, and leavers attended.
+    reading.at_most((*summary, "starters"), (*total, "started"))
+    reading.at_most((*att, "dropouts"), (*summary, "starters"))
+    for v, version in enumerate(report["feedback"]):
+        head = (*at, "feedback", v)
+        for key in ("anonymous", "at_meetings", "people"):
+            reading.at_most((*head, key), (*head, "responses"))
+        for i, item in enumerate(version["items"]):
+            here = (*head, "items", i)
+            reading.at_most((*here, "n"), (*head, "responses"))
+            reading.at_most((*here, "people"), (*here, "n"))
+            reading.at_most((*here, "people"), (*here, "clusters"))
+            reading.at_most((*here, "clusters"), (*here, "n"))
+            entries = item.get("distribution", [])
+            cells = [(*here, "distribution", k, "n") for k in range(len(entries))]
+            if item["type"] == "multiple_choice":
+                for cell in cells:
+                    reading.at_most(cell, (*here, "n"))
+            elif cells:
+                reading.adds_up(cells, (*here, "n"))
+            if "top_two" in item:
+                labels = set(item["top_two"].get("labels", []))
+                chosen = [cell for cell, entry in zip(cells, entries, strict=True) if entry["label"] in labels]
+                reading.adds_up(chosen, (*here, "top_two", "n"))
+    for v, instrument in enumerate(report["before_after"]):
+        head = (*at, "before_after", v)
+        for s, score in enumerate(instrument["scores"]):
+            by_population = {g["population"]: (*head, "scores", s, "groups", k) for k, g in enumerate(score["groups"])}
+            for k, group in enumerate(score["groups"]):
+                here = (*head, "scores", s, "groups", k)
+                reading.at_most((*here, "n"), (*head, "measured_people"))
+                for classes in ("rci", "clinical_change"):
+                    counts = (group.get(classes) or {}).get("counts") or {}
+                    reading.adds_up([(*here, classes, "counts", name) for name in counts], (*here, "n"))
+            for small, large in (("completers", "all_pairs"), ("all_pairs", "itt"), ("completers", "itt")):
+                if small in by_population and large in by_population:
+                    reading.at_most((*by_population[small], "n"), (*by_population[large], "n"))
+    cmp = (*at, "comparison")
+    compared = report["comparison"]
+    units = [(*cmp, "units", j) for j in range(len(compared["units"]))]
+    for level in ("units", "sites", "organisations"):
+        rows = [(*cmp, level, j) for j in range(len(compared[level]))]
+        for row in rows:
+            reading.at_most((*row, "completed"), (*row, "started"))
+            reading.at_most((*row, "started"), (*row, "enrolled"))
+            reading.at_most((*row, "present"), (*row, "recorded"))
+    for j, organisation in enumerate(compared["organisations"]):
+        members = [
+            u for u, row in zip(units, compared["units"], strict=True) if row["organisation"] == organisation["name"]
+        ]
+        for key in UNIT_COUNTS:
+            reading.adds_up([(*u, key) for u in members], (*cmp, "organisations", j, key))
+        for rating in organisation["ratings"]:
+            rated = [u for u, row in zip(units, compared["units"], strict=True) if rating in row["ratings"]]
+            reading.adds_up(
+                [(*u, "ratings", rating, "n") for u in rated if u in members],
+                (*cmp, "organisations", j, "ratings", rating, "n"),
+            )
+    for level in ("sites", "organisations"):
+        rows = [(*cmp, level, j) for j in range(len(compared[level]))]
+        for key in UNIT_COUNTS:
+            reading.equal({**{(*u, key): 1 for u in units}, **{(*r, key): -1 for r in rows}})
+    wholes = {
+        "enrolled": (*total, "enrolled"),
+        "started": (*total, "started"),
+        "completed": (*total, "completed"),
+        "present": (*summary, "attended"),
+        "recorded": (*summary, "offered"),
+    }
+    for key, whole in wholes.items():
+        reading.adds_up([(*u, key) for u in units], whole)
+    # A unit's row repeats its meetings' roll calls.
+    for u, row in zip(units, compared["units"], strict=True):
+        own = [m for m, meeting in zip(meetings, attendance["meetings"], strict=True) if meeting["unit"] == row["name"]]
+        if own:
+            reading.adds_up([(*m, "present") for m in own], (*u, "present"))
+            reading.adds_up([(*m, "recorded") for m in own], (*u, "recorded"))
+
+
+def keyed(report: Any, at: Path) -> Iterator[tuple[tuple[Any, ...], Path]]:
+    """Each count of a report with what it counts (the same key in another report of the programme
+    counts the same thing for that report's units)."""
+    recruitment = report["recruitment"]
+    rec = (*at, "recruitment")
+    for stage in STAGES:
+        yield ("total", stage), (*rec, "total", stage)
+        for table, name in (("segments", "segment"), ("referral_sources", "source")):
+            for i, row in enumerate(recruitment[table]):
+                yield (table, row[name], stage), (*rec, table, i, stage)
+    for i, step in enumerate(recruitment["flow"]):
+        yield ("flow", step["step"]), (*rec, "flow", i, "n")
+        yield ("flow", step["step"], "in_progress"), (*rec, "flow", i, "in_progress")
+        for k, leaving in enumerate(step["left"]):
+            yield ("flow", step["step"], leaving["stage"]), (*rec, "flow", i, "left", k, "n")
+    attendance = report["attendance"]
+    att = (*at, "attendance")
+    for i, meeting in enumerate(attendance["meetings"]):
+        for key in MEETING_COUNTS:
+            yield ("meeting", meeting["unit"], meeting["number"], meeting["date"], key), (*att, "meetings", i, key)
+    for i, row in enumerate(attendance["by_number"]):
+        for key in MEETING_COUNTS:
+            yield ("number", row["number"], key), (*att, "by_number", i, key)
+    for key in ("attended", "offered", "visitors", "starters"):
+        yield ("summary", key), (*att, "summary", key)
+    for i, band in enumerate(attendance["rate_bands"]):
+        yield ("band", band["low"]), (*att, "rate_bands", i, "n")
+    for key in ("reached", "of"):
+        yield ("dose", key), (*att, "dose", key)
+    for i, row in enumerate(attendance["dropout_by_meeting"]):
+        yield ("dropout", row["number"]), (*att, "dropout_by_meeting", i, "n")
+    yield ("dropouts",), (*att, "dropouts")
+    for section in ("feedback", "before_after"):
+        for v, version in enumerate(report[section]):
+            head = (*at, section, v)
+            name = (section, version["instrument"], version["version"])
+            for key in ("responses", "people", "anonymous", "at_meetings", "measured_people"):
+                if key in version:
+                    yield (*name, key), (*head, key)
+            for i, item in enumerate(version.get("items", [])):
+                for key in ("n", "people", "clusters"):
+                    if key in item:
+                        yield (*name, item["key"], key), (*head, "items", i, key)
+                for k, entry in enumerate(item.get("distribution", [])):
+                    yield (*name, item["key"], entry["value"]), (*head, "items", i, "distribution", k, "n")
+                if "top_two" in item:
+                    yield (*name, item["key"], "top_two"), (*head, "items", i, "top_two", "n")
+            for s, score in enumerate(version.get("scores", [])):
+                for g, group in enumerate(score["groups"]):
+                    here = (*head, "scores", s, "groups", g)
+                    population = (*name, score["score"], group["population"])
+                    yield population, (*here, "n")
+                    for classes in ("rci", "clinical_change"):
+                        for label in (group.get(classes) or {}).get("counts") or {}:
+                            yield (*population, classes, label), (*here, classes, "counts", label)
+    for level in ("units", "sites", "organisations"):
+        for j, row in enumerate(report["comparison"][level]):
+            here = (*at, "comparison", level, j)
+            for key in UNIT_COUNTS:
+                yield (level, row["name"], key), (*here, key)
+            for rating in row["ratings"]:
+                for key in ("n", "people"):
+                    yield (level, row["name"], rating, key), (*here, "ratings", rating, key)
+
+
+def read_together(reading: Reading, whole: Path, parts: list[Path]) -> None:
+    """The units' reports add up to the programme's, count by count."""
+    found: dict[tuple[Any, ...], list[Path]] = {}
+    for part in parts:
+        for key, path in keyed(_at(reading.shared, part), part):
+            found.setdefault(key, []).append(path)
+    for key, path in keyed(_at(reading.shared, whole), whole):
+        if key in found:
+            reading.adds_up(found[key], path)

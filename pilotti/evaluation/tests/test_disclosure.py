@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import World
 from pilotti.accounts.models import User
-from pilotti.evaluation import charts, pdf, selectors, suppression
+from pilotti.evaluation import charts, disclosure, pdf, selectors, suppression
 from pilotti.evaluation.tests import attacker, programmes
 from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
@@ -180,3 +180,24 @@ def test_respondents_one_short_of_the_starters_do_not_show_who_did_not_answer(db
     for report in shared.values():
         started, people = report["recruitment"]["total"]["started"], report["feedback"][0]["people"]
         assert X in (started, people), (started, people)
+
+
+def test_the_attacker_finds_what_a_defender_forgot(db: None, monkeypatch: Any) -> None:
+    # The attacker writes its relations from the report's contract itself (attacker.read_report),
+    # not from the defender's list: a relation the defender forgets is still the attacker's. With
+    # the meeting-number totals, the recruitment flow or the dose left out of the defender's
+    # relations, the small unit's hidden figures are worked out; with them, none (above).
+    internals = programmes.report_set(SMALL_AND_BIG)
+    relate = disclosure.Ledger.relate
+    for forgotten in ("by_number", "flow", "dose"):
+
+        def forgetful(ledger: disclosure.Ledger, relation: Any, forgotten: str = forgotten) -> None:
+            if not any(forgotten in path for path in relation):
+                relate(ledger, relation)
+
+        monkeypatch.setattr(disclosure.Ledger, "relate", forgetful)
+        shared = suppression.shared_set(internals, LIMIT)
+        monkeypatch.setattr(disclosure.Ledger, "relate", relate)
+        recovered = attacker.recoveries_set(shared, internals)
+        assert recovered, forgotten
+        assert any(path[0] == "unit 0" or "units" in path for path in recovered), forgotten
