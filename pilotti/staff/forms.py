@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from pilotti.accounts.models import User
 from pilotti.core.forms import set_queryset
@@ -101,7 +101,7 @@ class RecordForm(forms.Form):
     training = forms.ModelChoiceField(label=gettext_lazy("Training"), queryset=Training.objects.none())
     trained_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
     trainer = forms.CharField(label=gettext_lazy("Trainer"), max_length=200, required=False)
-    completed = forms.BooleanField(label=gettext_lazy("Completed"), required=False, initial=True)
+    completed = forms.BooleanField(label=pgettext_lazy("training", "Completed"), required=False, initial=True)
     certificate = forms.CharField(
         label=gettext_lazy("Certificate"),
         max_length=200,
