@@ -120,7 +120,7 @@ def sign_in_for_real(client: Client, user: User) -> None:
 
 
 # What a current browser sends with every request made from Pilotti's own pages. A request
-# without it is an older browser's or another site's (people.views._cross_site).
+# without it is an older browser's or another site's (recruitment.people_views._cross_site).
 BROWSER_HEADERS = {"Sec-Fetch-Site": "same-origin"}
 
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("pilotti.organisations.urls")),
     path("", include("pilotti.programmes.urls")),
     path("", include("pilotti.meetings.urls")),
-    path("", include("pilotti.people.urls")),
+    path("", include("pilotti.recruitment.people_urls")),  # the people: pages (they show enrolments)
     path("", include("pilotti.recruitment.urls")),
     path("", include("pilotti.instruments.urls")),
     path("", include("pilotti.surveys.urls")),

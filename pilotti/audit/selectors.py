@@ -10,21 +10,21 @@ from django.db.models import QuerySet
 
 from pilotti.accounts.models import User
 from pilotti.audit.models import AccessLog, SecurityEvent
+from pilotti.audit.services import Person
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation, Role
-from pilotti.organisations.selectors import has_role
-from pilotti.organisations.viewer import Viewer
-from pilotti.people.models import Participant
+from pilotti.organisations.viewer import Viewer, active_memberships
 
 
-def can_see_access_log(user: User, participant: Participant) -> bool:
-    return has_role(user, participant.organisation, Role.COORDINATOR)
+def can_see_access_log(user: User, participant: Person) -> bool:
+    """The coordinators of the participant's organisation."""
+    return active_memberships(user, (Role.COORDINATOR,)).filter(organisation_id=participant.organisation_id).exists()
 
 
-def access_log_of(user: User, participant: Participant) -> QuerySet[AccessLog]:
+def access_log_of(user: User, participant: Person) -> QuerySet[AccessLog]:
     if not can_see_access_log(user, participant):
         return AccessLog.objects.none()
-    return AccessLog.objects.filter(participant=participant).order_by("-at", "-id")
+    return AccessLog.objects.filter(participant_id=participant.pk).order_by("-at", "-id")
 
 
 def can_see_security_events(user: User | AnonymousUser) -> bool:

@@ -1,6 +1,7 @@
 """``log_access``: the one way an access-log entry is written. Views and services call it explicitly."""
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 
@@ -9,13 +10,26 @@ from pilotti.audit.models import AccessLog, Action, Category, Purpose, Result
 from pilotti.core.client_address import client_address
 from pilotti.organisations.models import Membership, Organisation
 from pilotti.organisations.viewer import active_memberships
-from pilotti.people.models import Household, Participant
 
 
-def _membership(user: User, organisation: Organisation | None) -> Membership | None:
-    if organisation is None:
+class Person(Protocol):
+    """A participant or a household as the log names them: by key, organisation and code. The log
+    sits below people (every app logs through it), so it asks for this shape, not for their models."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+
+def _membership(user: User, organisation_id: int | None) -> Membership | None:
+    if organisation_id is None:
         return None
-    return active_memberships(user, organisation=organisation).first()
+    return active_memberships(user).filter(organisation_id=organisation_id).first()
 
 
 def _entry(
@@ -24,8 +38,8 @@ def _entry(
     membership: Membership | None,
     *,
     system: str,
-    participant: Participant | None,
-    household: Household | None,
+    participant: Person | None,
+    household: Person | None,
     action: Action,
     category: Category,
     purpose: Purpose,
@@ -39,9 +53,9 @@ def _entry(
         organisation_id=(
             participant.organisation_id if participant else household.organisation_id if household else None
         ),
-        participant=participant,
+        participant_id=participant.pk if participant else None,
         participant_code=participant.code if participant else household.code if household else "",
-        household=household,
+        household_id=household.pk if household else None,
         action=action,
         category=category,
         item=item[:200],
@@ -66,8 +80,8 @@ def _actor(by: HttpRequest | User | None, system: str) -> tuple[HttpRequest | No
 def log_access(
     by: HttpRequest | User | None,
     *,
-    participant: Participant | None = None,
-    household: Household | None = None,
+    participant: Person | None = None,
+    household: Person | None = None,
     action: Action,
     category: Category,
     purpose: Purpose,
@@ -80,9 +94,9 @@ def log_access(
     or (``by=None``) by the named system task, e.g. the reminder sender run from cron.
     ``organisation`` places an entry about no one person (a look at the whole log) in its log."""
     request, user = _actor(by, system)
-    if participant or household:
-        organisation = participant.organisation if participant else household.organisation if household else None
-    membership = _membership(user, organisation) if user is not None else None
+    person = participant or household
+    organisation_id = person.organisation_id if person else organisation.pk if organisation else None
+    membership = _membership(user, organisation_id) if user is not None else None
     entry = _entry(
         request,
         user,
@@ -96,7 +110,7 @@ def log_access(
         item=item,
         result=result,
     )
-    entry.organisation = organisation
+    entry.organisation_id = organisation_id
     entry.save()
     return entry
 
@@ -104,8 +118,8 @@ def log_access(
 def log_access_many(
     by: HttpRequest | User,
     *,
-    participants: Sequence[Participant],
-    households: Sequence[Household] = (),
+    participants: Sequence[Person],
+    households: Sequence[Person] = (),
     action: Action,
     category: Category,
     purpose: Purpose,
@@ -116,7 +130,7 @@ def log_access_many(
     list), so that each one's own log extract lists it; written in one INSERT whatever the size."""
     request, user = _actor(by, "")
     # (participant, household, their organisation's id) for each one shown
-    shown: list[tuple[Participant | None, Household | None, int]] = [(p, None, p.organisation_id) for p in participants]
+    shown: list[tuple[Person | None, Person | None, int]] = [(p, None, p.organisation_id) for p in participants]
     shown += [(None, h, h.organisation_id) for h in households]
     organisation_ids = {organisation_id for _p, _h, organisation_id in shown}
     memberships = {m.organisation_id: m for m in active_memberships(user).filter(organisation_id__in=organisation_ids)}

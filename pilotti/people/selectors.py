@@ -12,9 +12,8 @@ Who sees what, per active membership:
 """
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 
 from pilotti.organisations.models import Organisation, Role
@@ -22,23 +21,22 @@ from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent, ConsentPurpose, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.programmes.selectors import assigned_unit_ids
 
-if TYPE_CHECKING:  # recruitment imports this module
-    from pilotti.programmes.models import DeliveryUnit, Programme
-    from pilotti.recruitment.models import Enrolment
-
 VIEWER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 
 
-def _enrolled_in_my_units(viewer: Viewer) -> tuple["QuerySet[Enrolment, int]", "QuerySet[Enrolment, int]"]:
-    """The keys of the participants and households with an enrolment in a unit the viewer facilitates."""
-    from pilotti.recruitment.models import Enrolment
+def _enrolled_in_my_units(viewer: Viewer) -> tuple["QuerySet[Participant, int]", "QuerySet[Household, int]"]:
+    """The keys of the participants and households with an enrolment in a unit the viewer facilitates.
 
-    enrolments = Enrolment.objects.filter(unit__in=assigned_unit_ids(viewer)).order_by()
-    households = enrolments.filter(household__isnull=False).values_list("household_id", flat=True)
+    Enrolments are recruitment's, the layer above: the door follows the ``enrolments`` relation
+    recruitment declares on participants and households (a join in the database) and imports
+    nothing of recruitment's, so people stays below it (docs/architecture.md, "Layers").
+    """
+    units = assigned_unit_ids(viewer)
+    households = Household.objects.filter(enrolments__unit__in=units).order_by().values_list("pk", flat=True)
     via_household = HouseholdMember.objects.filter(household__in=households, participant__isnull=False).order_by()
     # A UNION of the two sets of keys, not participants filtered by two ORed INs: PostgreSQL
     # answers the latter by scanning every participant (100 000 in a national data set).
-    direct = enrolments.filter(participant__isnull=False).values_list("participant_id", flat=True)
+    direct = Participant.objects.filter(enrolments__unit__in=units).order_by().values_list("pk", flat=True)
     participants = direct.union(via_household.values_list("participant_id", flat=True))
     return participants, households
 
@@ -128,52 +126,6 @@ def household_members(household: Household) -> QuerySet[HouseholdMember]:
 
 def organisations_coordinated_by(viewer: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=viewer.organisation_ids((Role.COORDINATOR,)))
-
-
-def with_latest_enrolment(participants: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Annotates the latest enrolment's programme and stage, for lists (no query per row)."""
-    from pilotti.recruitment.models import Enrolment
-
-    households = HouseholdMember.objects.filter(participant=OuterRef(OuterRef("pk"))).values("household_id")
-    latest = Enrolment.objects.filter(Q(participant=OuterRef("pk")) | Q(household__in=households)).order_by(
-        "-contacted_on", "-id"
-    )
-    return participants.annotate(
-        latest_programme=Subquery(latest.values("programme__name")[:1]),
-        latest_stage=Subquery(latest.values("stage")[:1]),
-    )
-
-
-def enrolled_in(
-    participants: QuerySet[Participant],
-    *,
-    programme: "Programme | None" = None,
-    unit: "DeliveryUnit | None" = None,
-    stage: str = "",
-) -> QuerySet[Participant]:
-    """Those with one enrolment, their own or their household's, that matches every choice given."""
-    from pilotti.recruitment.models import Enrolment
-
-    chosen = {"programme": programme, "unit": unit, "stage": stage}
-    chosen = {field: value for field, value in chosen.items() if value}
-    if not chosen:
-        return participants
-    households = HouseholdMember.objects.filter(participant=OuterRef(OuterRef("pk"))).values("household_id")
-    enrolments = Enrolment.objects.filter(**chosen).filter(Q(participant=OuterRef("pk")) | Q(household__in=households))
-    return participants.filter(Exists(enrolments))
-
-
-def stage_choices() -> list[tuple[str, str]]:
-    """The enrolment stages, for the participant list's filter."""
-    from pilotti.recruitment.models import Stage
-
-    return [(value, str(label)) for value, label in Stage.choices]
-
-
-def participant_list(viewer: Viewer) -> QuerySet[Participant]:
-    """The participants of the organisation the viewer is working in, as the switcher chose it."""
-    participants = participants_visible_to(viewer).filter(organisation=viewer.organisation)
-    return with_latest_enrolment(participants).select_related("organisation").order_by("code")
 
 
 def households_of(viewer: Viewer, participant: Participant) -> QuerySet[HouseholdMember]:

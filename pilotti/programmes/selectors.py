@@ -55,6 +55,14 @@ def assigned_unit_ids(viewer: Viewer) -> "QuerySet[UnitFacilitator, int]":
     )
 
 
+def report_units(viewer: Viewer, programme: Programme) -> QuerySet[DeliveryUnit]:
+    """Units whose data the programme's report covers for the viewer: their own organisations'
+    units, and the units they facilitate. Partners see each other's units but report only on their
+    own. The report (evaluation) and the unit page ask this same question."""
+    own = Q(organisation__in=viewer.organisation_ids(STAFF_ROLES)) | Q(pk__in=assigned_unit_ids(viewer))
+    return DeliveryUnit.objects.filter(own, programme=programme)
+
+
 def _managed(viewer: Viewer, organisation_id: int) -> bool:
     return viewer.memberships(MANAGER_ROLES).filter(organisation_id=organisation_id).exists()
 

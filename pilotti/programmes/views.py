@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from pilotti.core.forms import add_service_errors
 from pilotti.core.zone import HELSINKI
-from pilotti.evaluation.selectors import report_units
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation, Role
 from pilotti.programmes import selectors, services
@@ -312,8 +311,8 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpRespo
         "can_manage": can_manage,
         "can_delete": can_manage and selectors.is_draft_unit(unit),
         "can_change_meetings": can_manage or selectors.can_change_meetings(request.viewer, unit),
-        # Partners see each other's units but report only on their own (evaluation.selectors).
-        "can_see_report": report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
+        # Partners see each other's units but report only on their own.
+        "can_see_report": selectors.report_units(request.viewer, unit.programme).filter(pk=unit.pk).exists(),
         "status_form": StatusForm(unit=unit) if can_manage and not unit.is_closed else None,
         "facilitator_form": FacilitatorForm(unit=unit) if can_manage else None,
     }

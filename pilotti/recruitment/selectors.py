@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from pilotti.organisations.models import Role
 from pilotti.organisations.viewer import Viewer
-from pilotti.people.models import Participant
+from pilotti.people import selectors as people_selectors
+from pilotti.people.models import HouseholdMember, Participant
 from pilotti.people.selectors import VIEWER_ROLES
 from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.selectors import assigned_unit_ids
@@ -178,3 +179,46 @@ def programme_funnel(viewer: Viewer, programme: Programme) -> Funnel:
 
 def unit_funnel(viewer: Viewer, unit: DeliveryUnit) -> Funnel:
     return _kept_funnel(viewer, unit.programme, unit)
+
+
+# --- The participant list: people with their enrolments -----------------------------------
+
+
+def with_latest_enrolment(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotates the latest enrolment's programme and stage, for lists (no query per row)."""
+    households = HouseholdMember.objects.filter(participant=OuterRef(OuterRef("pk"))).values("household_id")
+    latest = Enrolment.objects.filter(Q(participant=OuterRef("pk")) | Q(household__in=households)).order_by(
+        "-contacted_on", "-id"
+    )
+    return participants.annotate(
+        latest_programme=Subquery(latest.values("programme__name")[:1]),
+        latest_stage=Subquery(latest.values("stage")[:1]),
+    )
+
+
+def enrolled_in(
+    participants: QuerySet[Participant],
+    *,
+    programme: Programme | None = None,
+    unit: DeliveryUnit | None = None,
+    stage: str = "",
+) -> QuerySet[Participant]:
+    """Those with one enrolment, their own or their household's, that matches every choice given."""
+    chosen = {"programme": programme, "unit": unit, "stage": stage}
+    chosen = {field: value for field, value in chosen.items() if value}
+    if not chosen:
+        return participants
+    households = HouseholdMember.objects.filter(participant=OuterRef(OuterRef("pk"))).values("household_id")
+    enrolments = Enrolment.objects.filter(**chosen).filter(Q(participant=OuterRef("pk")) | Q(household__in=households))
+    return participants.filter(Exists(enrolments))
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """The enrolment stages, for the participant list's filter."""
+    return [(value, str(label)) for value, label in Stage.choices]
+
+
+def participant_list(viewer: Viewer) -> QuerySet[Participant]:
+    """The participants of the organisation the viewer is working in, as the switcher chose it."""
+    participants = people_selectors.participants_visible_to(viewer).filter(organisation=viewer.organisation)
+    return with_latest_enrolment(participants).select_related("organisation").order_by("code")

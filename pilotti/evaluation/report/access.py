@@ -8,8 +8,11 @@ from django.db.models import (
 from pilotti.organisations.models import Role
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import VIEWER_ROLES
-from pilotti.programmes.models import Adoption, DeliveryUnit, Partnership, Programme
-from pilotti.programmes.selectors import assigned_unit_ids, programmes_visible_to
+from pilotti.programmes.models import Adoption, Partnership, Programme
+from pilotti.programmes.selectors import programmes_visible_to
+
+# The units a report covers: programmes owns the question, as the unit page asks it too.
+from pilotti.programmes.selectors import report_units as report_units
 
 INTERNAL_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EVALUATOR)
 
@@ -36,12 +39,6 @@ def may_see_internal(viewer: Viewer, programme: Programme) -> bool:
 
     runners = Organisation.objects.filter(_runners(programme)).values("pk")
     return viewer.organisation_ids(INTERNAL_ROLES).filter(organisation_id__in=runners).exists()
-
-
-def report_units(viewer: Viewer, programme: Programme) -> QuerySet[DeliveryUnit]:
-    """Units whose data the report covers: one's own organisations' units, and the units one facilitates."""
-    own = Q(organisation__in=viewer.organisation_ids(VIEWER_ROLES)) | Q(pk__in=assigned_unit_ids(viewer))
-    return DeliveryUnit.objects.filter(own, programme=programme)
 
 
 def sees_consortium(viewer: Viewer, programme: Programme) -> bool:

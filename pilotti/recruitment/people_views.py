@@ -1,5 +1,9 @@
 """Thin views over participants and households. Each page that shows identifying data logs it.
 
+The people's pages live in recruitment, the layer above people, because they show a person
+with their enrolments (the list filters and sorts by them); the data, its door and its services
+stay in ``pilotti.people``. Their URLs keep the ``people:`` names (``people_urls.py``).
+
 Objects are found through the selectors (404 for what the user may not see); a visible
 object the user may only read answers 403 to changes.
 """
@@ -68,13 +72,15 @@ def _search(request: AuthenticatedHttpRequest, query: str, filters: dict[str, An
     Every participant found is an access-log search entry; a search that finds nobody is one too.
     """
     viewer, current = request.viewer, request.organisation
-    visible = selectors.enrolled_in(selectors.participants_visible_to(viewer).filter(organisation=current), **filters)
+    visible = recruitment_selectors.enrolled_in(
+        selectors.participants_visible_to(viewer).filter(organisation=current), **filters
+    )
     by_name = Q(pk__in=[])
     names = search.name_matches(query, scope=str(current.uuid)) if current else None
     if names is not None:
         by_name = Q(pk__in=selectors.participants_with_contact_details_visible_to(viewer).filter(names).values("pk"))
     found: list[Participant] = list(
-        selectors.with_latest_enrolment(visible.filter(Q(code__icontains=query) | by_name))
+        recruitment_selectors.with_latest_enrolment(visible.filter(Q(code__icontains=query) | by_name))
         .annotate(found_by_name=ExpressionWrapper(by_name, output_field=BooleanField()))
         .select_related("organisation")
         .order_by("code")[:SHOWN_AT_MOST]
@@ -125,7 +131,11 @@ def _cross_site(request: AuthenticatedHttpRequest) -> bool:
 def _listed(request: AuthenticatedHttpRequest, filters: dict[str, Any]) -> tuple[list[Participant], list[Household]]:
     """The first people and households of the organisation, each listed one logged as shown.
     Filters by enrolment apply to people; households are then left out."""
-    participants = list(selectors.enrolled_in(selectors.participant_list(request.viewer), **filters)[:SHOWN_AT_MOST])
+    participants = list(
+        recruitment_selectors.enrolled_in(recruitment_selectors.participant_list(request.viewer), **filters)[
+            :SHOWN_AT_MOST
+        ]
+    )
     households = selectors.households_visible_to(request.viewer).filter(organisation=request.organisation)
     shown = [] if filters else list(households.order_by("code")[:SHOWN_AT_MOST])
     log_access_many(
@@ -142,7 +152,7 @@ def _search_form(request: AuthenticatedHttpRequest) -> SearchForm:
         request.GET or None,
         programmes=programme_selectors.programmes_visible_to(request.viewer).filter(units__in=units).distinct(),
         units=units.select_related("programme").order_by("programme__name", "name"),
-        stages=selectors.stage_choices(),
+        stages=recruitment_selectors.stage_choices(),
     )
 
 

@@ -1,6 +1,8 @@
+"""The people's pages (``people:``); their views are in ``people_views.py``."""
+
 from django.urls import path
 
-from pilotti.people import views
+from pilotti.recruitment import people_views as views
 
 app_name = "people"
 urlpatterns = [
