@@ -1,6 +1,6 @@
 """The OpenAPI document read by a validator nobody here wrote (openapi-spec-validator): valid
 OpenAPI 3.1, with its servers and licence, the report typed with the report's declared shape,
-and no component that nothing uses."""
+and no component that nothing uses; operation ids that stay put when an operation moves."""
 
 import json
 
@@ -41,3 +41,35 @@ def test_every_component_is_used_and_the_report_has_its_declared_shape(db: None)
     declared = TypeAdapter(Report).json_schema()
     assert set(components["Report"]["properties"]) == set(declared["properties"])
     assert set(components["Report"]["required"]) == set(declared["required"])
+
+
+def test_operation_ids_name_the_operation_whichever_router_module_holds_it(db: None) -> None:
+    # Generated clients name their methods after these: moving an operation into another module
+    # (one router per resource) must not rename it.
+    document = _document()
+    ids = {op["operationId"] for path in document["paths"].values() for op in path.values()}
+    assert ids == {
+        f"pilotti_api_v1_{name}"
+        for name in (
+            "programme_list",
+            "programme_detail",
+            "programme_report",
+            "unit_list",
+            "unit_detail",
+            "meeting_list",
+            "meeting_detail",
+            "attendance_list",
+            "attendance_record",
+            "participant_list",
+            "participant_new",
+            "participant_detail",
+            "enrolment_list",
+            "enrolment_new",
+            "enrolment_detail",
+            "instrument_list",
+            "instrument_detail",
+            "response_list",
+            "response_new",
+            "response_detail",
+        )
+    }
