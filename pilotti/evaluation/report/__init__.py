@@ -32,6 +32,7 @@ from pilotti.evaluation.report.comparison import comparison
 from pilotti.evaluation.report.cost import cost
 from pilotti.evaluation.report.feedback import feedback, versions_answered
 from pilotti.evaluation.report.outcomes import before_after
+from pilotti.evaluation.report.qualitative import qualitative
 from pilotti.evaluation.report.recruitment import recruitment
 from pilotti.evaluation.report.scope import DEFAULT_DOSE, Filters, Scope, consented_responses, materialised, scope
 from pilotti.evaluation.report.types import Report
@@ -81,4 +82,5 @@ def report(
             "before_after": outcomes,
             "comparison": comparison(viewer, s),
             "cost": cost(s, recruited, attended, outcomes),
+            "qualitative": qualitative(s),
         }

@@ -427,6 +427,33 @@ class Cost(TypedDict):
     marginal_unit: MarginalUnit
 
 
+# --- What people said (report/qualitative.py, docs/evaluation.md "What people said") -----------
+
+
+class ThemeOut(TypedDict):
+    name: str
+    description: str
+    parent: str | None  # the main theme's name; None: a main theme
+    people: Count  # different people whose coded material supports the theme (a main theme: with its themes')
+    excerpts: Count
+
+
+class Quote(TypedDict):
+    text: str  # checked for identifying details and marked publishable
+    themes: list[str]
+    source: str  # interview, free-text answer or meeting notes, in the report's language
+    speaker: str  # participant, staff member, partner, or several people or notes
+
+
+class Qualitative(TypedDict):
+    people: Count  # different people whose coded material the section covers
+    interviews: int
+    focus_groups: int
+    excerpts: int  # excerpts tagged with at least one theme
+    themes: list[ThemeOut]
+    quotes: list[Quote]
+
+
 # --- The whole report ------------------------------------------------------------------------------
 
 
@@ -442,3 +469,4 @@ class Report(TypedDict):
     before_after: list[Outcome]
     comparison: Comparison
     cost: NotRequired[Cost]
+    qualitative: NotRequired[Qualitative]
