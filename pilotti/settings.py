@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pilotti.surveys",
     "pilotti.costs",
     "pilotti.handbook",
+    "pilotti.interviews",
     "pilotti.staff",
     "pilotti.evaluation",
     "pilotti.rights",

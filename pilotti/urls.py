@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pilotti.measurement.urls")),
     path("", include("pilotti.evaluation.urls")),
     path("", include("pilotti.costs.urls")),
+    path("", include("pilotti.interviews.urls")),
     path("", include("pilotti.handbook.urls")),
     path("", include("pilotti.staff.urls")),
     path("", include("pilotti.rights.urls")),
