@@ -135,26 +135,27 @@ def _history_of_uses() -> type[models.Model]:
     return history
 
 
+def _owner(participant: Participant | None, household: Household | None) -> Q:
+    """The rows of the person, else of the household (history rows carry the same columns)."""
+    if participant is not None:
+        return Q(participant_id=participant.pk)
+    if household is not None:
+        return Q(household_id=household.pk)
+    raise ValueError("a participant or a household")
+
+
 def service_use_counts(*, participant: Participant | None = None, household: Household | None = None) -> dict[str, int]:
     """How many counts, and earlier versions of them, an erasure removes."""
-    owner = (
-        {"participant_id": participant.pk}
-        if participant is not None
-        else {"household_id": household.pk if household else None}
-    )
+    owner = _owner(participant, household)
     return {
-        "service_use": ServiceUse.objects.filter(**owner).count(),
-        "service_use_history": _history_of_uses()._default_manager.filter(**owner).count(),
+        "service_use": ServiceUse.objects.filter(owner).count(),
+        "service_use_history": _history_of_uses()._default_manager.filter(owner).count(),
     }
 
 
 def service_use_erase(*, participant: Participant | None = None, household: Household | None = None) -> None:
     """The person's or household's counts and their history, for an erasure: queryset deletes,
     so that erasing writes no new history row holding the values."""
-    owner = (
-        {"participant_id": participant.pk}
-        if participant is not None
-        else {"household_id": household.pk if household else None}
-    )
-    ServiceUse.objects.filter(**owner).delete()
-    _history_of_uses()._default_manager.filter(**owner).delete()
+    owner = _owner(participant, household)
+    ServiceUse.objects.filter(owner).delete()
+    _history_of_uses()._default_manager.filter(owner).delete()

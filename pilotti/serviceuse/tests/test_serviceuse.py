@@ -161,3 +161,25 @@ def test_the_page_shows_the_counts_and_a_correction_keeps_its_history(world: Wor
     use.refresh_from_db()
     assert use.after_count == 4
     assert [v.after_count for v in use.history.order_by("history_date")] == [None, 4]
+
+
+def test_the_persons_export_lists_their_counts_and_erasure_removes_them_with_their_history(world: World) -> None:
+    from pilotti.rights import selectors as rights
+    from pilotti.rights import services as erasure
+    from pilotti.rights.tests.helpers import full_participant
+
+    participant = full_participant(world.org)
+    programme = participant.enrolments.get().programme
+    service = service_add(actor=world.owner, programme=programme, fields=ServiceFields(name="Päivystyskäynnit"))
+    use = service_use_add(
+        actor=world.coordinator,
+        service=service,
+        person=participant,
+        fields=UseFields(support_started_on=date(2019, 10, 30), support_ended_on=date(2020, 1, 31), before_count=3),
+    )
+    [row] = rights.person_data(participant)["service_use"]
+    assert (row["service"], row["contacts_before"], row["contacts_after"]) == ("Päivystyskäynnit", 3, None)
+    record = erasure.participant_erase(actor=world.coordinator, participant=participant)
+    assert record.counts["service_use"] == 1
+    assert not ServiceUse.objects.filter(pk=use.pk).exists()
+    assert not ServiceUse.history.filter(participant_id=participant.pk).exists()  # type: ignore[attr-defined]
