@@ -296,6 +296,10 @@ def _paired_group(
     return group
 
 
+# The same paired tests and effect sizes for other before/after comparisons (report/serviceuse.py).
+paired_group = _paired_group
+
+
 def _classes(pre: list[float], post: list[float], spec: ScoringSpec, sd: float | None) -> dict[str, Count]:
     classes: dict[str, Count] = dict.fromkeys(Change.ALL, 0)
     for a, b in zip(pre, post, strict=True):
