@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('instruments', '0003_translation_packs'),
+        ('instruments', '0002_names_by_language'),
         ('organisations', '0002_rights_policy'),
         ('people', '0003_interview_consent'),
         ('programmes', '0006_partnership_invitation'),
