@@ -32,14 +32,16 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
 
 from pilotti.accounts.models import User
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.spec import text_in
-from pilotti.measurement.models import Audience, PlanEntry, SafetyAlert, When
+from pilotti.measurement.models import Audience, Invitation, PlanEntry, SafetyAlert, When
 from pilotti.organisations.models import Membership, Role
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant, Relation
+from pilotti.people.selectors import consent_holds_on, participants_with_contact_details_visible_to
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
 from pilotti.programmes.selectors import assigned_unit_ids, can_edit_programme, units_visible_to
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment
@@ -84,6 +86,23 @@ class DueRow:
     state: str
     held: int = 0  # every meeting: held meetings while the person took part
     answered_count: int = 0
+    invitation: Invitation | None = None  # the latest invitation of this entry to this person
+    can_send: bool = False  # the viewer may send it now (the door of the person's contact details)
+
+    @property
+    def invitation_status(self) -> str:
+        return self.invitation.status(timezone.now()) if self.invitation is not None else ""
+
+    @property
+    def sendable(self) -> bool:
+        """Offered "send now": due or missing, not answered, and not already expired or refused."""
+        if not self.can_send or self.state not in (State.OPEN, State.MISSING):
+            return False
+        invitation = self.invitation
+        if invitation is None or self.entry.when == When.EVERY_MEETING:
+            return True
+        # Sent and still open: "remind now"; answered, refused or expired: nothing to send.
+        return self.invitation_status in ("waiting", "failing", "sent", "reminded")
 
 
 @dataclass
@@ -101,10 +120,16 @@ class PanelRow:
 class DuePage:
     rows: list[DueRow] = field(default_factory=list)
     panel: list[PanelRow] = field(default_factory=list)
+    may_send: bool = False  # the viewer may send invitations to some of the people shown
 
     @property
     def missing(self) -> list[DueRow]:
         return [r for r in self.rows if r.state == State.MISSING]
+
+    @property
+    def uninvited(self) -> list[DueRow]:
+        """The rows "send to everyone missing" sends: offered "send now" and never sent."""
+        return [r for r in self.rows if r.sendable and (r.invitation is None or r.invitation.sent_at is None)]
 
     @property
     def participant_ids(self) -> set[str]:
@@ -289,7 +314,47 @@ def due_questionnaires(viewer: Viewer, programme: Programme, today: date, unit: 
             page.panel.extend(_panel_rows(units, entry))
         else:
             page.rows.extend(_due_rows(units, entry, today))
+    _with_invitations(viewer, page, today)
     return page
+
+
+def _with_invitations(viewer: Viewer, page: DuePage, today: date) -> None:
+    """Each row's latest invitation and whether the viewer may send it: two queries for the page.
+
+    An invitation answered outside the window (sent late from this page) still counts as answered."""
+    people = page.participant_ids
+    if not people:
+        return
+    latest: dict[tuple[int, str], Invitation] = {}
+    invitations = Invitation.objects.filter(
+        entry__in={row.entry.pk for row in page.rows}, participant__uuid__in=people
+    ).annotate(participant_uuid=Cast("participant__uuid", CharField()))
+    for invitation in invitations.order_by("due_on", "id"):
+        latest[(invitation.entry_id, str(UUID(str(invitation.participant_uuid))))] = invitation
+    # Those the viewer may send to (the door of contact details) whose evaluation consent holds today.
+    reachable = participants_with_contact_details_visible_to(viewer).filter(uuid__in=people)
+    page.may_send = reachable.exists()
+    consenting = reachable.filter(consent_holds_on(today)).values_list("uuid", flat=True)
+    senders = {str(u) for u in consenting}
+    for row in page.rows:
+        if row.participant_uuid is None:
+            continue
+        row.invitation = latest.get((row.entry.pk, row.participant_uuid))
+        row.can_send = row.participant_uuid in senders
+        answered_late = row.invitation is not None and row.invitation.answered_at is not None
+        if answered_late and row.entry.when != When.EVERY_MEETING and row.state in (State.OPEN, State.MISSING):
+            row.state = State.ANSWERED
+
+
+def refused_invitation(participant: Participant) -> Invitation | None:
+    """The latest invitation whose address the mail server refused and that has not gone out
+    since (a new address clears it): the person's page warns of it."""
+    return (
+        Invitation.objects.filter(participant=participant, bounced_at__isnull=False)
+        .select_related("entry__instrument")
+        .order_by("-bounced_at")
+        .first()
+    )
 
 
 def people_on(page: DuePage) -> list[Participant]:

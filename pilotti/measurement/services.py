@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,19 +28,22 @@ from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, Response
 from pilotti.instruments.scoring import score
 from pilotti.instruments.services import answers_of
-from pilotti.measurement import selectors
+from pilotti.measurement import invitations, selectors
 from pilotti.measurement.models import Audience, PlanEntry, SafetyAlert, When
-from pilotti.programmes.models import Programme
+from pilotti.people.models import Participant
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 
 def response_submitted(*, response: Response) -> None:
     """Called once by every way of answering, right after a response is submitted.
 
     Raises a safety alert if a safety item was answered above zero. Anonymous answers have no
-    participant and cannot raise a personal alert.
+    participant and cannot raise a personal alert. The invitation the answer answers stops:
+    no reminder follows it.
     """
     if response.safety_flagged and response.participant_id is not None and response.submitted_at is not None:
         alert_raise(response=response)
+    invitations.response_arrived(response)
 
 
 # --- Safety alerts ----------------------------------------------------------------------------
@@ -170,3 +174,27 @@ def plan_entry_remove(*, actor: User, entry: PlanEntry) -> None:
     """Answers already given stay; only the plan changes (with history)."""
     mark_history(entry, actor=actor, reason=f"removed by {actor.pk}")
     entry.delete()
+
+
+# --- Invitations: "send now" from the due list ---------------------------------------------------
+
+
+def invitations_send_now(
+    *, actor: User, rows: "Iterable[selectors.DueRow]", units: QuerySet[DeliveryUnit], only_uninvited: bool = False
+) -> dict[str, int]:
+    """Sends the rows' invitations (or a reminder, for one already sent) now; each message is
+    written in the access log under the actor's name (``invitations._log_sent``)."""
+    by_entry: dict[int, tuple[PlanEntry, set[str]]] = {}
+    for row in rows:
+        if row.sendable and row.participant_uuid:
+            by_entry.setdefault(row.entry.pk, (row.entry, set()))[1].add(row.participant_uuid)
+    counts = {"sent": 0, "reminded": 0}
+    now = timezone.now()
+    for entry, uuids in by_entry.values():
+        ids = set(Participant.objects.filter(uuid__in=uuids).values_list("pk", flat=True))
+        done = invitations.send_now(
+            actor=actor, entry=entry, participant_ids=ids, units=units, now=now, only_uninvited=only_uninvited
+        )
+        for key, value in done.items():
+            counts[key] += value
+    return counts

@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import localdate
 from django.utils.translation import get_language
@@ -148,3 +148,42 @@ def alert_acknowledge(request: AuthenticatedHttpRequest, alert_uuid: UUID) -> Ht
             messages.success(request, _("The alert was acknowledged."))
             return redirect("measurement:alert", alert_uuid=found.uuid)
     return render(request, "measurement/alert.html", _alert_context(request, found, form), status=400)
+
+
+def _send_invitations(
+    request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None
+) -> HttpResponse:
+    """One row's "send now" (``entry`` and ``participant``) or "send to everyone missing" (``all``)."""
+    if request.method != "POST":  # after the door: outsiders got 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    page = selectors.due_questionnaires(request.viewer, programme, localdate(), unit=unit)
+    if not page.may_send:
+        raise PermissionDenied
+    send_all = request.POST.get("all") == "1"
+    rows = page.uninvited if send_all else [
+        row for row in page.rows
+        if str(row.entry.uuid) == request.POST.get("entry") and row.participant_uuid == request.POST.get("participant")
+    ]  # fmt: skip
+    units = units_visible_to(request.viewer).filter(programme=programme)
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
+    counts = services.invitations_send_now(actor=request.user, rows=rows, units=units, only_uninvited=send_all)
+    sent, reminded = counts["sent"], counts["reminded"]
+    if sent or reminded:
+        messages.success(request, _("Invitations sent: %(sent)s. Reminders sent: %(reminded)s.") % counts)
+    else:
+        messages.warning(request, _("Nothing was sent: no address or consent, or it was sent already."))
+    if unit is not None:
+        return redirect("measurement:unit_due", unit_uuid=unit.uuid)
+    return redirect("measurement:programme_due", slug=programme.slug)
+
+
+@login_required
+def programme_due_send(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _send_invitations(request, _programme(request, slug), None)
+
+
+@login_required
+def unit_due_send(request: AuthenticatedHttpRequest, unit_uuid: UUID) -> HttpResponse:
+    unit = get_object_or_404(units_visible_to(request.viewer).select_related("programme"), uuid=unit_uuid)
+    return _send_invitations(request, unit.programme, unit)

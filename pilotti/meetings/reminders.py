@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
+from pilotti.core.claims import claim
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings.models import MeetingReminder
 from pilotti.meetings.sms import send_sms, sms_available
@@ -177,13 +177,7 @@ def _log_sent(meeting: Meeting, recipient: Recipient) -> None:
 
 def _claim(meeting: Meeting, recipient: Recipient) -> MeetingReminder | None:
     """Writes the reminder row before sending: a second run, or a parallel one, finds it and skips."""
-    try:
-        with transaction.atomic():
-            return MeetingReminder.objects.create(
-                meeting=meeting, recipient_key=recipient.key, channel=recipient.channel
-            )
-    except IntegrityError:
-        return None
+    return claim(MeetingReminder, meeting=meeting, recipient_key=recipient.key, channel=recipient.channel)
 
 
 def send_due_reminders(*, now: datetime, hours: int) -> int:

@@ -19,8 +19,11 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "measurement:plan_remove": {"slug": programme.slug, "entry_uuid": entry.uuid},
         "measurement:programme_due": {"slug": programme.slug},
         "measurement:unit_due": {"unit_uuid": unit.uuid},
+        "measurement:programme_due_send": {"slug": programme.slug},
+        "measurement:unit_due_send": {"unit_uuid": unit.uuid},
         "measurement:alert": {"alert_uuid": alert.uuid},
         "measurement:alert_acknowledge": {"alert_uuid": alert.uuid},
+        "measurement:person_scores": {"participant_uuid": participant.uuid},
     }
 
 
@@ -28,6 +31,13 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
 # Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
 # GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
 EXPECTED: dict[str, dict[str, str]] = {
+    "measurement:person_scores": {
+        "own": "200/405",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
     "measurement:alert": {
         "own": "404 200 200 404",
         "partner": "404",
@@ -80,6 +90,22 @@ EXPECTED: dict[str, dict[str, str]] = {
     "measurement:unit_due": {
         "own": "200",
         "partner": "200 200 404 200",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    # Sending: only those who may see the person's contact details (coordinators, the unit's
+    # facilitators); a door the viewer may not pass answers 404 whatever the method.
+    "measurement:programme_due_send": {
+        "own": "405/403 405/302 405/302 405/403",
+        "partner": "405/403 405/403 404 405/403",
+        "adopter": "405/403 405/403 404 405/403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "measurement:unit_due_send": {
+        "own": "405/403 405/302 405/302 405/403",
+        "partner": "405/403 405/403 404 405/403",
         "adopter": "404",
         "other": "404",
         "anonymous": "login",
