@@ -11,6 +11,7 @@ from django.utils import timezone
 from pilotti.accounts.models import User
 from pilotti.audit.models import AccessLog
 from pilotti.instruments.models import Answer, Response
+from pilotti.interviews.selectors import person_material
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import Attendance, ReminderChoice
 from pilotti.organisations.models import Organisation, Role
@@ -208,6 +209,8 @@ def person_data(participant: Participant) -> dict[str, Any]:
             .select_related("version__instrument")
             .order_by("created_at")
         ],
+        # What they said in interviews and focus groups, and excerpts of their free-text answers.
+        "interviews": person_material(participant),
         "access_log": _access_log(participant),
         "disclosures": _disclosures(participant),
     }

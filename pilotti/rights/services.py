@@ -14,6 +14,7 @@ from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
 from pilotti.core.history import save_with_history
 from pilotti.instruments.models import Answer, Response
+from pilotti.interviews.services import person_material_counts, person_material_erase
 from pilotti.measurement.models import SafetyAlert
 from pilotti.meetings.models import ReminderChoice
 from pilotti.organisations.models import Organisation
@@ -107,6 +108,7 @@ def erasure_counts(participant: Participant) -> dict[str, int]:
         "responses_kept_anonymised": responses.count() if policy == KEEP_ANONYMISED else 0,
         "safety_alerts": SafetyAlert.objects.filter(participant=participant).count(),
         "reminder_choice": ReminderChoice.objects.filter(participant=participant).count(),
+        **person_material_counts(participant),
     }
 
 
@@ -137,6 +139,7 @@ def _anonymise(participant: Participant, policy: str) -> None:
     StageChange.objects.filter(enrolment__participant_id=pk).update(reason="")
     ReminderChoice.objects.filter(participant_id=pk).delete()
     _history(ReminderChoice)._default_manager.filter(participant_id=pk).delete()
+    person_material_erase(participant)  # interviews, focus groups, excerpts: before the answers go
     if policy == DELETE_ANSWERS:
         SafetyAlert.objects.filter(participant_id=pk).delete()
         _history(SafetyAlert)._default_manager.filter(participant_id=pk).delete()

@@ -8,6 +8,7 @@ from django.utils import translation
 from pilotti.costs import demo as costs_demo
 from pilotti.handbook import demo as handbook_demo
 from pilotti.instruments.services import library_load
+from pilotti.interviews import demo as interviews_demo
 from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             measurement_demo.load()  # after people, recruitment and meetings: it answers for them
             costs_demo.load()  # after the meetings: staff time is counted from their roll calls
             handbook_demo.load()
+            interviews_demo.load()  # after people and meetings: the interviews follow the last held meeting
             staff_demo.load()  # after the programmes: Tampere's nurses and peer instructors work in its units
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
