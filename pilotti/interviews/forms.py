@@ -128,6 +128,14 @@ class NotesForm(forms.Form):
             raise ValidationError(gettext("The transcript is too long: split it into two interviews."))
         return text
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Emptying the notes is a deliberate act, not a stray click: it says why (the history
+        # keeps the earlier text).
+        if not self.errors and not cleaned.get("file") and not cleaned.get("notes") and not cleaned.get("reason"):
+            self.add_error("reason", gettext("Say why the notes are emptied: the history keeps the earlier text."))
+        return cleaned
+
     def text(self) -> str:
         uploaded: str | None = self.cleaned_data.get("file")
         return uploaded if uploaded is not None else self.cleaned_data["notes"]
