@@ -252,3 +252,47 @@ def staff_target_rows(programme: Programme, *, on: date) -> list[TargetRow]:
 
 def staff_targets(programme: Programme) -> dict[str, int]:
     return dict(StaffTarget.objects.filter(programme=programme).values_list("role", "target"))
+
+
+def member_data(member: StaffMember) -> dict[str, Any]:
+    """Everything kept about the person, for their data access request (GDPR Art. 15)."""
+    return {
+        "staff_member": {
+            "name": member.name,
+            "role": member.get_role_display(),
+            "title": member.title,
+            "phone": member.phone,
+            "email": member.email,
+            "organisation": member.organisation.name,
+            "programme": member.programme.name,
+            "units": [unit.name for unit in member.units.all()],
+            "user_account": member.user.email if member.user else "",
+            "added": member.created_at,
+            "taken_off_the_roster": member.archived_at,
+            "why": member.archive_reason,
+        },
+        "trainings": [
+            {
+                "training": record.training.name,
+                "provider": record.training.provider,
+                "date": record.trained_on,
+                "trainer": record.trainer,
+                "completed": record.completed,
+                "certificate": record.certificate,
+                "valid_until": record.valid_until,
+            }
+            for record in member.training_records.all()
+        ],
+        "history": [
+            {
+                "when": entry.history_date,
+                "by": entry.history_user.email if entry.history_user else "",
+                "why": entry.history_change_reason or "",
+                "name": entry.name,
+                "title": entry.title,
+                "phone": entry.phone,
+                "email": entry.email,
+            }
+            for entry in member.history.select_related("history_user").order_by("history_date", "history_id")
+        ],
+    }

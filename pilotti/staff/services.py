@@ -178,3 +178,21 @@ def staff_targets_set(
         save_with_history(target, actor=actor, reason=reason)
         changed += 1
     return changed
+
+
+@transaction.atomic
+def staff_member_erase(*, actor: User | None, member: StaffMember) -> None:
+    """Erases what identifies the person (name, title, phone, e-mail, the linked account), in the
+    row and in every history row, and takes them off the roster. Their trainings stay, tied to an
+    anonymous row, so that past counts of trained staff do not change. Who erased and when is the
+    last history row."""
+    member.name = ""
+    member.title = ""
+    member.phone = ""
+    member.email = ""
+    member.user = None
+    if not member.is_archived:
+        member.archived_at = timezone.now()
+    member.archive_reason = _("Erased on request.")
+    save_with_history(member, actor=actor, reason=_("Erased on request."))
+    member.history.update(name="", title="", phone="", email="", user=None, archive_reason="")

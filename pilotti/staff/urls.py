@@ -12,6 +12,8 @@ urlpatterns = [
     path("staff/<uuid:member_uuid>/", views.member_detail, name="member"),
     path("staff/<uuid:member_uuid>/archive/", views.member_archive, name="member_archive"),
     path("staff/<uuid:member_uuid>/restore/", views.member_restore, name="member_restore"),
+    path("staff/<uuid:member_uuid>/data.json", views.member_export, name="member_export"),
+    path("staff/<uuid:member_uuid>/erase/", views.member_erase, name="member_erase"),
     path("staff/<uuid:member_uuid>/trainings/new/", views.record_add, name="record_add"),
     path("staff/trainings/<uuid:record_uuid>/", views.record_edit, name="record_edit"),
 ]

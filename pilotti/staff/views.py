@@ -2,12 +2,15 @@
 person's page with their trainings. Thin views: the door in selectors, the writes in services.
 Each view asks the door before it looks at the method, so an outsider gets 404 for any method."""
 
+import json
 from typing import Any
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -271,3 +274,39 @@ def record_edit(request: AuthenticatedHttpRequest, record_uuid: UUID) -> HttpRes
         form = RecordForm(initial=RecordForm.initial_for(record), trainings=trainings, with_reason=True)
     context = {"form": form, "record": record, "member": record.member, "history": selectors.record_history(record)}
     return render(request, "staff/record_form.html", context, status=400 if form.errors else 200)
+
+
+# The export and the erasure are asked for by POST (a CSRF-protected form), after the door and the
+# role are checked, so that outsiders get 404 and not a re-authentication prompt; both ask for the
+# password again, as the participants' do (pilotti/rights).
+@login_required
+def member_export(request: AuthenticatedHttpRequest, member_uuid: UUID) -> HttpResponse:
+    member = _member(request, member_uuid, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    response: HttpResponse = _export(request, member)
+    return response
+
+
+@reauthentication_required
+def _export(request: AuthenticatedHttpRequest, member: StaffMember) -> HttpResponse:
+    body = json.dumps(selectors.member_data(member), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body.encode(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="staff-{member.uuid}.json"'
+    return response
+
+
+@login_required
+def member_erase(request: AuthenticatedHttpRequest, member_uuid: UUID) -> HttpResponse:
+    member = _member(request, member_uuid, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    response: HttpResponse = _erase(request, member)
+    return response
+
+
+@reauthentication_required
+def _erase(request: AuthenticatedHttpRequest, member: StaffMember) -> HttpResponse:
+    services.staff_member_erase(actor=request.user, member=member)
+    messages.success(request, _("The person's name and contact details were erased."))
+    return redirect("staff:member", member_uuid=member.uuid)

@@ -30,6 +30,8 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "staff:member": {"member_uuid": member.uuid},
         "staff:member_archive": {"member_uuid": member.uuid},
         "staff:member_restore": {"member_uuid": member.uuid},
+        "staff:member_export": {"member_uuid": member.uuid},
+        "staff:member_erase": {"member_uuid": member.uuid},
         "staff:record_add": {"member_uuid": member.uuid},
         "staff:record_edit": {"record_uuid": record.uuid},
     }

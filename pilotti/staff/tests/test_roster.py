@@ -1,6 +1,7 @@
 """The roster of staff and volunteers: who is on it, their trainings, leaving, corrections, and
 who may see what. A staff member is never a participant."""
 
+import json
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
-from conftest import World, signed_in
+from conftest import World, reauthenticated, signed_in
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
@@ -195,3 +196,26 @@ def test_it_shows_the_roster_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(30):  # type: ignore[operator]
         assert client.get(reverse("staff:roster", args=[programme.slug])).status_code == 200
     assert len(selectors.roster(Viewer.everywhere(world.coordinator), programme, world.org)) == 6
+
+
+@time_machine.travel(TODAY)
+def test_it_gives_a_person_their_data_and_erases_their_name_everywhere_on_request(world: World) -> None:
+    programme, unit, training = _setup(world)
+    nurse = _nurse(world, programme, unit)
+    services.training_record_add(
+        actor=world.coordinator, member=nurse, fields=RecordFields(training=training, trained_on=date(2019, 9, 10))
+    )
+    client = reauthenticated(world.coordinator)
+    export = client.post(reverse("staff:member_export", args=[nurse.uuid]))
+    data = json.loads(b"".join(export.streaming_content) if export.streaming else export.content)
+    assert data["staff_member"]["phone"] == "040 555 0101"
+    assert [t["training"] for t in data["trainings"]] == ["Kasvokkain-ohjaajakoulutus"]
+    assert client.post(reverse("staff:member_erase", args=[nurse.uuid])).status_code == 302
+    nurse.refresh_from_db()
+    assert nurse.is_archived
+    assert {(h.name, h.phone, h.email) for h in nurse.history.all()} == {("", "", "")}
+    assert nurse.training_records.count() == 1
+    assert "Hanna" not in client.get(reverse("staff:member", args=[nurse.uuid])).content.decode()
+    # Outsiders and evaluators get neither.
+    assert reauthenticated(world.outsider).post(reverse("staff:member_export", args=[nurse.uuid])).status_code == 404
+    assert reauthenticated(world.evaluator).post(reverse("staff:member_erase", args=[nurse.uuid])).status_code == 403
