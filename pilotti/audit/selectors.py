@@ -3,7 +3,7 @@ an organisation's admins, often its data protection contact, see the whole organ
 and its members' security events) and of the install-wide security events (superusers only)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from pilotti.accounts.models import User
 from pilotti.audit.models import AccessLog, SecurityEvent
 from pilotti.audit.services import Person
-from pilotti.core.zone import HELSINKI
+from pilotti.core.zone import day_start
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.viewer import Viewer, active_memberships
 
@@ -65,10 +65,6 @@ class LogFilters:
     purpose: str = ""
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=HELSINKI)
-
-
 def organisation_access_log(organisation: Organisation, filters: LogFilters) -> QuerySet[AccessLog]:
     """Every access-log entry of the organisation's data, newest first (days are Helsinki days)."""
     entries = AccessLog.objects.filter(organisation=organisation)
@@ -77,9 +73,9 @@ def organisation_access_log(organisation: Organisation, filters: LogFilters) -> 
     if filters.user_email:
         entries = entries.filter(user_email=filters.user_email)
     if filters.first_day:
-        entries = entries.filter(at__gte=_day_start(filters.first_day))
+        entries = entries.filter(at__gte=day_start(filters.first_day))
     if filters.last_day:
-        entries = entries.filter(at__lt=_day_start(filters.last_day + timedelta(days=1)))
+        entries = entries.filter(at__lt=day_start(filters.last_day + timedelta(days=1)))
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.purpose:

@@ -2,7 +2,7 @@
 pagination, service errors as 422s, and the access log for many people at once."""
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +15,6 @@ from pilotti.api import schemas
 from pilotti.api.selectors import Caller
 from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access_many
-from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import Instrument
 from pilotti.people.models import Participant
 from pilotti.surveys import selectors as surveys
@@ -112,7 +111,3 @@ def log_many(request: HttpRequest, participants: Sequence[Participant], category
             purpose=purpose,
             item=log_item(request),
         )
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=HELSINKI)

@@ -21,7 +21,6 @@ from pilotti.api.v1.common import (
     ServiceRefused,
     call_service,
     caller_of,
-    day_start,
     log_item,
     log_many,
     page_of,
@@ -31,6 +30,7 @@ from pilotti.api.v1.common import (
 )
 from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access_many
+from pilotti.core.zone import day_start
 from pilotti.meetings import selectors as meetings
 from pilotti.meetings import services as meeting_services
 from pilotti.people.models import HouseholdMember, Participant

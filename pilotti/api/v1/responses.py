@@ -25,7 +25,6 @@ from pilotti.api.v1.common import (
     ServiceRefused,
     call_service,
     caller_of,
-    day_start,
     instruments_of,
     invalid,
     log_many,
@@ -35,7 +34,7 @@ from pilotti.api.v1.common import (
     writer_of,
 )
 from pilotti.audit.models import Category, Purpose
-from pilotti.core.zone import HELSINKI
+from pilotti.core.zone import HELSINKI, day_start
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Answer, Response
 from pilotti.instruments.spec import ItemType
