@@ -242,6 +242,11 @@ def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> l
     return result
 
 
+def due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> list[DueRow]:
+    """Every person's row of one plan entry in those units (the report's response rate): one query."""
+    return _due_rows(units, entry, today)
+
+
 def _as_count(value: object) -> int:
     """A count annotation of ``values()``: an int, or None where the row had nothing to count."""
     return value if isinstance(value, int) else 0

@@ -1,0 +1,55 @@
+"""Response rate per measurement point: of those due and of those invited, hidden when small."""
+
+import copy
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from conftest import World
+from pilotti.core.zone import HELSINKI
+from pilotti.evaluation.report.response import SUPPRESSED, response_rates, withhold_shared
+from pilotti.evaluation.report.scope import Filters, scope
+from pilotti.measurement.invitations import send_due
+from pilotti.measurement.tests.helpers import answer, plan, setup_unit
+from pilotti.people import services as people
+from pilotti.people.models import ConsentPurpose
+
+WHO5 = {f"q{i}": 3 for i in range(1, 6)}
+INTAKE = date(2019, 10, 23)
+
+
+@pytest.fixture
+def rates(world: World) -> list[dict[str, object]]:
+    """Eight people due at intake: six with consent are invited, four answer (three of them invited)."""
+    programme, _unit, participants = setup_unit(world.org, people=8)
+    plan(programme, "who-5", "intake")
+    for participant in participants[:6]:
+        people.consents_give(
+            actor=None, participant=participant, purposes=[ConsentPurpose.EVALUATION],
+            given_on=date(2019, 10, 1), method="written",
+        )  # fmt: skip
+    with time_machine.travel(datetime.combine(INTAKE, time(10), tzinfo=HELSINKI), tick=False):
+        assert send_due(now=timezone.now())["sent"] == 6
+    for participant in [*participants[:3], participants[7]]:  # the last one on paper, never invited
+        answer("who-5", participant, WHO5, INTAKE + timedelta(days=2))
+    return response_rates(scope(None, programme, Filters()), date(2019, 12, 1), "en")  # type: ignore[return-value]
+
+
+def test_it_counts_answers_of_those_due_and_of_those_invited(rates: list[dict[str, object]]) -> None:
+    [row] = rates
+    assert (row["answered"], row["due"], row["share_of_due"]) == (4, 8, 0.5)
+    assert (row["answered_invited"], row["invited"], row["share_of_invited"]) == (3, 6, 0.5)
+
+
+def test_the_shared_view_hides_a_small_count_and_its_complement(rates: list[dict[str, object]]) -> None:
+    shared = copy.deepcopy({"response_rates": rates})
+    withhold_shared(shared, 5)
+    [row] = shared["response_rates"]
+    # 4 of 8: both 4 and 8 − 4 are below 5, so the count and the share go; 8 stays.
+    assert (row["answered"], row["due"], row["share_of_due"]) == (SUPPRESSED, 8, SUPPRESSED)
+    assert (row["answered_invited"], row["invited"], row["share_of_invited"]) == (SUPPRESSED, 6, SUPPRESSED)
+    withhold_shared(shared := copy.deepcopy({"response_rates": rates}), 3)
+    [row] = shared["response_rates"]
+    assert (row["answered"], row["due"], row["share_of_due"]) == (4, 8, 0.5)
