@@ -19,6 +19,7 @@ from pilotti.organisations.viewer import Viewer, active_memberships
 from pilotti.people.models import Consent, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.recruitment.models import Enrolment, StageChange
 from pilotti.rights.models import Disclosure, ErasureRecord
+from pilotti.serviceuse.selectors import person_service_use
 from pilotti.surveys.models import PersonalLink
 
 LOG_EXTRACT_DAYS = 2 * 365 + 1  # "normally the last two years" (703/2023 § 11)
@@ -211,6 +212,8 @@ def person_data(participant: Participant) -> dict[str, Any]:
         ],
         # What they said in interviews and focus groups, and excerpts of their free-text answers.
         "interviews": person_material(participant),
+        # Counts of their (or their household's) contacts with services before and after the support.
+        "service_use": person_service_use(participant),
         "access_log": _access_log(participant),
         "disclosures": _disclosures(participant),
     }

@@ -21,6 +21,7 @@ from pilotti.organisations.models import Organisation
 from pilotti.people.models import AgeBand, ContactDetails, Household, HouseholdMember, Participant
 from pilotti.recruitment.models import Enrolment, StageChange
 from pilotti.rights.models import Disclosure, ErasureReason, ErasureRecord
+from pilotti.serviceuse.services import service_use_counts, service_use_erase
 
 KEEP_ANONYMISED = "keep_anonymised"
 DELETE_ANSWERS = "delete_answers"
@@ -109,6 +110,7 @@ def erasure_counts(participant: Participant) -> dict[str, int]:
         "safety_alerts": SafetyAlert.objects.filter(participant=participant).count(),
         "reminder_choice": ReminderChoice.objects.filter(participant=participant).count(),
         **person_material_counts(participant),
+        **service_use_counts(participant=participant),
     }
 
 
@@ -140,6 +142,7 @@ def _anonymise(participant: Participant, policy: str) -> None:
     ReminderChoice.objects.filter(participant_id=pk).delete()
     _history(ReminderChoice)._default_manager.filter(participant_id=pk).delete()
     person_material_erase(participant)  # interviews, focus groups, excerpts: before the answers go
+    service_use_erase(participant=participant)  # their counts of contacts with services, and their history
     if policy == DELETE_ANSWERS:
         SafetyAlert.objects.filter(participant_id=pk).delete()
         _history(SafetyAlert)._default_manager.filter(participant_id=pk).delete()
@@ -218,6 +221,7 @@ def household_erasure_counts(household: Household) -> dict[str, int]:
         "other_members_blanked": members.filter(participant=None).count(),
         "household_history": _history(Household)._default_manager.filter(id=household.pk).count(),
         "member_history": _history(HouseholdMember)._default_manager.filter(household_id=household.pk).count(),
+        **service_use_counts(household=household),
     }
 
 
@@ -240,6 +244,7 @@ def household_erase(*, actor: User | None, household: Household) -> ErasureRecor
         HouseholdMember.objects.filter(household=household).update(**blank)
         _history(HouseholdMember)._default_manager.filter(household_id=household.pk).update(**blank)
         Household.objects.filter(pk=household.pk).update(municipality="")
+        service_use_erase(household=household)
         _history(Household)._default_manager.filter(id=household.pk).update(municipality="")
         record, _created = ErasureRecord.objects.update_or_create(
             household=household,

@@ -141,6 +141,8 @@ ERASURE_ROWS = {
     "interviews_deleted": gettext_lazy("Interviews of the person, with their notes and excerpts"),
     "focus_group_places": gettext_lazy("Places in focus groups, with their excerpts"),
     "excerpts_deleted": gettext_lazy("Excerpts of what the person said or wrote"),
+    "service_use": gettext_lazy("Counts of contacts with services, before and after"),
+    "service_use_history": gettext_lazy("Earlier versions of the counts of contacts with services"),
     "members_erased": gettext_lazy("Members erased as persons"),
     "other_members_blanked": gettext_lazy("Children and expected children whose details are removed"),
     "household_history": gettext_lazy("Earlier versions of the household's details"),

@@ -1,7 +1,7 @@
 """The pilot report: its data computed in the database, a constant number of queries per report.
 
 One module per section (``access``, ``scope``, ``recruitment``, ``attendance``, ``feedback``,
-``outcomes``, ``comparison``); the report's shape is declared in ``types``.
+``outcomes``, ``comparison``, ``cost``, ``council``, ``serviceuse``); the report's shape is declared in ``types``.
 
 Everything is aggregated by the database (GROUP BY, conditional counts, averages, standard
 deviations, a window function for meeting numbers); Python only arranges the aggregated rows,
@@ -26,15 +26,19 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.report.access import INTERNAL_ROLES, may_see_internal, report_units, reports_visible_to
 from pilotti.evaluation.report.attendance import attendance, meeting_rows
 from pilotti.evaluation.report.comparison import comparison
 from pilotti.evaluation.report.cost import cost
+from pilotti.evaluation.report.council import council
 from pilotti.evaluation.report.feedback import feedback, versions_answered
 from pilotti.evaluation.report.outcomes import before_after
 from pilotti.evaluation.report.qualitative import qualitative
 from pilotti.evaluation.report.recruitment import recruitment
+from pilotti.evaluation.report.response import response_rates
 from pilotti.evaluation.report.scope import DEFAULT_DOSE, Filters, Scope, consented_responses, materialised, scope
+from pilotti.evaluation.report.serviceuse import service_use
 from pilotti.evaluation.report.types import Report
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import Programme
@@ -82,5 +86,8 @@ def report(
             "before_after": outcomes,
             "comparison": comparison(viewer, s),
             "cost": cost(s, recruited, attended, outcomes),
+            "council": council(s),
+            "service_use": service_use(s),
             "qualitative": qualitative(s),
+            "response_rates": response_rates(s, (now or timezone.now()).astimezone(HELSINKI).date(), language),
         }

@@ -454,7 +454,57 @@ class Qualitative(TypedDict):
     quotes: list[Quote]
 
 
+# --- What participants changed (report/council.py) and service use (report/serviceuse.py) ---------
+
+
+class CouncilRow(TypedDict):
+    meeting_on: str  # the meeting where it was suggested, ISO date
+    unit: str
+    suggestion: str  # in the group's words, without names
+    decision: str  # "open", "accepted" or "declined"
+    decision_label: str
+    decision_text: str
+    decided_on: str | None
+    action: str  # what was done
+    done_on: str | None
+
+
+class Council(TypedDict):
+    suggestions: int  # suggestions, not people: never suppressed
+    accepted: int
+    declined: int
+    done: int
+    items: list[CouncilRow]
+
+
+class ServiceUseOut(TypedDict):
+    service: str  # the service's UUID
+    name: str
+    description: str
+    period_months: int
+    measured_people: Count  # people and households with counts before
+    scores: list[Score]  # one: "contacts", with the group of everyone with both counts
+
+
 # --- The whole report ------------------------------------------------------------------------------
+
+
+# --- Response rate (report/response.py, docs/measurement.md "Response rate") -------------------
+
+
+class ResponseRate(TypedDict):
+    entry: str  # the plan entry's uuid
+    instrument: str
+    when: str  # intake · every_meeting · end · follow_up
+    when_label: str
+    follow_up_weeks: int | None
+    per_meeting: bool  # counts are person-meetings, not people
+    due: int | str
+    answered: int | str
+    share_of_due: float | str | None
+    invited: int | str
+    answered_invited: int | str
+    share_of_invited: float | str | None
 
 
 class Report(TypedDict):
@@ -469,4 +519,7 @@ class Report(TypedDict):
     before_after: list[Outcome]
     comparison: Comparison
     cost: NotRequired[Cost]
+    council: NotRequired[Council]
+    service_use: NotRequired[list[ServiceUseOut]]
     qualitative: NotRequired[Qualitative]
+    response_rates: NotRequired[list[ResponseRate]]

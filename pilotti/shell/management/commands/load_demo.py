@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from pilotti.costs import demo as costs_demo
+from pilotti.council import demo as council_demo
 from pilotti.handbook import demo as handbook_demo
 from pilotti.instruments.services import library_load
 from pilotti.interviews import demo as interviews_demo
@@ -13,8 +14,9 @@ from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
-from pilotti.recruitment import demo as people_demo
 from pilotti.programmes import demo as programmes_demo
+from pilotti.recruitment import demo as people_demo
+from pilotti.serviceuse import demo as serviceuse_demo
 from pilotti.staff import demo as staff_demo
 
 
@@ -48,6 +50,8 @@ class Command(BaseCommand):
             costs_demo.load()  # after the meetings: staff time is counted from their roll calls
             handbook_demo.load()
             interviews_demo.load()  # after people and meetings: the interviews follow the last held meeting
+            council_demo.load()  # after the meetings: items follow Ikaalinen's held meetings
+            serviceuse_demo.load()  # after people and meetings: counts follow the families' tracks
             staff_demo.load()  # after the programmes: Tampere's nurses and peer instructors work in its units
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo sign-ins (password: {DEMO_PASSWORD}):"))
         for email, role in sign_ins:
