@@ -15,32 +15,18 @@ with its share (the complement would tell it), as the suppression of other share
 """
 
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
 from pilotti.evaluation.report.scope import Scope
+from pilotti.evaluation.report.types import ResponseRate
 from pilotti.instruments.models import Response
 from pilotti.instruments.spec import name_in
 from pilotti.measurement.models import Audience, Invitation, When
 from pilotti.measurement.selectors import State, due_rows, plan_of
 
 SUPPRESSED = "suppressed"
-
-
-class ResponseRate(TypedDict):
-    entry: str  # the plan entry's uuid
-    instrument: str
-    when: str  # intake · every_meeting · end · follow_up
-    when_label: str
-    follow_up_weeks: int | None
-    per_meeting: bool  # counts are person-meetings, not people
-    due: int | str
-    answered: int | str
-    share_of_due: float | str | None
-    invited: int | str
-    answered_invited: int | str
-    share_of_invited: float | str | None
 
 
 def _share(k: int, n: int) -> float | None:
