@@ -31,6 +31,7 @@ from django.core.cache import cache
 from pilotti.evaluation import disclosure
 from pilotti.evaluation.report.cost import withhold_shared as withhold_cost
 from pilotti.evaluation.report.qualitative import withhold_shared as withhold_qualitative
+from pilotti.evaluation.report.response import withhold_shared as withhold_response
 from pilotti.evaluation.report.types import Report
 
 SUPPRESSED = "suppressed"
@@ -381,7 +382,7 @@ CACHE_SECONDS = 24 * 60 * 60
 _CODE = hashlib.sha256(
     b"".join(
         (pathlib.Path(__file__).parent / name).read_bytes()
-        for name in ("suppression.py", "disclosure.py", "report/cost.py", "report/qualitative.py")
+        for name in ("suppression.py", "disclosure.py", "report/cost.py", "report/qualitative.py", "report/response.py")
     )
 ).hexdigest()
 
@@ -417,6 +418,7 @@ def _tables(report: Report, limit: int) -> dict[str, Any]:
     before_after(result["before_after"], limit)
     comparison(result["comparison"], limit)
     withhold_qualitative(result, limit)  # counts of people behind themes, apart from the ledger's tables
+    withhold_response(result, limit)  # response rates per measurement point (report/response.py)
     result[VIRTUAL] = {}
     return result
 
