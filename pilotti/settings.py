@@ -433,6 +433,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # `manage.py send_meeting_reminders` (cron) reminds this many hours ahead.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "pilotti.meetings.sms.ConsoleBackend" if DEBUG else "")
 MEETING_REMINDER_HOURS = int(os.environ.get("MEETING_REMINDER_HOURS", "24"))
+# Questionnaire invitations from the measurement plan (docs/measurement.md, Invitations): reminders
+# go this many days after the invitation until it is answered; messages go out only between these
+# Helsinki hours.
+QUESTIONNAIRE_REMINDER_DAYS = [int(d) for d in os.environ.get("QUESTIONNAIRE_REMINDER_DAYS", "3,7").split(",") if d]
+QUESTIONNAIRE_SENDING_HOURS = tuple(int(h) for h in os.environ.get("QUESTIONNAIRE_SENDING_HOURS", "9,20").split(","))
 
 # --- Background tasks (django-tasks, docs/deployment.md) ----------------------------------
 # PDF reports, data exports and reminder sending run as tasks. "database": a queue in the

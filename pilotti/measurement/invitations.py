@@ -97,13 +97,13 @@ def links() -> Links:
 
 def reminder_days() -> list[int]:
     """Days after the invitation on which reminders go (``QUESTIONNAIRE_REMINDER_DAYS``, "3,7")."""
-    return list(getattr(settings, "QUESTIONNAIRE_REMINDER_DAYS", [3, 7]))
+    return list(settings.QUESTIONNAIRE_REMINDER_DAYS)
 
 
 def sending_hours() -> tuple[int, int]:
     """Messages go out between these Helsinki hours only (``QUESTIONNAIRE_SENDING_HOURS``): nobody
     is woken at night; a point that falls due in the evening goes the next morning."""
-    first, last = getattr(settings, "QUESTIONNAIRE_SENDING_HOURS", (9, 20))
+    first, last = settings.QUESTIONNAIRE_SENDING_HOURS
     return int(first), int(last)
 
 
