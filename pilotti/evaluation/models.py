@@ -59,3 +59,15 @@ class GeneratedFile(models.Model):
         """Still being prepared after the time it should take: the waiting page says so."""
         expected = timedelta(seconds=settings.GENERATED_FILE_EXPECTED_SECONDS)
         return self.status == self.Status.PENDING and self.created_at < timezone.now() - expected
+
+
+class Change(models.Model):
+    """One write to a table the report reads, for one programme or for all (``versions``)."""
+
+    programme_key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["programme_key", "id"], name="evaluation_change_version")]
+
+    def __str__(self) -> str:
+        return f"change {self.pk} of programme {self.programme_key or 'all'}"

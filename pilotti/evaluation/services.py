@@ -1,9 +1,16 @@
 """Building a report in the view a user may see: the one function the page, the PDF, the command
 and the exports call, so they all show the same figures."""
 
+import hashlib
+import json
+import pathlib
 from dataclasses import replace
 
-from pilotti.evaluation import selectors, suppression
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from pilotti.evaluation import releases, selectors, suppression, versions
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import DeliveryUnit, Programme
 
@@ -12,9 +19,48 @@ def report_build(
     *, viewer: Viewer | None, programme: Programme, filters: selectors.Filters, shared: bool
 ) -> selectors.Report:
     """The internal view for those who may see it (unless ``shared`` is asked for), else the shared
-    one. ``viewer`` None: the whole programme, for the server's operator (``manage.py report``)."""
-    if shared or (viewer is not None and not selectors.may_see_internal(viewer, programme)):
-        return _shared(viewer, programme, filters)
+    one. ``viewer`` None: the whole programme, for the server's operator (``manage.py report``).
+
+    Remembered under ``_key``: a repeated report is read from the cache, and a report whose data
+    changed in any way is built anew (``versions``)."""
+    shared = shared or (viewer is not None and not selectors.may_see_internal(viewer, programme))
+    key = _key(viewer, programme, filters, shared)
+    report: selectors.Report | None = cache.get(key)
+    if report is None:
+        report = _shared(viewer, programme, filters) if shared else _internal(viewer, programme, filters)
+        cache.set(key, report, suppression.CACHE_SECONDS)
+    return report
+
+
+# The code that computes a report: a new release builds every report anew.
+_CODE = hashlib.sha256(
+    b"".join(
+        path.read_bytes() for path in sorted(pathlib.Path(__file__).parent.glob("**/*.py")) if "tests" not in path.parts
+    )
+).hexdigest()
+
+
+def _key(viewer: Viewer | None, programme: Programme, filters: selectors.Filters, shared: bool) -> str:
+    """Everything a report depends on: its programme's data version (which every write to a table the
+    report reads changes), who asks and through which organisation (the units they see), the filters,
+    the view, the language of its labels, today (what counts as past) and the code and threshold."""
+    parts = [
+        _CODE,
+        suppression.threshold(),
+        programme.pk,
+        versions.version(programme.pk),
+        None
+        if viewer is None
+        else [viewer.user.pk, getattr(viewer.organisation, "pk", None), viewer.all_organisations],
+        filters.as_dict(),
+        shared,
+        get_language(),
+        timezone.localdate().isoformat(),
+    ]
+    return "evaluation:report:" + hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _internal(viewer: Viewer | None, programme: Programme, filters: selectors.Filters) -> selectors.Report:
     return suppression.internal(selectors.report(viewer, programme, filters))
 
 
@@ -32,5 +78,14 @@ def _shared(viewer: Viewer | None, programme: Programme, filters: selectors.Filt
     reports = {suppression.PROGRAMME: selectors.report(viewer, programme, replace(filters, unit=None))}
     for unit in units.order_by("pk"):
         reports[str(unit.uuid)] = selectors.report(viewer, programme, replace(filters, unit=unit))
-    protected = suppression.shared_set_cached(reports)
+    # Protected with every shared report of the programme that left before (any viewer, period or
+    # day), and remembered as left (releases.py; docs/evaluation.md, Small numbers, rule 13).
+    units_key = " ".join(sorted(name for name in reports if name != suppression.PROGRAMME))
+    scopes = {suppression.PROGRAMME: f"{suppression.PROGRAMME} of {units_key}"}
+    protected = suppression.shared_set_cached(reports, scopes=scopes, released=releases.earlier(programme))
+    releases.release_record(
+        programme=programme,
+        published={scopes.get(name, name): report for name, report in protected.items()},
+        internal={scopes.get(name, name): report for name, report in reports.items()},
+    )
     return protected[str(filters.unit.uuid) if filters.unit is not None else suppression.PROGRAMME]

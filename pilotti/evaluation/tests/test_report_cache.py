@@ -1,0 +1,129 @@
+"""A repeated report comes from the cache, and a report whose data changed by any path is built anew."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from conftest import World
+from pilotti.evaluation import selectors, services, versions
+from pilotti.evaluation.tests.helpers import START, Pilot, build
+from pilotti.meetings.models import Attendance
+from pilotti.organisations.viewer import Viewer
+from pilotti.people import services as people
+from pilotti.people.models import Consent
+
+
+def _build(world: World, pilot: Pilot, shared: bool = False) -> dict[str, Any]:
+    report = services.report_build(
+        viewer=Viewer.everywhere(world.evaluator), programme=pilot.programme, filters=selectors.Filters(), shared=shared
+    )
+    return {key: value for key, value in report.items() if key != "generated_at"}
+
+
+def _fresh(world: World, pilot: Pilot) -> dict[str, Any]:
+    cache.clear()
+    return _build(world, pilot)
+
+
+def test_every_table_a_report_reads_has_the_triggers_that_version_it(world: World) -> None:
+    pilot = build(world, people=6)
+    other = build(world, people=5, name="Toinen")
+    viewer = Viewer.everywhere(world.evaluator)
+    with CaptureQueriesContext(connection) as queries:
+        for shared in (False, True):
+            for unit in (None, pilot.unit):
+                for who in (viewer, None):
+                    services.report_build(
+                        viewer=who, programme=pilot.programme, filters=selectors.Filters(unit=unit), shared=shared
+                    )
+        services.report_build(viewer=viewer, programme=other.programme, filters=selectors.Filters(), shared=True)
+    read = {
+        table
+        for query in queries.captured_queries
+        for table in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', query["sql"])
+        if not table.startswith("evaluation_scope_")  # the report's own temporary tables
+    }
+    assert read - versions.WATCHED.keys() - versions.NOT_WATCHED.keys() == set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
+                [f"{versions.TABLE}_%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{versions.TABLE}_%"]
+            )
+        triggered = {row[0] for row in cursor.fetchall()}
+    assert triggered == set(versions.WATCHED)
+
+
+def test_a_repeated_report_is_read_from_the_cache(world: World, django_assert_max_num_queries: Any) -> None:
+    pilot = build(world, people=6)
+    other = build(world, people=5, name="Toinen")
+    first = _build(world, pilot)
+    # The viewer's right to the internal view and the data version: nothing of the report itself.
+    with django_assert_max_num_queries(3):
+        assert _build(world, pilot) == first
+    # Another programme's writes leave this one's version, and its cached report, as they were.
+    Attendance.objects.filter(meeting__unit=other.unit).update(status=Attendance.Status.ABSENT)
+    with django_assert_max_num_queries(3):
+        assert _build(world, pilot) == first
+
+
+def _service(pilot: Pilot) -> None:
+    consent = Consent.objects.get(participant=pilot.people[0], purpose="evaluation")
+    people.consent_withdraw(actor=None, consent=consent, on=START)
+
+
+def _bulk_update(pilot: Pilot) -> None:
+    Attendance.objects.filter(meeting__unit=pilot.unit).update(status=Attendance.Status.ABSENT)
+
+
+def _raw_sql(pilot: Pilot) -> None:
+    # An operator's SQL, which no application code sees: the second person's consent withdrawn.
+    consent = Consent.objects.get(participant=pilot.people[1], purpose="evaluation")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_consent SET withdrawn_on = %s WHERE id = %s", [START, consent.pk])
+
+
+def _delete(pilot: Pilot) -> None:
+    pilot.meetings[-1].responses.all().delete()
+
+
+@pytest.mark.parametrize("write", [_service, _bulk_update, _raw_sql, _delete], ids=lambda write: write.__name__[1:])
+def test_a_write_by_any_path_builds_the_report_anew(world: World, write: Callable[[Pilot], None]) -> None:
+    pilot = build(world, people=6)
+    before = _build(world, pilot)
+    write(pilot)
+    served = _build(world, pilot)
+    assert served != before
+    assert served == _fresh(world, pilot)
+
+
+def test_a_write_that_rolls_back_leaves_the_cached_report(world: World, django_assert_max_num_queries: Any) -> None:
+    pilot = build(world, people=6)
+    before = _build(world, pilot)
+
+    def failing_write() -> None:
+        with transaction.atomic():
+            _bulk_update(pilot)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_write()
+    with django_assert_max_num_queries(3):
+        assert _build(world, pilot) == before
+
+
+def test_prune_keeps_every_programmes_version(world: World) -> None:
+    pilot = build(world, people=6)
+    other = build(world, people=5, name="Toinen")
+    kept = versions.version(pilot.programme.pk), versions.version(other.programme.pk)
+    assert versions.prune() > 0
+    assert (versions.version(pilot.programme.pk), versions.version(other.programme.pk)) == kept
