@@ -35,6 +35,7 @@ PHRASES: dict[str, "StrOrPromise"] = {
     "safety alert": gettext_lazy("safety alert"),
     "safety alert acknowledged": gettext_lazy("safety alert acknowledged"),
     "safety alert list": gettext_lazy("safety alert list"),
+    "scores over time": gettext_lazy("scores over time"),
     "unit roster": gettext_lazy("the unit's people"),
     # The contact details' fields (people.services.ContactFields), alone or listed.
     "name": pgettext_lazy("contact detail", "name"),
