@@ -2,7 +2,9 @@
 
 A validated instrument has wording only in its official translations (``InstrumentVersion.languages``);
 a participant whose language is not among them would otherwise be told on the answering page that
-the questionnaire is "not available in your language" and be shown English (issue 23).
+the questionnaire is "not available in your language" and be shown English (issue 23). An
+organisation's translation packs (``packs.py``) add their languages for that organisation only:
+pass its id, or mark the versions once with ``with_packs``.
 """
 
 import re
@@ -12,7 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from pilotti.core.languages import from_free_text
+from pilotti.instruments import selectors
 from pilotti.instruments.models import InstrumentVersion
+
+_PACKS = "_pilotti_pack_languages"  # (organisation id, languages) set by ``with_packs``
 
 
 def language_name(code: str) -> str:
@@ -27,10 +32,30 @@ def language_names(codes: Iterable[str]) -> str:
     return ", ".join(language_name(code) for code in codes)
 
 
+def with_packs(versions: list[InstrumentVersion], organisation_id: int | None) -> list[InstrumentVersion]:
+    """Marks each version with the languages the organisation's packs add, in one query."""
+    found = selectors.pack_languages(organisation_id, versions)
+    for version in versions:
+        setattr(version, _PACKS, (organisation_id, found.get(version.pk, [])))
+    return versions
+
+
+def covered(version: InstrumentVersion, organisation_id: int | None = None) -> list[str]:
+    """The languages a version can be answered in: its own wording, and the packs of the
+    organisation (``organisation_id``, or the one ``with_packs`` marked it for)."""
+    marked = getattr(version, _PACKS, None)
+    if marked is None and organisation_id is not None:
+        with_packs([version], organisation_id)
+        marked = getattr(version, _PACKS)
+    extra = marked[1] if marked is not None and organisation_id in (None, marked[0]) else []
+    return [*version.languages, *(code for code in extra if code not in version.languages)]
+
+
 def version_label(version: InstrumentVersion) -> str:
     """The picker's label: "WHO-5 (englanti)"; a version without wording is answered on paper only."""
     name = version.instrument.local_name
-    spoken = language_names(version.languages) if version.languages else gettext("paper only")
+    languages = covered(version)
+    spoken = language_names(languages) if languages else gettext("paper only")
     return f"{name} ({spoken})"
 
 
@@ -47,6 +72,10 @@ def codes_in(text: str) -> list[str]:
     return codes
 
 
-def uncovered(spoken: Iterable[str], version: InstrumentVersion) -> list[str]:
-    """The languages in ``spoken`` that ``version`` has no wording in."""
-    return [code for code in spoken if code not in version.languages]
+def uncovered(spoken: Iterable[str], version: InstrumentVersion, organisation_id: int | None = None) -> list[str]:
+    """The languages in ``spoken`` that ``version`` has no wording in, for the organisation."""
+    missing = [code for code in spoken if code not in version.languages]
+    if not missing:  # no query when the version's own wording covers them
+        return []
+    languages = covered(version, organisation_id)
+    return [code for code in missing if code not in languages]

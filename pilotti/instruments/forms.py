@@ -368,3 +368,112 @@ class ImportForm(forms.Form):
         content = uploads.read_upload(self.cleaned_data["file"], max_bytes=self.MAX_BYTES)
         uploads.check_json_depth(content)  # before json.loads, whose recursion it would exhaust
         return content
+
+
+# --- Translation packs ------------------------------------------------------------------------
+
+
+class PackForm(forms.Form):
+    """A translation pack's language, origin and licence; with a file when imported."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=LANGUAGE_CHOICES)
+    source = forms.CharField(
+        label=gettext_lazy("Source of the translation"),
+        help_text=gettext_lazy("Who translated it and where it is published, e.g. the owner's official translation."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    licence = forms.CharField(
+        label=gettext_lazy("Licence"),
+        help_text=gettext_lazy("What the owner allows your organisation, e.g. a written permission and its date."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, languages: list[str], with_file: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        if isinstance(language, forms.ChoiceField):  # only languages the version lacks
+            language.choices = [(code, name) for code, name in LANGUAGE_CHOICES if code in languages]
+        if with_file:
+            self.fields["file"] = forms.FileField(
+                label=gettext_lazy("Instrument file (JSON) with the translation"),
+                help_text=gettext_lazy(
+                    "Export the instrument, add the wording in the language to every question and option, "
+                    "and upload it here. The questions, options and scoring must stay as they are."
+                ),
+            )
+
+    def clean_file(self) -> bytes:
+        content = uploads.read_upload(self.cleaned_data["file"], max_bytes=ImportForm.MAX_BYTES)
+        uploads.check_json_depth(content)
+        return content
+
+
+def _reference(text: Text, languages: tuple[str, ...]) -> str:
+    """The wording staff translate from: the page's language if the version has it, else its first."""
+    return next((text[code] for code in languages if text.get(code)), "")
+
+
+class PackWordingForm(forms.Form):
+    """One field per text of the version in the pack's language, each with the version's own wording
+    beside it; the field names are the ``packs.Wording`` paths."""
+
+    def __init__(self, *args: Any, spec: VersionSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        seen = tuple(spec.languages)
+        self.fields["title"] = forms.CharField(
+            label=gettext_lazy("Title"), required=False, help_text=_reference(spec.title, seen), max_length=300
+        )
+        self.fields["instructions"] = forms.CharField(
+            label=gettext_lazy("Instructions"),
+            required=False,
+            help_text=_reference(spec.instructions, seen),
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        for n, item in enumerate(spec.items, start=1):
+            self.fields[f"{item.key}.text"] = forms.CharField(
+                label=_("Question %(n)d") % {"n": n},
+                help_text=_reference(item.text, seen),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+            )
+            if item.type == ItemType.SCALE:
+                for end, text, label in (
+                    ("min_label", item.min_label, _("Question %(n)d: label of the lowest value")),
+                    ("max_label", item.max_label, _("Question %(n)d: label of the highest value")),
+                ):
+                    self.fields[f"{item.key}.{end}"] = forms.CharField(
+                        label=label % {"n": n}, help_text=_reference(text, seen), required=False, max_length=300
+                    )
+            for option in item.options:
+                self.fields[f"{item.key}.options.{option.value}"] = forms.CharField(
+                    label=_("Question %(n)d: option %(value)d") % {"n": n, "value": option.value},
+                    help_text=_reference(option.label, seen),
+                    max_length=300,
+                )
+
+    def wording(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        items: dict[str, Any] = {}
+        for item in self.spec.items:
+            entry: dict[str, Any] = {"text": data.get(f"{item.key}.text", "")}
+            if item.type == ItemType.SCALE:
+                entry["min_label"] = data.get(f"{item.key}.min_label", "")
+                entry["max_label"] = data.get(f"{item.key}.max_label", "")
+            if item.options:
+                entry["options"] = {str(o.value): data.get(f"{item.key}.options.{o.value}", "") for o in item.options}
+            items[item.key] = entry
+        return {"title": data.get("title", ""), "instructions": data.get("instructions", ""), "items": items}
+
+
+def pack_initial(wording: dict[str, Any]) -> dict[str, str]:
+    """A stored pack's wording as the editor's initial values."""
+    initial = {"title": wording.get("title", ""), "instructions": wording.get("instructions", "")}
+    for key, entry in wording.get("items", {}).items():
+        for name in ("text", "min_label", "max_label"):
+            initial[f"{key}.{name}"] = entry.get(name, "")
+        for value, label in entry.get("options", {}).items():
+            initial[f"{key}.options.{value}"] = label
+    return initial

@@ -338,3 +338,42 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.item.key}"
+
+
+class TranslationPack(TenantOwned, models.Model):
+    """An organisation's licensed or official translation of a version's wording into one language.
+
+    Only the wording (``packs.Wording``): the version's structure and scoring stay as they are, and
+    the pack is refused if its file says otherwise (``packs.differences``). The licence is the
+    organisation's, so the pack is used only on its own answering pages and is never shipped."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="translation_packs")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="translation_packs")
+    language = models.CharField(_("language"), max_length=8)
+    source = models.TextField(
+        _("source of the translation"), help_text=_("Who translated it and where it is published.")
+    )
+    licence = models.TextField(
+        _("licence"), help_text=_("What the owner allows, e.g. a written permission and its date.")
+    )
+    # {"title": …, "instructions": …, "items": {key: {"text", "min_label", "max_label", "options": {value: label}}}}
+    wording = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation pack")
+        verbose_name_plural = _("translation packs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version", "language"], name="one_translation_pack_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.language}"

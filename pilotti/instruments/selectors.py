@@ -9,7 +9,17 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from pilotti.instruments.models import Answer, Band, Instrument, InstrumentVersion, Item, Response, ScoringRule
+from pilotti.instruments import packs
+from pilotti.instruments.models import (
+    Answer,
+    Band,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    Response,
+    ScoringRule,
+    TranslationPack,
+)
 from pilotti.instruments.spec import (
     BandSpec,
     InstrumentSpec,
@@ -222,3 +232,32 @@ def responses_visible_to(viewer: Viewer) -> QuerySet[Response]:
     """Admins, coordinators and evaluators see their organisations' responses. Part B (answering)
     refines this for facilitators (their units' meetings and participants)."""
     return Response.objects.filter(organisation__in=viewer.organisation_ids(RESPONSE_ROLES))
+
+
+def translation_packs(organisation_id: int | None, version: InstrumentVersion) -> QuerySet[TranslationPack]:
+    """An organisation's translation packs of a version: its own only, as its licence is its own."""
+    if organisation_id is None:  # a staff member outside any organisation: none
+        return TranslationPack.objects.none()
+    return TranslationPack.objects.filter(organisation_id=organisation_id, version=version).select_related("updated_by")
+
+
+def pack_languages(organisation_id: int | None, versions: list[InstrumentVersion]) -> dict[int, list[str]]:
+    """The languages an organisation's packs add to each version, in one query."""
+    found: dict[int, list[str]] = {}
+    if organisation_id is None:
+        return found
+    rows = TranslationPack.objects.filter(organisation_id=organisation_id, version__in=versions)
+    for version_id, language in rows.order_by("language").values_list("version_id", "language"):
+        found.setdefault(version_id, []).append(language)
+    return found
+
+
+def spec_for_organisation(version: InstrumentVersion, organisation_id: int, language: str) -> VersionSpec:
+    """The version as an organisation's answering page shows it in ``language``: with the
+    organisation's packs when the version has no wording of its own in that language (all of them,
+    so that a page saying "not in your language" offers the packs' languages too)."""
+    spec = spec_of(version)
+    if language in spec.languages:  # no query on the usual path
+        return spec
+    rows = TranslationPack.objects.filter(organisation_id=organisation_id, version=version).order_by("language")
+    return packs.applied(spec, rows.values_list("language", "wording"))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
-from pilotti.instruments import fileformat, selectors
+from pilotti.instruments import fileformat, packs, selectors
 from pilotti.instruments.models import (
     Answer,
     Band,
@@ -30,6 +30,7 @@ from pilotti.instruments.models import (
     Response,
     ScoringRule,
     Subscale,
+    TranslationPack,
 )
 from pilotti.instruments.scoring import AnswerValue, Problem, is_blank, problems, score
 from pilotti.instruments.spec import BandSpec, InstrumentSpec, ItemType, VersionSpec
@@ -202,6 +203,72 @@ def library_load(directory: Path = LIBRARY_DIR) -> list[tuple[str, str]]:
         saved = instrument_save(actor=None, organisation=None, spec=spec)
         results.append((saved.instrument.key, saved.outcome))
     return results
+
+
+# --- Translation packs ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def translation_pack_save(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    version: InstrumentVersion,
+    language: str,
+    source: str,
+    licence: str,
+    wording: packs.Wording,
+) -> TranslationPack:
+    """Adds or replaces the organisation's wording of ``version`` in ``language``, recording who.
+
+    Refused (``FileFormatError``, listing all) when the version has its own wording in the
+    language, when a question or option lacks its wording, or without a source and a licence: a
+    validated instrument is shown only in a translation whose origin and permission are known."""
+    spec = selectors.spec_of(selectors.version_with_structure(version))
+    errors = []
+    if language in spec.languages:
+        errors.append(_("The version has its own wording in this language already."))
+    if not source.strip() or not licence.strip():
+        errors.append(_("Say where the translation comes from and what its licence allows."))
+    errors.extend(packs.missing_wording(spec, wording))
+    if errors:
+        raise fileformat.FileFormatError(errors)
+    pack, _created = TranslationPack.objects.update_or_create(
+        organisation=organisation,
+        version=version,
+        language=language,
+        defaults={"source": source.strip(), "licence": licence.strip(), "wording": wording, "updated_by": actor},
+    )
+    return pack
+
+
+def translation_pack_import(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    version: InstrumentVersion,
+    language: str,
+    source: str,
+    licence: str,
+    content: bytes,
+) -> TranslationPack:
+    """A pack from an instrument file (the version's export with the language's wording added): its
+    structure and scoring must be the version's, and the error names every difference."""
+    theirs = fileformat.loads(content).version
+    mine = selectors.spec_of(selectors.version_with_structure(version))
+    if found := packs.differences(mine, theirs):
+        raise fileformat.FileFormatError(
+            [_("A translation cannot change the structure or the scoring; nothing was saved."), *found]
+        )
+    return translation_pack_save(
+        actor=actor,
+        organisation=organisation,
+        version=version,
+        language=language,
+        source=source,
+        licence=licence,
+        wording=packs.wording_of(theirs, language),
+    )
 
 
 # --- Responses -----------------------------------------------------------------------------

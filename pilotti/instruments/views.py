@@ -2,6 +2,7 @@
 the right to change it is checked (403 for a visible instrument the user may only read), and a
 service writes."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from pilotti.instruments import selectors, services
 from pilotti.instruments.fileformat import FileFormatError
@@ -21,14 +22,18 @@ from pilotti.instruments.forms import (
     InstrumentForm,
     ItemFormSet,
     LanguageForm,
+    PackForm,
+    PackWordingForm,
     ScoringForm,
     add_spec_errors,
     build_spec,
     initial_for,
+    pack_initial,
 )
 from pilotti.instruments.models import Instrument, InstrumentVersion
-from pilotti.instruments.spec import PARTICIPANT_LANGUAGES, InstrumentSpec
+from pilotti.instruments.spec import PARTICIPANT_LANGUAGES, InstrumentSpec, VersionSpec
 from pilotti.organisations.http import AuthenticatedHttpRequest
+from pilotti.organisations.models import Organisation
 
 OUTCOME_MESSAGES = {
     "created": gettext_lazy("The instrument %(name)s was created."),
@@ -91,6 +96,8 @@ def instrument_detail(request: AuthenticatedHttpRequest, instrument_uuid: UUID) 
         "language": _wording_language(request),
         "language_names": LANGUAGE_NAMES,
         "can_edit": selectors.can_edit_instrument(request.viewer, instrument),
+        "can_translate": selectors.can_manage_instruments(request.viewer, request.organisation),
+        "packs": selectors.translation_packs(request.organisation.pk if request.organisation else None, version),
     }
     return render(request, "instruments/instrument_detail.html", context)
 
@@ -175,3 +182,87 @@ def instrument_export(request: AuthenticatedHttpRequest, instrument_uuid: UUID) 
     response = HttpResponse(services.instrument_export(instrument, version), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{instrument.key}-v{version.number}.json"'
     return response
+
+
+# --- Translation packs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PackPlace:
+    instrument: Instrument
+    version: InstrumentVersion
+    spec: VersionSpec
+    organisation: Organisation
+
+
+def _pack_place(request: AuthenticatedHttpRequest, instrument_uuid: UUID) -> _PackPlace:
+    """The instrument (404 unless visible), and 403 unless the user manages the current
+    organisation's instruments: a pack is the organisation's, as its licence is."""
+    instrument = _instrument(request, instrument_uuid)
+    organisation = request.organisation
+    if organisation is None or not selectors.can_manage_instruments(request.viewer, organisation):
+        raise PermissionDenied
+    version = selectors.version_with_structure(selectors.current_version(instrument))
+    return _PackPlace(instrument, version, selectors.spec_of(version), organisation)
+
+
+@login_required
+def translation_packs(request: AuthenticatedHttpRequest, instrument_uuid: UUID) -> HttpResponse:
+    """The organisation's translations of the current version, and the import of one."""
+    place = _pack_place(request, instrument_uuid)
+    instrument, version, spec = place.instrument, place.version, place.spec
+    lacking = [code for code in PARTICIPANT_LANGUAGES if code not in spec.languages]
+    form = PackForm(request.POST or None, request.FILES or None, languages=lacking, with_file=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translation_pack_import(
+                actor=request.user, organisation=place.organisation, version=version,
+                content=form.cleaned_data["file"],
+                language=form.cleaned_data["language"], source=form.cleaned_data["source"],
+                licence=form.cleaned_data["licence"],
+            )  # fmt: skip
+        except FileFormatError as error:
+            for message in error.errors:
+                form.add_error(None, message)
+        else:
+            messages.success(request, gettext("The translation was saved."))
+            return redirect("instruments:packs", instrument_uuid=instrument.uuid)
+    context = {
+        "instrument": instrument,
+        "version": version,
+        "spec": spec,
+        "packs": selectors.translation_packs(place.organisation.pk, version),
+        "lacking": lacking,
+        "form": form,
+    }
+    return render(request, "instruments/translation_packs.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def translation_pack_edit(request: AuthenticatedHttpRequest, instrument_uuid: UUID, language: str) -> HttpResponse:
+    """Typing in a translation, question by question beside the version's own wording."""
+    place = _pack_place(request, instrument_uuid)
+    instrument, version, spec = place.instrument, place.version, place.spec
+    if language not in PARTICIPANT_LANGUAGES or language in spec.languages:
+        raise Http404
+    pack = selectors.translation_packs(place.organisation.pk, version).filter(language=language).first()
+    data = request.POST if request.method == "POST" else None
+    initial = {"source": pack.source, "licence": pack.licence} if pack else {}
+    about = PackForm(data, initial=initial, languages=[language])
+    del about.fields["language"]
+    wording = PackWordingForm(data, spec=spec, initial=pack_initial(pack.wording) if pack else {}, prefix="w")
+    if data is not None and about.is_valid() and wording.is_valid():
+        try:
+            services.translation_pack_save(
+                actor=request.user, organisation=place.organisation, version=version, language=language,
+                source=about.cleaned_data["source"], licence=about.cleaned_data["licence"], wording=wording.wording(),
+            )  # fmt: skip
+        except FileFormatError as error:
+            for message in error.errors:
+                about.add_error(None, message)
+        else:
+            messages.success(request, gettext("The translation was saved."))
+            return redirect("instruments:packs", instrument_uuid=instrument.uuid)
+    context = {"instrument": instrument, "version": version, "language": language, "form": about, "wording": wording}
+    status = 400 if data is not None else 200
+    return render(request, "instruments/translation_pack_form.html", context, status=status)

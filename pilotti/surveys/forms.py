@@ -22,13 +22,18 @@ from pilotti.surveys.models import PersonalLink
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
 class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    # The versions as given, marked with the organisation's translation packs (coverage.with_packs).
+    given: dict[int, InstrumentVersion]
+
     def label_from_instance(self, obj: InstrumentVersion) -> str:
-        return coverage.version_label(obj)
+        return coverage.version_label(self.given.get(obj.pk, obj))
 
 
 def _version_field(versions: list[InstrumentVersion], label: Any) -> VersionChoiceField:
     queryset = InstrumentVersion.objects.filter(pk__in=[v.pk for v in versions]).select_related("instrument")
-    return VersionChoiceField(queryset=queryset.order_by("instrument__name"), label=label, to_field_name="uuid")
+    field = VersionChoiceField(queryset=queryset.order_by("instrument__name"), label=label, to_field_name="uuid")
+    field.given = {v.pk: v for v in versions}
+    return field
 
 
 SEND_BY = [
@@ -38,10 +43,13 @@ SEND_BY = [
 ]
 
 
-def warn_uncovered(form: ConfirmableForm, version: InstrumentVersion | None, spoken: list[str], whose: str) -> None:
-    """Refuses a questionnaire without wording in ``spoken`` until the user ticks "make it anyway";
-    the message names the languages it has, and the paper form with an interpreter as the way out."""
-    missing = coverage.uncovered(spoken, version) if version is not None else []
+def warn_uncovered(
+    form: ConfirmableForm, version: InstrumentVersion | None, spoken: list[str], whose: str, organisation_id: int
+) -> None:
+    """Refuses a questionnaire without wording in ``spoken`` (its own or the organisation's
+    translation packs) until the user ticks "make it anyway"; the message names the languages it
+    has, and the paper form with an interpreter as the way out."""
+    missing = coverage.uncovered(spoken, version, organisation_id) if version is not None else []
     if version is None or not missing:
         return
     message = gettext(
@@ -52,7 +60,8 @@ def warn_uncovered(form: ConfirmableForm, version: InstrumentVersion | None, spo
         "questionnaire": version.instrument.local_name,
         "missing": coverage.language_names(missing),
         "whose": whose,
-        "covered": coverage.language_names(version.languages) or gettext("no language (paper only)"),
+        "covered": coverage.language_names(coverage.covered(version, organisation_id))
+        or gettext("no language (paper only)"),
     }
     form.warn("version", message)
 
@@ -82,7 +91,7 @@ class LinkForm(ConfirmableForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         spoken = coverage.codes_in(self.participant.preferred_language)
-        warn_uncovered(self, cleaned.get("version"), spoken, self.participant.code)
+        warn_uncovered(self, cleaned.get("version"), spoken, self.participant.code, self.participant.organisation_id)
         return cleaned
 
 
@@ -104,7 +113,8 @@ class PanelForm(ConfirmableForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        warn_uncovered(self, cleaned.get("version"), coverage.codes_in(self.unit.languages), self.unit.name)
+        spoken = coverage.codes_in(self.unit.languages)
+        warn_uncovered(self, cleaned.get("version"), spoken, self.unit.name, self.unit.organisation_id)
         return cleaned
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, Model, Q, QuerySet
 
+from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response, ScoringRule
 from pilotti.organisations.models import Organisation
@@ -42,15 +43,20 @@ def instruments_for(viewer: Viewer, organisation_id: int) -> QuerySet[Instrument
     return visible.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id)).order_by("name")
 
 
-def current_versions(instrument_list: QuerySet[Instrument], *, online_only: bool) -> list[InstrumentVersion]:
-    """Each instrument's current version; with ``online_only`` only those participants can answer."""
+def current_versions(
+    instrument_list: QuerySet[Instrument], *, online_only: bool, organisation_id: int | None = None
+) -> list[InstrumentVersion]:
+    """Each instrument's current version; with ``online_only`` only those participants can answer,
+    counting the translation packs of ``organisation_id`` (which mark the versions, for the labels)."""
     versions = []
     for instrument in instrument_list.prefetch_related("versions"):
         version = max(instrument.versions.all(), key=lambda v: v.number, default=None)
-        if version is not None and (version.languages or not online_only):
+        if version is not None:
             version.instrument = instrument
             versions.append(version)
-    return versions
+    if organisation_id is not None:
+        coverage.with_packs(versions, organisation_id)
+    return [v for v in versions if coverage.covered(v) or not online_only]
 
 
 def links_of(participant: Participant) -> QuerySet[PersonalLink]:

@@ -24,6 +24,7 @@ from pilotti.audit.models import Action, Category, Purpose, Result
 from pilotti.audit.services import log_access
 from pilotti.core import languages, once
 from pilotti.core.tokens import hash_token
+from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
@@ -62,10 +63,10 @@ def panel_path(panel: ClientPanel) -> str:
     return reverse("surveys:panel_answer", kwargs={"code": panel.code})
 
 
-def can_be_answered_online(version: InstrumentVersion) -> bool:
+def can_be_answered_online(version: InstrumentVersion, organisation_id: int) -> bool:
     """Only versions with complete wording in some language (for validated instruments: an
-    official translation) are offered to participants."""
-    return bool(version.languages)
+    official translation, or the organisation's licensed translation pack) are offered to participants."""
+    return bool(version.languages) or bool(coverage.covered(version, organisation_id))
 
 
 # --- Personal links ----------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def personal_link_create(
     """
     if version.instrument.organisation_id not in (None, participant.organisation_id):
         raise ValidationError(_("This instrument belongs to another organisation."))
-    if not can_be_answered_online(version):
+    if not can_be_answered_online(version, participant.organisation_id):
         raise ValidationError(_("This questionnaire has no wording for participants; type in a paper form instead."))
     if send_by not in (None, "", PersonalLink.SentBy.EMAIL, PersonalLink.SentBy.SMS):
         raise ValidationError(_("Unknown way of sending."))
@@ -250,7 +251,7 @@ def panel_set(
     The questionnaire can change only until the first answer."""
     if version.instrument.organisation_id not in (None, meeting.unit.organisation_id):
         raise ValidationError(_("This instrument belongs to another organisation."))
-    if not can_be_answered_online(version):
+    if not can_be_answered_online(version, meeting.unit.organisation_id):
         raise ValidationError(_("This questionnaire has no wording for participants; type in a paper form instead."))
     panel = ClientPanel.objects.select_for_update().filter(meeting=meeting).first()
     if panel is None:

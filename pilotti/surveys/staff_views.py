@@ -61,7 +61,9 @@ def qr_data_uri(url: str) -> str:
 def link_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     participant = _participant(request, request.POST.get("participant") or request.GET.get("participant", ""))
     versions = selectors.current_versions(
-        selectors.instruments_for(request.viewer, participant.organisation_id), online_only=True
+        selectors.instruments_for(request.viewer, participant.organisation_id),
+        online_only=True,
+        organisation_id=participant.organisation_id,
     )
     form = LinkForm(request.POST or None, versions=versions, participant=participant)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +188,9 @@ def paper(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> HttpResp
 
 def _panel_versions(request: AuthenticatedHttpRequest, meeting: Meeting) -> list[InstrumentVersion]:
     return selectors.current_versions(
-        selectors.instruments_for(request.viewer, meeting.unit.organisation_id), online_only=True
+        selectors.instruments_for(request.viewer, meeting.unit.organisation_id),
+        online_only=True,
+        organisation_id=meeting.unit.organisation_id,
     )
 
 

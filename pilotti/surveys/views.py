@@ -114,7 +114,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request, language)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    spec = instruments.spec_of(instruments.version_with_structure(link.version))
+    version = instruments.version_with_structure(link.version)
+    spec = instruments.spec_for_organisation(version, link.organisation_id, language)
     title = text_in(spec.title, language, link.version.instrument.name)
     if link.submitted_at is not None:
         if _resent(request, services.link_scope(link)):  # the same thank-you as the first time
@@ -192,7 +193,8 @@ def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
         return _not_found(request, language)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    spec = instruments.spec_of(instruments.version_with_structure(panel.version))
+    version = instruments.version_with_structure(panel.version)
+    spec = instruments.spec_for_organisation(version, panel.meeting.unit.organisation_id, language)
     title = text_in(spec.title, language, panel.version.instrument.name)
     device_id = _device_id(request, panel)
     if not selectors.panel_accepts_answers(panel, timezone.now()):

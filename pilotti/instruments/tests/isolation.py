@@ -8,10 +8,13 @@ from pilotti.instruments.tests.helpers import make_instrument
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
     instrument = make_instrument(world.org, name="Alfan oma mittari")
     by_uuid = {"instrument_uuid": instrument.uuid}
+    validated = make_instrument(world.org, key="phq-9")  # English only: the other languages can have packs
     return {
         "instruments:detail": by_uuid,
         "instruments:edit": by_uuid,
         "instruments:export": by_uuid,
+        "instruments:packs": {"instrument_uuid": validated.uuid},
+        "instruments:pack_edit": {"instrument_uuid": validated.uuid, "language": "fi"},
     }
 
 
@@ -52,6 +55,20 @@ EXPECTED: dict[str, dict[str, str]] = {
         "partner": "200 200 403 403",
         "adopter": "200 200 403 403",
         "other": "200 200 403 403",
+        "anonymous": "login",
+    },
+    "instruments:packs": {
+        "own": "200/400 200/400 403 403",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "instruments:pack_edit": {
+        "own": "200/400 200/400 403 403",
+        "partner": "404",
+        "adopter": "404",
+        "other": "404",
         "anonymous": "login",
     },
     "instruments:list": {
