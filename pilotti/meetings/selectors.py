@@ -221,12 +221,14 @@ WAITING_DAYS = 42
 
 @dataclass
 class Absence:
-    """Someone absent (not excused) from the last two meetings of a unit that had a roll call."""
+    """Someone absent (not excused) from the last roll calls of a unit, as many in a row as the
+    unit's programme asks before a call (``Programme.absences_before_call``, two by default)."""
 
     unit: DeliveryUnit
     participant: Participant | None
     member: HouseholdMember | None
     last: Meeting
+    times: int = 2
 
     @property
     def code(self) -> str:
@@ -247,7 +249,7 @@ class Owed:
 @dataclass
 class Waiting:
     """What a facilitator still owes or should act on: past meetings without a roll call or not
-    marked held, and people absent twice in a row (a worker would call them)."""
+    marked held, and people absent from the last roll calls in a row (a worker would call them)."""
 
     meetings: list[Owed]
     absences: list[Absence]
@@ -255,7 +257,7 @@ class Waiting:
 
 def waiting_for(viewer: Viewer, now: datetime) -> Waiting:
     """In three queries, whatever the number of units: the past meetings, which of them have a
-    roll call, and the absences of each unit's last two meetings with one."""
+    roll call, and the absences of each unit's last roll calls (as many as its programme asks)."""
     past = list(
         programmes.my_meetings(viewer)
         .filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=WAITING_DAYS))
@@ -268,26 +270,33 @@ def waiting_for(viewer: Viewer, now: datetime) -> Waiting:
         for m in past
         if m.ends_at <= now and (m.pk not in called or m.status != Meeting.Status.HELD)
     ]
-    last_two: dict[int, list[Meeting]] = {}
+    # Each unit's last roll calls, as many as its programme counts before a call.
+    last: dict[int, list[Meeting]] = {}
     for meeting in sorted((m for m in past if m.pk in called), key=lambda m: m.starts_at, reverse=True):
-        if len(last_two.setdefault(meeting.unit_id, [])) < 2:
-            last_two[meeting.unit_id].append(meeting)
-    pairs = [pair for pair in last_two.values() if len(pair) == 2]
+        if len(last.setdefault(meeting.unit_id, [])) < meeting.unit.programme.absences_before_call:
+            last[meeting.unit_id].append(meeting)
+    runs = [run for run in last.values() if len(run) == run[0].unit.programme.absences_before_call]
     absent = (
-        Attendance.objects.filter(meeting__in=[m for pair in pairs for m in pair], status=Attendance.Status.ABSENT)
+        Attendance.objects.filter(meeting__in=[m for run in runs for m in run], status=Attendance.Status.ABSENT)
         .select_related("participant", "member__household")
         .order_by()
     )
-    unit_of = {m.pk: m.unit_id for pair in pairs for m in pair}
+    unit_of = {m.pk: m.unit_id for run in runs for m in run}
     seen: dict[tuple[int, int | None, int | None], list[Attendance]] = {}
     for attendance in absent:
         key = (unit_of[attendance.meeting_id], attendance.participant_id, attendance.member_id)
         seen.setdefault(key, []).append(attendance)
-    latest = {pair[0].unit_id: pair[0] for pair in pairs}
+    latest = {run[0].unit_id: run for run in runs}
     absences = [
-        Absence(unit=latest[unit_id].unit, participant=rows[0].participant, member=rows[0].member, last=latest[unit_id])
+        Absence(
+            unit=latest[unit_id][0].unit,
+            participant=rows[0].participant,
+            member=rows[0].member,
+            last=latest[unit_id][0],
+            times=len(rows),
+        )
         for (unit_id, _participant, _member), rows in seen.items()
-        if len(rows) == 2
+        if len(rows) == len(latest[unit_id])
     ]
     absences.sort(key=lambda a: (a.unit.name, a.code))
     return Waiting(meetings=owing, absences=absences)

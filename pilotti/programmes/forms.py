@@ -82,6 +82,17 @@ class ProgrammeForm(forms.Form):
     measurement_plan = forms.CharField(
         label=gettext_lazy("Measurement plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    absences_before_call = forms.IntegerField(
+        label=gettext_lazy("Absences in a row before a call"),
+        help_text=gettext_lazy(
+            "A person absent from this many meetings in a row, not excused, is on the facilitator's "
+            "“waiting for you” list."
+        ),
+        min_value=1,
+        max_value=6,  # "waiting for you" looks six weeks back (meetings.selectors.WAITING_DAYS)
+        initial=2,
+        required=False,
+    )
 
     @classmethod
     def initial_for(cls, programme: Programme) -> dict[str, Any]:
@@ -105,6 +116,10 @@ class ProgrammeForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return segments
+
+    def clean_absences_before_call(self) -> int:
+        """Empty (a form from before the field, an API client): two, the default."""
+        return self.cleaned_data.get("absences_before_call") or 2
 
     def clean_topics(self) -> list[str]:
         return [line[:200] for line in _lines(self.cleaned_data["topics"])]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -85,6 +86,15 @@ class Programme(TenantOwned, Archivable):
     facilitator_roles = models.JSONField(_("facilitator roles"), default=list, blank=True)
     interpreter_language = models.CharField(_("interpreter language"), max_length=100, blank=True)
     measurement_plan = models.TextField(_("measurement plan"), blank=True)
+    # How many roll calls in a row a person may miss, not excused, before their facilitator is asked
+    # to call them ("waiting for you", meetings.selectors.waiting_for); two is PMM's default. At most
+    # six: the list looks six weeks back, so a weekly group's longer run would never show.
+    absences_before_call = models.PositiveSmallIntegerField(
+        _("absences in a row before a call"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("A person absent from this many meetings in a row, not excused, is on the facilitator's list."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 

@@ -60,6 +60,7 @@ class ProgrammeFields:
     facilitator_roles: list[str] = field(default_factory=list)
     interpreter_language: str = ""
     measurement_plan: str = ""
+    absences_before_call: int = 2
     segments: list[tuple[str, int]] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
 

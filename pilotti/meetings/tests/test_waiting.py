@@ -14,7 +14,8 @@ from pilotti.meetings.tests.helpers import NOW, add_participants, unit_with_meet
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes import services as programme_services
-from pilotti.programmes.models import Meeting
+from pilotti.programmes.forms import ProgrammeForm
+from pilotti.programmes.models import Meeting, Programme
 
 WEEK = timedelta(days=7)
 
@@ -88,3 +89,36 @@ def test_it_finds_what_is_waiting_in_the_same_number_of_queries_for_many_units(
         waiting = waiting_for(Viewer.everywhere(world.facilitator), NOW)
     assert len(waiting.absences) == 6
     assert len(waiting.meetings) == 6 * 2  # the first has no roll call, the third is not held
+
+
+def test_the_programme_sets_how_many_absences_in_a_row_put_a_person_on_the_list(
+    world: World, frozen_now: datetime
+) -> None:
+    (first, second, third, _tomorrow), (thrice, twice, _present) = _three_weeks(world)
+    _roll_call(first, {thrice: "absent", twice: "present"})
+    _roll_call(second, {thrice: "absent", twice: "absent"})
+    _roll_call(third, {thrice: "absent", twice: "absent"})
+    viewer = Viewer.everywhere(world.facilitator)
+    assert {a.participant for a in waiting_for(viewer, NOW).absences} == {thrice, twice}
+
+    Programme.objects.filter(pk=first.unit.programme_id).update(absences_before_call=3)
+    [absence] = waiting_for(viewer, NOW).absences
+    assert (absence.participant, absence.times, absence.last) == (thrice, 3, third)
+    page = signed_in(world.facilitator).get(reverse("meetings:mine")).text
+    assert "absent 3 times in a row, the last" in page
+    assert twice.code not in page
+
+    Programme.objects.filter(pk=first.unit.programme_id).update(absences_before_call=1)
+    assert {a.participant for a in waiting_for(viewer, NOW).absences} == {thrice, twice}
+
+
+def test_the_coordinator_sets_the_number_on_the_programme_form(world: World) -> None:
+    form = ProgrammeForm({"name": "Perhekerho", "status": "planned", "frequency": "weekly", "duration_minutes": 90,
+                          "mode": "in_person", "absences_before_call": "7"})  # fmt: skip
+    assert not form.is_valid()
+    assert "absences_before_call" in form.errors
+    form = ProgrammeForm({"name": "Perhekerho", "status": "planned", "frequency": "weekly", "duration_minutes": 90,
+                          "mode": "in_person", "absences_before_call": "3"})  # fmt: skip
+    assert form.is_valid(), form.errors
+    programme = programme_services.programme_create(actor=None, organisation=world.org, fields=form.to_fields())
+    assert programme.absences_before_call == 3
