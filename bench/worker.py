@@ -69,10 +69,14 @@ class Worker:
             seconds = time.perf_counter() - started
         return {"seconds": seconds, "queries": len(queries.captured_queries), "status": status}
 
-    def report_json(self) -> dict[str, Any]:
-        """The code path of ``manage.py report SLUG --format json``, written to a file."""
+    def report_json(self, cached: bool = False) -> dict[str, Any]:
+        """The code path of ``manage.py report SLUG --format json``, written to a file: built anew, or
+        (``cached``) repeated, read from the cache under the programme's unchanged data version."""
+        from django.core.cache import cache
         from django.core.management import call_command
 
+        if not cached:
+            cache.clear()
         with tempfile.TemporaryDirectory() as directory:
             out = Path(directory) / "report.json"
             started = time.perf_counter()
