@@ -476,9 +476,12 @@ def send_now(
     everyone missing"). For every meeting the current point is the latest meeting that has ended.
     A point whose window has closed gets a link that works the entry's window from today."""
     counts = {"sent": 0, "reminded": 0}
+    today = now.astimezone(HELSINKI).date()
     current: dict[int, Point] = {}
     for point in points_of(entry, units):
-        if point.participant_id not in participant_ids or point.send_from > now:
+        # Staff send at any hour: an intake, end or follow-up point is ready from its day's start.
+        ready = point.send_from <= now or (point.meeting_id is None and point.due_on <= today)
+        if point.participant_id not in participant_ids or not ready:
             continue
         if point.participant_id not in current or point.send_from > current[point.participant_id].send_from:
             current[point.participant_id] = point

@@ -80,3 +80,14 @@ def test_an_evaluator_sees_the_states_but_cannot_send(
     response = client.post(reverse("measurement:programme_due_send", kwargs={"slug": found.slug}), {"all": "1"})
     assert response.status_code == 403
     assert not mail.outbox
+
+
+@time_machine.travel(datetime.combine(date(2019, 10, 23), time(7), tzinfo=HELSINKI), tick=False)
+def test_send_now_works_before_the_sending_hours_on_the_day(
+    world: World, programme: tuple[Programme, list[Participant]]
+) -> None:
+    found, [first, _second, _third] = programme
+    entry = found.plan_entries.get()
+    url = reverse("measurement:programme_due_send", kwargs={"slug": found.slug})
+    signed_in(world.coordinator).post(url, {"entry": str(entry.uuid), "participant": str(first.uuid)})
+    assert [m.to for m in mail.outbox] == [["t0@example.org"]], "at 7.00 on the intake day, before cron's 9.00"
