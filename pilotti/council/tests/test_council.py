@@ -2,7 +2,9 @@
 corrected with history, and listed in the report as what participants changed."""
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from conftest import World, signed_in
@@ -12,6 +14,7 @@ from pilotti.council.services import ItemFields, council_item_add
 from pilotti.evaluation import selectors, suppression
 from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
+from pilotti.programmes.tests.helpers import make_programme, make_unit
 
 
 def test_it_records_a_suggestion_then_its_decision_and_what_was_done_with_history(world: World) -> None:
@@ -97,3 +100,21 @@ def test_council_items_show_in_the_report_as_what_participants_changed(world: Wo
     assert "What participants changed" in html
     assert "Ruoanlaitto joka toinen kerta" in html
     assert "Myöhempi aloitus" in html
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_council_page_runs_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries: Any, size: int
+) -> None:
+    programme = make_programme(world.org, name="Raatikyselyt")
+    unit = make_unit(programme, name="Raadin ryhmä", facilitator=world.facilitator)
+    meeting = unit.meetings.first()
+    assert meeting is not None
+    for n in range(size):
+        council_item_add(actor=world.facilitator, meeting=meeting, fields=ItemFields(suggestion=f"Ehdotus {n}"))
+    client = signed_in(world.facilitator)
+    url = reverse("council:meeting", kwargs={"meeting_uuid": meeting.uuid})
+    client.get(url)  # the session's sign-in bookkeeping happens once
+    with django_assert_max_num_queries(14):
+        page = client.get(url)
+    assert page.content.decode().count("data-council-item=") == size

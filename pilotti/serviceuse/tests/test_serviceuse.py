@@ -4,6 +4,7 @@ SciPy) and withheld in the shared view for a group below the threshold."""
 
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -183,3 +184,30 @@ def test_the_persons_export_lists_their_counts_and_erasure_removes_them_with_the
     assert record.counts["service_use"] == 1
     assert not ServiceUse.objects.filter(pk=use.pk).exists()
     assert not ServiceUse.history.filter(participant_id=participant.pk).exists()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_page_runs_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries: Any, size: int
+) -> None:
+    from pilotti.people.tests.helpers import enrol, make_participant
+    from pilotti.programmes.tests.helpers import make_programme, make_unit
+
+    programme = make_programme(world.org, name="Kyselymäärä")
+    unit = make_unit(programme, name="Kyselymäärän ryhmä")
+    service = service_add(actor=world.owner, programme=programme, fields=ServiceFields(name="Perhetyö"))
+    for n in range(size):
+        person = make_participant(world.org, name=f"Henkilö {n}", email=f"k{n}@example.org")
+        enrol(person, unit)
+        service_use_add(
+            actor=world.coordinator,
+            service=service,
+            person=person,
+            fields=UseFields(support_started_on=START, support_ended_on=START, before_count=n, after_count=1),
+        )
+    client = signed_in(world.coordinator)
+    url = reverse("serviceuse:programme", kwargs={"slug": programme.slug})
+    client.get(url)  # the session's sign-in bookkeeping happens once
+    with django_assert_max_num_queries(16):
+        page = client.get(url)
+    assert page.content.decode().count("data-use=") == size
