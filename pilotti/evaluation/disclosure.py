@@ -87,6 +87,9 @@ class Ledger:
     # groups with its unit reports took minutes).
     merge: bool = False
     copies: dict[Path, Path] = field(default_factory=dict)
+    # Reports (by their first path key) that already left: their published figures are known to
+    # everyone and cannot be hidden any more; only the others may hide more to keep theirs safe.
+    frozen: frozenset[str | int] = frozenset()
 
     def same(self, copy: Path, original: Path) -> None:
         """``copy`` is ``original`` in another report (both full paths, kept if equal in the data)."""
@@ -161,15 +164,16 @@ class Ledger:
     def protect(self) -> int:
         """Hide counts until no hidden count is determined; returns how many more were hidden."""
         for copy, original in self.copies.items():
-            if self.hidden(copy) or self.hidden(original):
+            if original[0] in self.frozen and not self.hidden(original):
+                set_at(self.tree, copy, self.value(copy))  # out already: no use hiding it here
+            elif self.hidden(copy) or self.hidden(original):
                 set_at(self.tree, copy, SUPPRESSED)
                 set_at(self.tree, original, SUPPRESSED)
         try:
             return self._protect()
         finally:
             for copy, original in self.copies.items():
-                if self.hidden(original):
-                    set_at(self.tree, copy, SUPPRESSED)
+                set_at(self.tree, copy, SUPPRESSED if self.hidden(original) else self.value(copy))
 
     def _protect(self) -> int:
         self._by_path: dict[Path, list[int]] = {}
@@ -199,9 +203,24 @@ class Ledger:
                 set_at(self.tree, chosen, SUPPRESSED)
                 self._hidden.add(chosen)
                 round_added += 1
-            if not round_added:
+            if not round_added and not self._published_anyway(exposed):
                 return added  # none exposed (or nothing left to hide, which zeros shown rule out)
             added += round_added
+
+    def _published_anyway(self, exposed: list[Path]) -> bool:
+        """Shows the exposed counts nothing more can hide: with reports that already left
+        (``frozen``), a count hidden here may be their figures' sum (January–February's, of the
+        January and February that left). Hiding it is of no use, and the cells it protected need
+        others: it is shown, never to be hidden again. A small count stays hidden (then the earlier
+        releases gave it away, which this cannot undo)."""
+        shown = False
+        for path in exposed:
+            if self.frozen and path[0] not in self.frozen and (self.value(path) or 0) >= self.limit > 0:
+                set_at(self.tree, path, self.value(path))
+                self._hidden.discard(path)
+                self.fixed.add(path)
+                shown = True
+        return shown
 
     def _hideable(self, path: Path) -> bool:
         return (
@@ -209,6 +228,7 @@ class Ledger:
             and path not in self.fixed
             and (self.value(path) or 0) > 0
             and path[: len(self.hideable)] == self.hideable
+            and path[0] not in self.frozen
         )
 
     def _pick(self, candidates: list[Path]) -> Path:

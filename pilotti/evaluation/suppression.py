@@ -22,7 +22,9 @@ import hashlib
 import itertools
 import json
 import pathlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
@@ -353,22 +355,59 @@ def shared(report: Report, limit: int | None = None) -> Report:
 PROGRAMME = "programme"
 
 
-def shared_set(reports: Mapping[str, Report], limit: int | None = None) -> dict[str, Report]:
+@dataclass(frozen=True)
+class Release:
+    """Shared reports of a programme that already left, by scope (``shared_set``'s ``scopes``):
+    what was published and the internal reports it was made from."""
+
+    published: Mapping[str, Any]
+    internal: Mapping[str, Any]
+
+
+def shared_set(
+    reports: Mapping[str, Report],
+    limit: int | None = None,
+    *,
+    scopes: Mapping[str, str] | None = None,
+    released: Sequence[Release] = (),
+) -> dict[str, Report]:
     """The shared views of every report of one programme that may leave together, protected at
     once, so that what one hides cannot be worked out by setting it beside the others: the
     programme's report (named ``PROGRAMME``) and its units' reports (any other names), each with
     its comparison. The units' counts add up to the programme's wherever the data says so
-    (``between``)."""
+    (``between``).
+
+    ``released``: shared reports of the programme that left before (another viewer's, another
+    period's, the same period's on another day). Their figures are fixed; the new reports are
+    protected together with them (``across``), hiding more where setting them side by side would
+    give a hidden count away. ``scopes`` names what each report covers (the same scope in two
+    releases is the same units; default: the report's name)."""
     limit = limit if limit is not None else threshold()
+    scopes = {name: (scopes or {}).get(name, name) for name in reports}
     trees = {name: _tables(report, limit) for name, report in reports.items()}
     truths = {name: {**report, VIRTUAL: {}} for name, report in reports.items()}
-    ledger = disclosure.Ledger(trees, truths, limit=limit, merge=True)
-    if PROGRAMME in reports:  # first: the copies it finds are merged in the relations that follow
+    old: dict[str, str] = {}
+    for i, release in enumerate(released):
+        for scope, published in release.published.items():
+            old[f"released {i} {scope}"] = scope
+            trees[f"released {i} {scope}"] = {**copy.deepcopy(published), VIRTUAL: {}}
+            truths[f"released {i} {scope}"] = {**release.internal[scope], VIRTUAL: {}}
+    ledger = disclosure.Ledger(trees, truths, limit=limit, merge=True, frozen=frozenset(old))
+    # First: the copies these find are merged in the relations that follow.
+    if PROGRAMME in reports:
         between(ledger, truths, PROGRAMME, [name for name in reports if name != PROGRAMME])
+    across(ledger, truths, scopes, old)
+    for i in range(len(released)):
+        names = [name for name in old if name.startswith(f"released {i} ")]
+        whole = [name for name in names if old[name].startswith(PROGRAMME)]
+        if len(whole) == 1:
+            between(ledger, truths, whole[0], [name for name in names if name != whole[0]])
     for name, tree in trees.items():
         relations(ledger.under((name,)), tree)
         populations(ledger.under((name,)), tree, truths[name])
     ledger.protect()
+    for name in old:
+        del trees[name]
     for name, tree in trees.items():
         linked_statistics(tree, reports[name])
         # Costs per person are published only where their denominators are (report/cost.py).
@@ -387,18 +426,27 @@ _CODE = hashlib.sha256(
 ).hexdigest()
 
 
-def shared_set_cached(reports: Mapping[str, Report], limit: int | None = None) -> dict[str, Report]:
+def shared_set_cached(
+    reports: Mapping[str, Report],
+    limit: int | None = None,
+    *,
+    scopes: Mapping[str, str] | None = None,
+    released: Sequence[Release] = (),
+) -> dict[str, Report]:
     """``shared_set``, remembered under a key made of everything it reads: the internal reports
     (every figure, so any change in the data changes the key), the threshold and this code.
     ``shared_set`` is a pure function of these, so a remembered result is never stale; only the
     time it was made (``generated_at``, not part of the key) is the new report's."""
     limit = limit if limit is not None else threshold()
     inputs = {name: {k: v for k, v in report.items() if k != "generated_at"} for name, report in reports.items()}
-    digest = hashlib.sha256(json.dumps([_CODE, limit, inputs], sort_keys=True, default=str).encode()).hexdigest()
+    before = [[release.published, release.internal] for release in released]
+    digest = hashlib.sha256(
+        json.dumps([_CODE, limit, inputs, scopes, before], sort_keys=True, default=str).encode()
+    ).hexdigest()
     key = f"evaluation:shared:{digest}"
     result: dict[str, Report] | None = cache.get(key)
     if result is None:
-        result = shared_set(reports, limit)
+        result = shared_set(reports, limit, scopes=scopes, released=released)
         cache.set(key, result, CACHE_SECONDS)
     for name, report in result.items():
         report["generated_at"] = reports[name]["generated_at"]
@@ -416,6 +464,8 @@ def _tables(report: Report, limit: int) -> dict[str, Any]:
     attendance(result["attendance"], limit)
     feedback(result["feedback"], limit)
     before_after(result["before_after"], limit)
+    # Service use before and after has the before/after's shape: the same rules (report/serviceuse.py).
+    before_after(result.get("service_use", []), limit)
     comparison(result["comparison"], limit)
     withhold_qualitative(result, limit)  # counts of people behind themes, apart from the ledger's tables
     withhold_response(result, limit)  # response rates per measurement point (report/response.py)
@@ -575,7 +625,7 @@ def _comparison_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> 
     # A unit's row repeats its meetings' roll calls.
     meetings = report["attendance"]["meetings"]
     for j, unit in enumerate(units):
-        own = [i for i, meeting in enumerate(meetings) if meeting["unit"] == unit["name"]]
+        own = [i for i, meeting in enumerate(meetings) if meeting.get("unit") == unit["name"]]
         if own:
             for key in ("present", "recorded"):
                 ledger.total([("attendance", "meetings", i, key) for i in own], (*c, "units", j, key))
@@ -731,6 +781,90 @@ def between(ledger: disclosure.Ledger, truths: dict[str, Any], whole: str, parts
                 ledger.group_total(found[key], path)
             else:
                 ledger.total(found[key], path)
+
+
+# Keys whose count in a report is found anywhere the same: a meeting's roll call, a unit's row of the
+# comparison (its own figures in the period, whoever's report shows it).
+SCOPE_FREE = (("attendance", "meetings"), ("comparison", "units"))
+
+
+def _additive(key: tuple[Any, ...]) -> bool:
+    """Counts of events in the period (an enrolment by the day contacted, a meeting, an answer):
+    the count over two periods that do not overlap is the sum of the two. People (starters, the
+    people who answered, pairs) are not: one person may be in both."""
+    section, last = key[0], key[-1]
+    if section == "recruitment":
+        return True
+    if section == "attendance":
+        return key[1] in ("meetings", "by_number") or (
+            key[1] == "summary" and last in ("attended", "offered", "visitors")
+        )
+    if section == "feedback":
+        return last in ("responses", "anonymous", "at_meetings", "n")
+    if section == "comparison":
+        return last in (*COMPARED_SUMS, "n")
+    return False
+
+
+def _period(report: Any) -> tuple[date, date]:
+    filters = report.get("filters") or {}
+    since, until = filters.get("since"), filters.get("until")
+    return (date.fromisoformat(since) if since else date.min, date.fromisoformat(until) if until else date.max)
+
+
+def _tiles(a: tuple[date, date], b: tuple[date, date], whole: tuple[date, date]) -> bool:
+    """Periods ``a`` and ``b`` follow each other without overlap and make up ``whole``."""
+    first, second = sorted((a, b))
+    return (
+        first[0] == whole[0]
+        and second[1] == whole[1]
+        and first[1] < date.max
+        and first[1].toordinal() + 1 == second[0].toordinal()
+    )
+
+
+def across(
+    ledger: disclosure.Ledger, truths: dict[str, Any], scopes: Mapping[str, str], old: Mapping[str, str]
+) -> None:
+    """The new reports beside those that left before (``old``: name → scope). The same count of
+    the same scope and period is one cell (a meeting's roll call and a unit's comparison row in any
+    scope); an additive count of a period within another's is at most that one's; where a period is
+    two others one after the other, its additive counts are their sums (January and February
+    published beside January–February give February less January)."""
+    if not old:
+        return
+    everything = {**scopes, **old}
+    keyed = {
+        name: {key: path for key, path, _group in _counts({s: truths[name][s] for s in SECTIONS}, (name,), ())}
+        for name in everything
+    }
+    periods = {name: _period(truths[name]) for name in everything}
+
+    def linked(a: str, b: str, key: tuple[Any, ...]) -> bool:
+        return everything[a] == everything[b] or key[:2] in SCOPE_FREE
+
+    for new in scopes:
+        for before in old:
+            a, b = periods[new], periods[before]
+            for key, path in keyed[new].items():
+                other = keyed[before].get(key)
+                if other is None or not linked(new, before, key):
+                    continue
+                if a == b or key[:2] == SCOPE_FREE[0]:
+                    ledger.same(path, other)
+                elif _additive(key) and b[0] >= a[0] and b[1] <= a[1]:
+                    ledger.at_most(other, path)
+                elif _additive(key) and a[0] >= b[0] and a[1] <= b[1]:
+                    ledger.at_most(path, other)
+    names = list(everything)
+    for whole in names:
+        for x, y in itertools.combinations([n for n in names if n != whole], 2):
+            if all(n in old for n in (whole, x, y)) or not _tiles(periods[x], periods[y], periods[whole]):
+                continue  # three that left before were protected together when the last of them left
+            for key, path in keyed[whole].items():
+                parts = [keyed[n][key] for n in (x, y) if key in keyed[n] and linked(n, whole, key)]
+                if _additive(key) and parts:
+                    ledger.total(parts, path)
 
 
 def linked_statistics(report: dict[str, Any], internal: Any) -> None:

@@ -567,3 +567,93 @@ def read_together(reading: Reading, whole: Path, parts: list[Path]) -> None:
     for key, path in keyed(_at(reading.shared, whole), whole):
         if key in found:
             reading.adds_up(found[key], path)
+
+
+# --- Several releases side by side --------------------------------------------------------------
+# Reports of one programme that left at different times, to different viewers or for different
+# periods. The attacker knows each report's scope (whose units) and period (its filters).
+
+EVERYWHERE = (("attendance", "meetings"), ("comparison", "units"))  # the same figures in any report
+
+
+def _events(key: tuple[Any, ...]) -> bool:
+    """Counts of things that happen on a day (contacts, meetings, answers): over two periods that do
+    not overlap, the sum of the two."""
+    if key[0] in ("total", "segments", "referral_sources", "flow", "meeting", "number"):
+        return True
+    if key[0] == "summary":
+        return key[1] in ("attended", "offered", "visitors")
+    if key[0] == "feedback":
+        return key[-1] in ("responses", "anonymous", "at_meetings", "n", "top_two") or _whole(key[-1])
+    return key[0] in ("units", "sites", "organisations") and key[-1] in (*UNIT_COUNTS, "n")
+
+
+def _days(report: Any) -> tuple[str, str]:
+    since, until = report["filters"]["since"], report["filters"]["until"]
+    return (since or "0000-00-00", until or "9999-99-99")
+
+
+def _next_day(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def knowledge_releases(
+    releases: list[tuple[dict[str, Any], dict[str, Any]]], programme_scopes: set[str] | None = None
+) -> Knowledge:
+    """Every release's shared reports by scope (with the internal ones behind them), read together.
+    ``programme_scopes``: the scopes that are a programme's report over the others of its release."""
+    shared = {
+        f"{i} {scope}": report for i, (published, _) in enumerate(releases) for scope, report in published.items()
+    }
+    internal = {f"{i} {scope}": report for i, (_, truth) in enumerate(releases) for scope, report in truth.items()}
+    scope_of = {f"{i} {scope}": scope for i, (published, _) in enumerate(releases) for scope in published}
+    known = Knowledge(shared, internal)
+    reading = Reading(shared, internal)
+    for name in shared:
+        read_report(reading, (name,))
+    for i, (published, _) in enumerate(releases):
+        for scope in published:
+            if scope in (programme_scopes or {suppression.PROGRAMME}):
+                parts: list[Path] = [(f"{i} {s}",) for s in published if s != scope]
+                read_together(reading, (f"{i} {scope}",), parts)
+    counts = {name: dict(keyed(shared[name], (name,))) for name in shared}
+    days = {name: _days(shared[name]) for name in shared}
+    names = sorted(shared)
+    for a, b in itertools.combinations(names, 2):
+        if a.split(" ")[0] == b.split(" ")[0]:
+            continue  # the same release: read above
+        for key, path in counts[a].items():
+            other = counts[b].get(key)
+            if other is None or (scope_of[a] != scope_of[b] and key[:1] not in (("meeting",),) and key[0] != "units"):
+                continue
+            if days[a] == days[b] or key[0] == "meeting":
+                reading.equal({path: 1, other: -1})
+            elif _events(key) and days[a][0] <= days[b][0] and days[b][1] <= days[a][1]:
+                reading.at_most(other, path)
+            elif _events(key) and days[b][0] <= days[a][0] and days[a][1] <= days[b][1]:
+                reading.at_most(path, other)
+    for whole in names:
+        for x, y in itertools.permutations([n for n in names if n != whole], 2):
+            if not (days[x][0] == days[whole][0] and days[y][1] == days[whole][1]):
+                continue
+            if days[x][1] == "9999-99-99" or _next_day(days[x][1]) != days[y][0]:
+                continue
+            for key, path in counts[whole].items():
+                same = [n for n in (x, y) if scope_of[n] == scope_of[whole] or key[0] in ("meeting", "units")]
+                if _events(key) and same:
+                    reading.adds_up([counts[n][key] for n in same if key in counts[n]], path)
+    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in reading.equalities]
+    known.orders += reading.orders
+    for name in shared:
+        _statistics(known, (name,))
+    return known
+
+
+def recoveries_releases(
+    releases: list[tuple[dict[str, Any], dict[str, Any]]], programme_scopes: set[str] | None = None
+) -> dict[Path, int]:
+    """Hidden counts of any release pinned to a single value by all of them together."""
+    found = ranges(knowledge_releases(releases, programme_scopes))
+    return {path: low for path, (low, high) in found.items() if low == high}
