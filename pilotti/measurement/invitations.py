@@ -48,7 +48,7 @@ from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import InstrumentVersion, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.measurement.models import Audience, Invitation, InvitationMessage, PlanEntry, When
-from pilotti.measurement.selectors import _people
+from pilotti.measurement.selectors import enrolled_people
 from pilotti.meetings.models import Attendance, ReminderChoice
 from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ConsentPurpose, ContactDetails, Participant
@@ -157,7 +157,8 @@ def points_of(entry: PlanEntry, units: QuerySet[DeliveryUnit]) -> Iterator[Point
     ):
         meetings.setdefault(meeting.unit_id, []).append(meeting)
     window = timedelta(days=entry.window_days)
-    rows = _people(units, entry).values("person_id", "unit_id", "stage", "intake", "stop")
+    fields = ["person_id", "unit_id", "stage", "intake", "stop"]  # annotations of _people
+    rows = enrolled_people(units, entry).values(*fields)
     for row in rows:
         person, unit_id, stage = row["person_id"], row["unit_id"], row["stage"]
         held = meetings.get(unit_id, [])

@@ -242,6 +242,12 @@ def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> l
     return result
 
 
+def enrolled_people(units: QuerySet[DeliveryUnit], entry: PlanEntry) -> QuerySet[Enrolment]:
+    """The entry's people in those units, one row each (``person_id``, ``intake``, ``stop``, ``stage``):
+    whom the invitations go to (``invitations.points_of``)."""
+    return _people(units, entry)
+
+
 def due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> list[DueRow]:
     """Every person's row of one plan entry in those units (the report's response rate): one query."""
     return _due_rows(units, entry, today)
