@@ -7,12 +7,15 @@ the access log of everyone in the file, as the direct download did. Files expire
 ``GENERATED_FILE_HOURS``; ``prune`` deletes them and their rows.
 """
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -22,7 +25,7 @@ from django.utils.text import slugify
 
 from pilotti.accounts.models import User
 from pilotti.core import leases
-from pilotti.evaluation import charts, exports, pdf, selectors, services
+from pilotti.evaluation import charts, exports, pdf, selectors, services, suppression
 from pilotti.evaluation.forms import ReportFilterForm
 from pilotti.evaluation.models import GeneratedFile
 from pilotti.organisations.viewer import Viewer
@@ -180,6 +183,18 @@ def build(file_uuid: str) -> None:
     )
 
 
+def pdf_of(report: dict[str, Any]) -> bytes:
+    """The report's PDF, laid out once for each report and language: a repeated report (the same
+    figures, read from the cache under the same data version) gets the PDF laid out before."""
+    made = json.dumps([services.CODE, translation.get_language(), report], sort_keys=True, default=str)
+    key = "evaluation:pdf:" + hashlib.sha256(made.encode()).hexdigest()
+    content: bytes | None = cache.get(key)
+    if content is None:
+        content = pdf.render_pdf(report)
+        cache.set(key, content, suppression.CACHE_SECONDS)
+    return content
+
+
 @dataclass
 class Made:
     content: bytes
@@ -197,7 +212,7 @@ def _make(generated: GeneratedFile) -> Made:
     if generated.format == "pdf":
         report, _form = report_for(viewer, programme, unit, query)
         name = slugify(f"{programme.slug} {unit.name if unit else ''} {report['view']}")
-        return Made(pdf.render_pdf(report), f"{name}.pdf", PDF_CONTENT_TYPE)
+        return Made(pdf_of(report), f"{name}.pdf", PDF_CONTENT_TYPE)
     filters, _form = export_filters(viewer, programme, unit, query)
     if filters is None:
         raise ValueError(f"The export {generated.uuid} was asked for with invalid filters.")

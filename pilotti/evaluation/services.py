@@ -33,7 +33,7 @@ def report_build(
 
 
 # The code that computes a report: a new release builds every report anew.
-_CODE = hashlib.sha256(
+CODE = hashlib.sha256(
     b"".join(
         path.read_bytes() for path in sorted(pathlib.Path(__file__).parent.glob("**/*.py")) if "tests" not in path.parts
     )
@@ -45,7 +45,7 @@ def _key(viewer: Viewer | None, programme: Programme, filters: selectors.Filters
     report reads changes), who asks and through which organisation (the units they see), the filters,
     the view, the language of its labels, today (what counts as past) and the code and threshold."""
     parts = [
-        _CODE,
+        CODE,
         suppression.threshold(),
         programme.pk,
         versions.version(programme.pk),

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from conftest import World
-from pilotti.evaluation import selectors, services, versions
+from pilotti.evaluation import files, selectors, services, versions
 from pilotti.evaluation.tests.helpers import START, Pilot, build
 from pilotti.meetings.models import Attendance
 from pilotti.organisations.viewer import Viewer
@@ -127,3 +129,21 @@ def test_prune_keeps_every_programmes_version(world: World) -> None:
     kept = versions.version(pilot.programme.pk), versions.version(other.programme.pk)
     assert versions.prune() > 0
     assert (versions.version(pilot.programme.pk), versions.version(other.programme.pk)) == kept
+
+
+def test_a_repeated_reports_pdf_is_laid_out_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = build(world, people=6)
+    laid_out: list[str] = []
+    monkeypatch.setattr(files.pdf, "render_pdf", lambda report: laid_out.append(report["view"]) or b"%PDF-")
+
+    def pdf() -> bytes:
+        report, _form = files.report_for(Viewer.everywhere(world.evaluator), pilot.programme, None, QueryDict())
+        return files.pdf_of(report)
+
+    assert pdf() == pdf()
+    assert laid_out == ["internal"]
+    with translation.override("sv"):
+        pdf()  # the labels are another language's
+    _bulk_update(pilot)
+    pdf()
+    assert laid_out == ["internal"] * 3
