@@ -71,3 +71,25 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.pk} of programme {self.programme_key or 'all'}"
+
+
+class SharedRelease(models.Model):
+    """A set of shared reports of a programme as it left (``suppression.Release``): what was
+    published and the internal counts behind it, so that every later shared report of the
+    programme (another period, another viewer's units, the same period on another day) is
+    protected together with it (``releases``; docs/evaluation.md, Small numbers, rule 13). Counts
+    only: no per-participant rows, free text or reasons are kept."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    # SHA-256 of what is kept: one row per distinct release, however often it is shown.
+    digest = models.CharField(max_length=64)
+    published = models.JSONField()  # by scope: the shared reports' filters and tables
+    internal = models.JSONField()  # the same reports before suppression
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "digest"], name="evaluation_release_once")]
+
+    def __str__(self) -> str:
+        return f"release {self.digest[:8]} of programme {self.programme_id}"

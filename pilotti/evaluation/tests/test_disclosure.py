@@ -3,7 +3,7 @@ worked out from what the report publishes, on the five demo pilots and on genera
 
 import copy
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import World
 from pilotti.accounts.models import User
-from pilotti.evaluation import charts, disclosure, pdf, selectors, suppression
+from pilotti.evaluation import charts, disclosure, pdf, selectors, services, suppression
+from pilotti.evaluation.models import SharedRelease
 from pilotti.evaluation.tests import attacker, programmes
 from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
@@ -300,3 +301,24 @@ def test_reports_of_periods_that_make_up_another_are_protected_with_what_left(db
     together = [(release.published, release.internal) for release in released]
     assert attacker.recoveries_releases(together) == {}
 
+
+def test_every_shared_report_that_leaves_is_remembered_and_later_ones_protected_with_it(db: None) -> None:
+    # The same three periods through the page's own path (services.report_build), each unit's
+    # report with the programme's: the registry holds each set once, counts only, and the three
+    # sets together give nothing away.
+    call_command("load_demo", stdout=None)
+    programme = Programme.objects.get(slug="ikaalinen-paivatoiminta")
+    for internal in _period_reports(programme):
+        filters = internal[suppression.PROGRAMME]["filters"]
+        period = selectors.Filters(
+            since=date.fromisoformat(filters["since"]), until=date.fromisoformat(filters["until"])
+        )
+        for _ in range(2):  # shown twice: remembered once
+            services.report_build(viewer=None, programme=programme, filters=period, shared=True)
+    rows = list(SharedRelease.objects.filter(programme=programme))
+    assert len(rows) == 3
+    for row in rows:
+        for report in row.internal.values():
+            assert report["attendance"]["participants"] == []  # no single person's rows kept
+    scopes = {scope for row in rows for scope in row.published if scope.startswith(suppression.PROGRAMME)}
+    assert attacker.recoveries_releases([(row.published, row.internal) for row in rows], scopes) == {}
