@@ -162,4 +162,5 @@ def prune() -> int:
             f"DELETE FROM {TABLE} WHERE id < (SELECT MAX(newer.id) FROM {TABLE} newer "  # noqa: S608
             f"WHERE newer.programme_key = {TABLE}.programme_key)"
         )
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted
