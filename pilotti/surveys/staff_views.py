@@ -26,6 +26,7 @@ from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
+from pilotti.measurement import selectors as measurement_selectors
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.models import Participant
 from pilotti.programmes import selectors as programmes
@@ -99,7 +100,8 @@ def link_list(request: AuthenticatedHttpRequest, participant_uuid: UUID) -> Http
         purpose=Purpose.QUESTIONNAIRE,
         item="questionnaire links",
     )
-    context = {"participant": participant, "links": links, "now": timezone.now()}
+    refused = measurement_selectors.refused_invitation(participant)
+    context = {"participant": participant, "links": links, "now": timezone.now(), "refused": refused}
     # The person's page loads the table by htmx: people sits below surveys and cannot ask for it.
     template = "surveys/staff/_links.html" if request.htmx else "surveys/staff/link_list.html"
     return render(request, template, context)

@@ -13,9 +13,10 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
-from conftest import World, make_world
+from conftest import World, make_world, signed_in
 from pilotti.core.zone import HELSINKI
 from pilotti.measurement.invitations import send_due
 from pilotti.measurement.models import Invitation, InvitationMessage
@@ -187,6 +188,11 @@ def test_a_refused_address_is_not_retried_until_it_changes(
     assert invitation.failures == 1
     monkeypatch.undo()
     assert _run(INTAKE, 13)["sent"] == 0
+    # The person's page (its questionnaires section) says so.
+    section = signed_in(world.coordinator).get(
+        reverse("surveys:link_list", kwargs={"participant_uuid": person.uuid}), headers={"HX-Request": "true"}
+    )
+    assert f"The address of {person.code} was refused on 23 Oct 2019 (e-mail)" in section.content.decode()
     with time_machine.travel(datetime.combine(INTAKE, time(14), tzinfo=HELSINKI), tick=False):
         people.contact_details_update(
             actor=world.coordinator,
