@@ -15,7 +15,7 @@ from django.db import transaction
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Organisation
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.staff.models import StaffMember
+from pilotti.staff.models import StaffMember, Training
 from pilotti.staff.services import (
     MemberFields,
     RecordFields,
@@ -64,7 +64,7 @@ def _add(
     units: dict[str, DeliveryUnit],
     spec: tuple[str, str, str, list[str], date | None],
     user: User | None,
-    training_id: object,
+    training: Training,
 ) -> StaffMember:
     name, role, title, unit_names, trained_on = spec
     member = staff_member_add(
@@ -74,7 +74,6 @@ def _add(
         fields=MemberFields(name=name, role=role, title=title, units=[units[unit] for unit in unit_names], user=user),
     )
     if trained_on is not None:
-        training = programme.trainings.get(pk=training_id)
         training_record_add(
             actor=None,
             member=member,
@@ -105,8 +104,8 @@ def load_tampere() -> None:
     staff_targets_set(actor=None, programme=programme, targets={NURSE: 10, PEER: 6})
     for name, role, title, unit_names, trained_on, is_facilitator in TAMPERE_STAFF:
         _add(programme, organisation, units, (name, role, title, unit_names, trained_on),
-             facilitator if is_facilitator else None, training.pk)  # fmt: skip
-    leaver = _add(programme, organisation, units, LEAVER, None, training.pk)
+             facilitator if is_facilitator else None, training)  # fmt: skip
+    leaver = _add(programme, organisation, units, LEAVER, None, training)
     staff_member_archive(actor=None, member=leaver, reason="Muutti toiselle paikkakunnalle syksyn ryhmien jälkeen.")
 
 

@@ -241,8 +241,8 @@ def staff_target_rows(programme: Programme, *, on: date) -> list[TargetRow]:
     for role in active.values_list("role", flat=True):
         on_roster[role] += 1
     trained_count: dict[str, int] = defaultdict(int)
-    for role in active.filter(_trained_on(on)).values_list("role", "pk").distinct():
-        trained_count[role[0]] += 1
+    for trained_role, _member in active.filter(_trained_on(on)).values_list("role", "pk").distinct():
+        trained_count[trained_role] += 1
     labels = dict(ROLE_CHOICES)
     return [
         TargetRow(t.role, str(labels.get(t.role, t.role)), t.target, on_roster[t.role], trained_count[t.role])
