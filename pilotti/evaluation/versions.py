@@ -90,6 +90,9 @@ WATCHED = {
 NOT_WATCHED = {
     "accounts_user": "joined by its id only; a deleted user's rows leave watched tables, whose triggers run",
     "pilotti_cache": "the cache itself",
+    # Shared reports that left (releases.py): a report already shown stays what it was, and every
+    # later one is protected together with it, so a new release need not change a remembered one.
+    "evaluation_sharedrelease": "what left before; a remembered report was itself recorded when shown",
     TABLE: "the version itself",
 }
 
