@@ -13,8 +13,13 @@ as they are. Figures about people follow the report's comparison between organis
 for, a count of 1 … threshold − 1 people is suppressed, and group size and attendance are hidden
 unless at least the threshold of people started.
 
-Columns are declared in ``COLUMNS``: a later figure (the staff app's trained facilitators) is one
-more ``Column`` and one more key in ``Row.values``. A constant number of queries per table.
+Trained facilitators come from the staff app's rosters (``staff.selectors.trained_staff_by_unit``):
+people on the roster of the organisation's units holding a completed, valid training of the
+programme today, per unit; absent when the programme has no training. Staff counts are about the
+organisation's work, not participants, and are not suppressed.
+
+Columns are declared in ``COLUMNS``: a further figure is one more ``Column`` and one more key in
+``Row.values``. A constant number of queries per table.
 """
 
 from collections import defaultdict
@@ -23,14 +28,18 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.suppression import SUPPRESSED, is_small, threshold
 from pilotti.meetings.models import Attendance
 from pilotti.organisations.models import Organisation
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
 from pilotti.recruitment.models import Enrolment
+from pilotti.staff.models import Training
+from pilotti.staff.selectors import trained_staff_by_unit
 
 Kind = Literal["count", "number", "share", "minutes", "of_topics"]
 Relation = Literal["owner", "partner", "adopter"]
@@ -53,6 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("minutes", _("Meeting length, minutes"), "minutes"),
     Column("roles_present", _("Planned roles present"), "share"),
     Column("topics_covered", _("Curriculum topics covered"), "of_topics"),
+    Column("trained_per_unit", _("Trained facilitators per unit"), "number"),
     Column("started", _("People started"), "count", about_people=True),
     Column("group_size", _("People per unit"), "number", about_people=True),
     Column("attendance_rate", _("Attendance"), "share", about_people=True),
@@ -123,13 +133,20 @@ def _suppress(values: dict[str, Any], limit: int) -> None:
 def _figures(
     programme: Programme, ids: list[int], now: datetime, topics: set[str], roles: set[str]
 ) -> dict[int, dict[str, Any]]:
-    """Seven queries, whatever the number of organisations, units and meetings."""
-    units = dict(
-        DeliveryUnit.objects.filter(programme=programme, organisation__in=ids)
-        .values_list("organisation_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    """Nine queries, whatever the number of organisations, units and meetings."""
+    organisation_of = dict(
+        DeliveryUnit.objects.filter(programme=programme, organisation__in=ids).values_list("pk", "organisation_id")
     )
+    units: dict[int, int] = defaultdict(int)
+    for organisation_id in organisation_of.values():
+        units[organisation_id] += 1
+    trained: dict[int, int] | None = None
+    if Training.objects.filter(programme=programme).exists():
+        trained = defaultdict(int)
+        today = timezone.localtime(now, HELSINKI).date()
+        by_unit = trained_staff_by_unit(DeliveryUnit.objects.filter(pk__in=list(organisation_of)), on=today)
+        for unit_id, count in by_unit.items():
+            trained[organisation_of[unit_id]] += count
     due = Meeting.objects.filter(unit__programme=programme, unit__organisation__in=ids, starts_at__lt=now)
     meetings = {
         row["unit__organisation_id"]: row
@@ -176,6 +193,7 @@ def _figures(
             "minutes": float(met["minutes"]) if met.get("minutes") is not None else None,
             "roles_present": roles_present.get(organisation_id),
             "topics_covered": len(topics & themes[organisation_id]),
+            "trained_per_unit": trained[organisation_id] / unit_count if trained is not None and unit_count else None,
             "started": people,
             "group_size": people / unit_count if unit_count and people else None,
             "attendance_rate": int(attended.get("present") or 0) / recorded if recorded else None,

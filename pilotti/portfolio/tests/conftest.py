@@ -1,6 +1,6 @@
 """A model owned by ``world.org`` and adopted by Delta ry: the owner's group of six with four
-meetings held (``evaluation.tests.helpers.build``) and Delta's group of three, with three of its
-four meetings held and one cancelled."""
+meetings held (``evaluation.tests.helpers.build``) and one trained nurse on its roster, and
+Delta's group of three, with three of its four meetings held and one cancelled."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +16,7 @@ from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import Adoption, DeliveryUnit, Meeting, Programme
 from pilotti.programmes.tests.helpers import make_unit
+from pilotti.staff.models import StaffMember, Training, TrainingRecord
 
 
 @dataclass
@@ -41,6 +42,13 @@ def model(world: World) -> Model:
     meetings[1].facilitators_present.add(world.facilitator)
     meetings[2].facilitators_present.add(world.coordinator)
     Meeting.objects.filter(pk=meetings[0].pk).update(theme="Raskausaika", duration_minutes=60)
+    # On the owner's roster: one nurse with the model's training, valid from before the first meeting.
+    training = Training.objects.create(programme=programme, name="Perhepolun ohjaajakoulutus")
+    nurse = StaffMember.objects.create(
+        programme=programme, organisation=world.org, name="Terveydenhoitaja", role="public_health_nurse"
+    )
+    nurse.units.add(pilot.unit)
+    TrainingRecord.objects.create(member=nurse, training=training, trained_on=date(2022, 6, 1))
     adopter = organisation_create(name="Delta ry", slug="delta", kind="ngo", business_id="2331972-7")
     Adoption.objects.create(programme=programme, organisation=adopter, adopted_on=date(2022, 8, 1))
     adopter_admin = make_user("admin@delta.example", full_name="Delta Admin")

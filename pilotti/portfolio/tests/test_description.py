@@ -10,10 +10,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import World, signed_in
+from pilotti.evaluation import services
+from pilotti.evaluation.selectors import Filters
+from pilotti.evaluation.summary import summarise
 from pilotti.handbook.models import Kind
 from pilotti.handbook.services import FileFields, handbook_file_add
+from pilotti.organisations.viewer import Viewer
 from pilotti.portfolio.tests.conftest import Model
 from pilotti.programmes.models import Programme
 
@@ -84,7 +89,16 @@ def test_the_docx_reads_back_with_innokylas_sections_and_the_programmes_facts(wo
     assert "Työntekijän opas (worker's guide, Finnish, version 1)" in text  # the handbook
     assert "Delta ry (adopted the model on" in text  # the adopters
     assert "WHO-5 alussa ja lopussa." in text  # the measurement plan
-    assert "6 started the programme." in text  # the shared report's summary
+    # The evaluation is the shared report's summary for the same viewer, sentence by sentence.
+    report = services.report_build(
+        viewer=Viewer.everywhere(world.owner), programme=described.programme, filters=Filters(), shared=True
+    )
+    with translation.override("en"):
+        summary = summarise(report)
+    assert "WHO-5" in " ".join(s for p in summary.paragraphs for s in p.sentences)
+    for paragraph in summary.paragraphs:
+        assert paragraph.heading in text
+        assert " ".join(paragraph.sentences) in text
     to_write = [p.text for p in document.paragraphs if p.text.startswith("To write: ")]
     assert "To write: How the model was developed, and with whom" in to_write
     assert document.core_properties.title == f"Model description: {described.programme.name}"
@@ -123,7 +137,7 @@ def test_the_page_shows_the_sections_to_copy_from(world: World, described: Model
     html = page.content.decode()
     for heading in SECTIONS_FI:
         assert f">{heading}</h2>" in html
-    assert "Kirjoita itse" in html
+    assert "kirjoita itse</span> Miten ja kenen kanssa malli kehitettiin" in html
 
 
 def test_outsiders_get_404(world: World, described: Model) -> None:

@@ -30,12 +30,14 @@ def test_it_compares_each_organisations_delivery_with_the_plan(world: World, mod
     # The nurse at two meetings; at the third only someone without the planned role.
     assert own["roles_present"] == pytest.approx(2 / 3)
     assert own["topics_covered"] == 1
+    assert own["trained_per_unit"] == 1.0  # the nurse on the roster, trained
     assert (own["started"], own["group_size"]) == (6, 6.0)
     assert own["attendance_rate"] == pytest.approx(17 / 22)
     delta = rows["Delta ry"]
     assert (delta["planned"], delta["held"], delta["held_share"], delta["held_per_unit"]) == (4, 3, 0.75, 3.0)
     assert delta["roles_present"] is None  # no facilitators recorded: "not recorded", not 0 %
     assert delta["topics_covered"] == 0
+    assert delta["trained_per_unit"] == 0.0  # nobody on Delta's roster
 
 
 def test_it_withholds_an_adopters_small_counts_of_people_from_the_owner(world: World, model: Model) -> None:
@@ -62,7 +64,7 @@ def test_the_page_shows_the_plan_and_runs_a_constant_number_of_queries(
     client = signed_in(world.owner)
     url = reverse("portfolio:fidelity", args=[model.programme.slug])
     client.get(url)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(30):
         response = client.get(url)
     page = response.content.decode()
     assert "4–6" in page  # the plan's meetings per unit
