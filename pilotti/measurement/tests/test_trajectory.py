@@ -74,7 +74,7 @@ def test_the_facilitator_sees_the_chart_and_the_table_on_the_persons_page(world:
     assert "<html" not in section
     assert "3 answers from 30 Oct 2019 to 11 Dec 2019: first 18, latest 4." in section
     assert "moderately severe" in section.lower()
-    assert "<td>11 Dec 2019</td>" in section
+    assert '<td data-label="Date">11 Dec 2019</td>' in section
     assert AccessLog.objects.filter(participant=person, user=world.facilitator, item="scores over time").exists()
 
 
