@@ -37,4 +37,43 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
     }
 
 
-EXPECTED: dict[str, dict[str, str]] = {}
+# Cells per relation: admin coordinator facilitator evaluator (tests/authz.py). Each organisation
+# running the programme (owner, partner, adopter) keeps its own roster on the programme's staff
+# page; the owner's admins and coordinators add trainings and set staff targets; facilitators see
+# no roster; evaluators read it without contact details; a person's page, export and erasure are
+# their organisation's (world.org's) only.
+_RUNNING = {"other": "404", "anonymous": "login"}
+EXPECTED: dict[str, dict[str, str]] = {
+    "staff:roster": {
+        "own": "200 200 404 200",
+        "partner": "200 200 404 200",
+        "adopter": "200 200 404 200",
+        **_RUNNING,
+    },
+    "staff:member_add": {
+        "own": "405/400 405/400 404 405/403",
+        "partner": "405/400 405/400 404 405/403",
+        "adopter": "405/400 405/400 404 405/403",
+        **_RUNNING,
+    },
+    "staff:training_add": {
+        "own": "405/400 405/400 404 405/403",
+        "partner": "405/403 405/403 404 405/403",
+        "adopter": "405/403 405/403 404 405/403",
+        **_RUNNING,
+    },
+    "staff:targets": {
+        "own": "405/302 405/302 404 405/403",
+        "partner": "405/403 405/403 404 405/403",
+        "adopter": "405/403 405/403 404 405/403",
+        **_RUNNING,
+    },
+    "staff:unit": {"own": "200 200 404 200", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:member": {"own": "200/400 200/400 404 200/403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:member_archive": {"own": "405/302 405/302 404 405/403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:member_restore": {"own": "405/302 405/302 404 405/403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:member_export": {"own": "405/200 405/200 404 403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:member_erase": {"own": "405/302 405/302 404 403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:record_add": {"own": "405/400 405/400 404 405/403", "partner": "404", "adopter": "404", **_RUNNING},
+    "staff:record_edit": {"own": "200/400 200/400 404 403", "partner": "404", "adopter": "404", **_RUNNING},
+}
