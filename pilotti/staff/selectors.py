@@ -65,15 +65,16 @@ def roster_organisation(viewer: Viewer, programme_slug: str) -> tuple[Programme,
 
 
 def unit_for_roster(viewer: Viewer, unit_uuid: Any) -> DeliveryUnit | None:
-    """A unit the viewer sees, if the viewer is an admin, coordinator or evaluator of its
-    organisation or of the programme's owner; else None (404)."""
+    """A unit the viewer sees, if the viewer is an admin, coordinator or evaluator of an
+    organisation running its programme; else None (404). The page lists only the people the viewer
+    may see (their own organisation's); its counts and warning hold no personal data."""
     unit = units_visible_to(viewer).select_related("programme", "organisation").filter(uuid=unit_uuid).first()
     if unit is None:
         return None
-    allowed = viewer.memberships(STAFF_ROLES).filter(
-        organisation_id__in=(unit.organisation_id, unit.programme.organisation_id)
-    )
-    return unit if allowed.exists() else None
+    for membership in viewer.memberships(STAFF_ROLES):
+        if runs_programme(unit.programme, membership.organisation_id):
+            return unit
+    return None
 
 
 def member_for(viewer: Viewer, member_uuid: Any) -> StaffMember | None:

@@ -68,7 +68,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "adopter": "405/403 405/403 404 405/403",
         **_RUNNING,
     },
-    "staff:unit": {"own": "200 200 404 200", "partner": "404", "adopter": "404", **_RUNNING},
+    # A partner sees the owner's units: their counts and warning, none of the owner's people.
+    "staff:unit": {"own": "200 200 404 200", "partner": "200 200 404 200", "adopter": "404", **_RUNNING},
     "staff:member": {"own": "200/400 200/400 404 200/403", "partner": "404", "adopter": "404", **_RUNNING},
     "staff:member_archive": {"own": "405/302 405/302 404 405/403", "partner": "404", "adopter": "404", **_RUNNING},
     "staff:member_restore": {"own": "405/302 405/302 404 405/403", "partner": "404", "adopter": "404", **_RUNNING},
