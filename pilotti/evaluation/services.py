@@ -61,7 +61,20 @@ def _key(viewer: Viewer | None, programme: Programme, filters: selectors.Filters
 
 
 def _internal(viewer: Viewer | None, programme: Programme, filters: selectors.Filters) -> selectors.Report:
-    return suppression.internal(selectors.report(viewer, programme, filters))
+    """The internal view, its other organisations' rows protected with the shared reports that left
+    and recorded as seen (docs/evaluation.md, Small numbers, rule 13)."""
+    report = selectors.report(viewer, programme, filters)
+    view = suppression.internal(report, released=releases.earlier(programme))
+    if any(not row["own"] for row in report["comparison"]["units"]):
+        scope = "others seen from " + " ".join(
+            sorted({row["organisation"] for row in report["comparison"]["units"] if row["own"]})
+        )
+        releases.release_record(
+            programme=programme,
+            published={scope: suppression.others_only(view)},
+            internal={scope: suppression.others_only(report)},
+        )
+    return view
 
 
 def _shared(viewer: Viewer | None, programme: Programme, filters: selectors.Filters) -> selectors.Report:

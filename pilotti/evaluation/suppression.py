@@ -386,22 +386,13 @@ def shared_set(
     scopes = {name: (scopes or {}).get(name, name) for name in reports}
     trees = {name: _tables(report, limit) for name, report in reports.items()}
     truths = {name: {**report, VIRTUAL: {}} for name, report in reports.items()}
-    old: dict[str, str] = {}
-    for i, release in enumerate(released):
-        for scope, published in release.published.items():
-            old[f"released {i} {scope}"] = scope
-            trees[f"released {i} {scope}"] = {**copy.deepcopy(published), VIRTUAL: {}}
-            truths[f"released {i} {scope}"] = {**release.internal[scope], VIRTUAL: {}}
+    old = _add_released(trees, truths, released)
     ledger = disclosure.Ledger(trees, truths, limit=limit, merge=True, frozen=frozenset(old))
     # First: the copies these find are merged in the relations that follow.
     if PROGRAMME in reports:
         between(ledger, truths, PROGRAMME, [name for name in reports if name != PROGRAMME])
     across(ledger, truths, scopes, old)
-    for i in range(len(released)):
-        names = [name for name in old if name.startswith(f"released {i} ")]
-        whole = [name for name in names if old[name].startswith(PROGRAMME)]
-        if len(whole) == 1:
-            between(ledger, truths, whole[0], [name for name in names if name != whole[0]])
+    _released_between(ledger, truths, old, len(released))
     for name, tree in trees.items():
         relations(ledger.under((name,)), tree)
         populations(ledger.under((name,)), tree, truths[name])
@@ -416,6 +407,50 @@ def shared_set(
     return cast(dict[str, Report], trees)
 
 
+def _add_released(trees: dict[str, Any], truths: dict[str, Any], released: Sequence[Release]) -> dict[str, str]:
+    """The releases' reports as frozen reports of the ledger's trees: name → scope."""
+    old: dict[str, str] = {}
+    for i, release in enumerate(released):
+        for scope, published in release.published.items():
+            old[f"released {i} {scope}"] = scope
+            trees[f"released {i} {scope}"] = {**copy.deepcopy(published), VIRTUAL: {}}
+            truths[f"released {i} {scope}"] = {**release.internal[scope], VIRTUAL: {}}
+    return old
+
+
+def _released_between(ledger: disclosure.Ledger, truths: dict[str, Any], old: Mapping[str, str], count: int) -> None:
+    """Within each release, its units' reports add up to its programme's."""
+    for i in range(count):
+        names = [name for name in old if name.startswith(f"released {i} ")]
+        whole = [name for name in names if old[name].startswith(PROGRAMME)]
+        if len(whole) == 1:
+            between(ledger, truths, whole[0], [name for name in names if name != whole[0]])
+
+
+def others_only(report: Report) -> dict[str, Any]:
+    """What the internal view shows of other organisations (their comparison rows), as a release:
+    the rest of the internal view never leaves the organisation, and is not recorded."""
+    rows = {level: [row for row in report["comparison"][level] if not row["own"]] for level in COMPARED_LEVELS}
+    return {
+        "filters": report["filters"],
+        "recruitment": {"segments": [], "total": {}, "referral_sources": [], "flow": []},
+        "attendance": {
+            "meetings": [],
+            "by_number": [],
+            "participants": [],
+            "rate_bands": [],
+            "summary": {},
+            "dose": {},
+            "dropout_by_meeting": [],
+            "dropouts": None,
+        },
+        "feedback": [],
+        "before_after": [],
+        "comparison": {"instruments": report["comparison"]["instruments"], **rows},
+    }
+
+
+COMPARED_LEVELS = ("units", "sites", "organisations")
 CACHE_SECONDS = 24 * 60 * 60
 # The code that decides what is hidden: a change to it changes every cache key.
 _CODE = hashlib.sha256(
@@ -473,7 +508,7 @@ def _tables(report: Report, limit: int) -> dict[str, Any]:
     return result
 
 
-def internal(report: Report, limit: int | None = None) -> Report:
+def internal(report: Report, limit: int | None = None, *, released: Sequence[Release] = ()) -> Report:
     """The internal view: unsuppressed, except other organisations' rows in the comparison."""
     limit = limit if limit is not None else threshold()
     # Only the comparison changes: copying the whole report (every participant's row) cost seconds.
@@ -482,9 +517,26 @@ def internal(report: Report, limit: int | None = None) -> Report:
     comparison(tree["comparison"], limit, only_others=True)
     # Other organisations' hidden rows must not be recoverable from the totals beside them; only
     # the comparison (a copy) may hide more.
-    ledger = disclosure.Ledger(tree, report, hideable=("comparison",), limit=limit)
-    _comparison_relations(ledger, tree)
-    ledger.protect()
+    if not released:
+        ledger = disclosure.Ledger(tree, report, hideable=("comparison",), limit=limit)
+        _comparison_relations(ledger, tree)
+        ledger.protect()
+    else:
+        # With the shared reports that left (and other internal views' rows of others): an
+        # adopter's unit hidden in its own shared report must not be shown or worked out here.
+        trees: dict[str, Any] = {"internal": tree}
+        truths: dict[str, Any] = {"internal": report}
+        old = _add_released(trees, truths, released)
+        ledger = disclosure.Ledger(
+            trees, truths, hideable=("internal", "comparison"), limit=limit, merge=True, frozen=frozenset(old)
+        )
+        across(ledger, truths, {"internal": "internal"}, old, others=True)
+        _released_between(ledger, truths, old, len(released))
+        _comparison_relations(ledger.under(("internal",)), tree)
+        for name in old:
+            relations(ledger.under((name,)), trees[name])
+            populations(ledger.under((name,)), trees[name], truths[name])
+        ledger.protect()
     _comparison_statistics(tree)
     return result
 
@@ -824,7 +876,12 @@ def _tiles(a: tuple[date, date], b: tuple[date, date], whole: tuple[date, date])
 
 
 def across(
-    ledger: disclosure.Ledger, truths: dict[str, Any], scopes: Mapping[str, str], old: Mapping[str, str]
+    ledger: disclosure.Ledger,
+    truths: dict[str, Any],
+    scopes: Mapping[str, str],
+    old: Mapping[str, str],
+    *,
+    others: bool = False,
 ) -> None:
     """The new reports beside those that left before (``old``: name → scope). The same count of
     the same scope and period is one cell (a meeting's roll call and a unit's comparison row in any
@@ -848,7 +905,7 @@ def across(
             a, b = periods[new], periods[before]
             for key, path in keyed[new].items():
                 other = keyed[before].get(key)
-                if other is None or not linked(new, before, key):
+                if other is None or not linked(new, before, key) or (others and not _of_others(truths, path)):
                     continue
                 if a == b or key[:2] == SCOPE_FREE[0]:
                     ledger.same(path, other)
@@ -863,8 +920,18 @@ def across(
                 continue  # three that left before were protected together when the last of them left
             for key, path in keyed[whole].items():
                 parts = [keyed[n][key] for n in (x, y) if key in keyed[n] and linked(n, whole, key)]
+                if others and not all(p[0] in old or _of_others(truths, p) for p in (path, *parts)):
+                    continue
                 if _additive(key) and parts:
                     ledger.total(parts, path)
+
+
+def _of_others(truths: dict[str, Any], path: Path) -> bool:
+    """Whether ``path`` is in another organisation's comparison row (the internal view's own rows
+    are never linked to what left: they are shown in full there)."""
+    if len(path) < 4 or path[1] != "comparison" or path[2] not in COMPARED_LEVELS:
+        return False
+    return not truths[str(path[0])]["comparison"][path[2]][path[3]]["own"]
 
 
 def linked_statistics(report: dict[str, Any], internal: Any) -> None:

@@ -322,3 +322,71 @@ def test_every_shared_report_that_leaves_is_remembered_and_later_ones_protected_
             assert report["attendance"]["participants"] == []  # no single person's rows kept
     scopes = {scope for row in rows for scope in row.published if scope.startswith(suppression.PROGRAMME)}
     assert attacker.recoveries_releases([(row.published, row.internal) for row in rows], scopes) == {}
+
+
+# An owner's unit and an adopter's unit of eight each, five of the adopter's enrolled (its 8 − 5
+# and the flow hide the 5 in the adopter's own shared report).
+OWNERS_EIGHT = (
+    "A",
+    4,
+    [
+        (0, None, [1, 0, 1, 0], 3, (20, None)),
+        (3, None, [0, 0, 0, 1], 2, None),
+        (2, None, [1, 0, 1, 1], None, (9, None)),
+        (0, "dropped_out", [2, 1, 1, 2], 4, (7, None)),
+        (1, "not_reached", [2, 1, 2, 0], None, None),
+        (2, "dropped_out", [1, 0, 1, 1], None, (7, 3)),
+        (0, None, [1, 2, 0, 0], None, (8, 6)),
+        (2, "dropped_out", [0, 2, 1, 1], None, (23, 21)),
+    ],
+)
+ADOPTERS_EIGHT = (
+    "B",
+    2,
+    [
+        (0, "dropped_out", [1, 1, 1, 0], 5, (0, 7)),
+        (0, "declined", [2, 1, 2, 1], None, (8, None)),
+        (3, None, [0, 2, 1, 0], 2, None),
+        (0, None, [0, 2, 0, 2], None, (24, None)),
+        (3, None, [0, 2, 0, 2], None, (18, None)),
+        (3, "declined", [1, 2, 1, 2], 1, None),
+        (1, None, [2, 2, 1, 0], None, (13, None)),
+        (3, "dropped_out", [0, 0, 1, 1], None, None),
+    ],
+)
+
+
+def _owners_internal() -> dict[str, Any]:
+    """The owner's internal report: its own unit in full, the adopter's row in the comparison."""
+    report = programmes.report([OWNERS_EIGHT])
+    report["comparison"] = programmes.report([OWNERS_EIGHT, ADOPTERS_EIGHT])["comparison"]
+    for level in ("units", "sites", "organisations"):
+        for row in report["comparison"][level]:
+            row["own"] = row["organisation"] == "A"
+    return report
+
+
+def test_the_internal_views_comparison_is_protected_with_what_left() -> None:
+    owners = _owners_internal()
+    adopters = {"programme of B": programmes.report([ADOPTERS_EIGHT], first=1)}
+    adopters["unit 1"] = programmes.report([ADOPTERS_EIGHT], first=1)
+    scopes = {"programme of B"}
+    # One at a time: the owner's view of the adopter's row and the adopter's own shared report
+    # give away the adopter's 5 enrolled.
+    apart = [
+        ({"internal": suppression.internal(owners, LIMIT)}, {"internal": owners}),
+        (_protected(adopters, []), adopters),
+    ]
+    assert attacker.recoveries_releases(apart, scopes)[("1 unit 1", "recruitment", "total", "enrolled")] == 5
+    # The adopter's report first, then the owner's internal view with it.
+    shown = _protected(adopters, [])
+    view = suppression.internal(owners, LIMIT, released=[suppression.Release(published=shown, internal=adopters)])
+    assert attacker.recoveries_releases([({"internal": view}, {"internal": owners}), (shown, adopters)], scopes) == {}
+    assert view["recruitment"] == owners["recruitment"]  # its own figures stay whole
+    # The owner's internal view first (its rows of others recorded), then the adopter's report.
+    view = suppression.internal(owners, LIMIT)
+    seen = suppression.Release(
+        published={"others": suppression.others_only(view)}, internal={"others": suppression.others_only(owners)}
+    )
+    later = _protected(adopters, [seen])
+    assert attacker.recoveries_releases([({"internal": view}, {"internal": owners}), (later, adopters)], scopes) == {}
