@@ -430,7 +430,8 @@ def _released_between(ledger: disclosure.Ledger, truths: dict[str, Any], old: Ma
 def others_only(report: Report) -> dict[str, Any]:
     """What the internal view shows of other organisations (their comparison rows), as a release:
     the rest of the internal view never leaves the organisation, and is not recorded."""
-    rows = {level: [row for row in report["comparison"][level] if not row["own"]] for level in COMPARED_LEVELS}
+    compared = cast(dict[str, Any], report["comparison"])
+    rows = {level: [row for row in compared[level] if not row["own"]] for level in COMPARED_LEVELS}
     return {
         "filters": report["filters"],
         "recruitment": {"segments": [], "total": {}, "referral_sources": [], "flow": []},
@@ -673,7 +674,8 @@ def _comparison_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> 
     for level in ("sites", "organisations"):
         for column in COMPARED_SUMS:
             rows = range(len(report["comparison"][level]))
-            ledger.relate({(*c, "units", j, column): 1 for j in everyone} | {(*c, level, i, column): -1 for i in rows})
+            sums: disclosure.Relation = {(*c, "units", j, column): 1 for j in everyone}
+            ledger.relate(sums | {(*c, level, i, column): -1 for i in rows})
     # A unit's row repeats its meetings' roll calls.
     meetings = report["attendance"]["meetings"]
     for j, unit in enumerate(units):
