@@ -27,16 +27,15 @@ def described_programme(viewer: Viewer, slug: str) -> Programme | None:
 
 def _runners(programme: Programme) -> list[tuple[Organisation, fidelity_table.Relation]]:
     """The owner first, then partners and adopters by name."""
-    partners = [
+    Runner = tuple[Organisation, fidelity_table.Relation]
+    partners: list[Runner] = [
         (p.organisation, "partner")
         for p in Partnership.objects.filter(programme=programme).select_related("organisation")
     ]
-    adopters = [
+    adopters: list[Runner] = [
         (a.organisation, "adopter") for a in Adoption.objects.filter(programme=programme).select_related("organisation")
     ]
-    others: list[tuple[Organisation, fidelity_table.Relation]] = sorted(
-        [*partners, *adopters], key=lambda pair: pair[0].name
-    )  # type: ignore[arg-type]
+    others = sorted([*partners, *adopters], key=lambda pair: pair[0].name)
     return [(programme.organisation, "owner"), *others]
 
 

@@ -31,7 +31,7 @@ def fidelity_cell(row: Row, column: Column, plan: Plan) -> Any:
     if column.kind == "share":
         return percent(value)
     if column.kind == "of_topics":
-        return topics_label(value, plan.topics) if plan.topics else "–"
+        return topics_label(int(value or 0), plan.topics) if plan.topics else "–"
     if column.kind in ("number", "minutes"):
         return cell(value, 1 if isinstance(value, float) and not value.is_integer() else 0)
     return cell(value)
