@@ -94,11 +94,18 @@ def translations(po: Path) -> list[tuple[str, str]]:
 NOT_ON_PAGES = {r"\bohjelm", r"\binstrument(et|en)?\b"}
 
 
-def offences(language: str, text: str, *, page: bool = False) -> list[str]:
+# Words wrong only for one concept: asiakasraati names the client council (pilotti/council), so it
+# is refused only in the translations of texts about the client panel, and not looked for on pages,
+# which show both.
+ONLY_FOR: dict[str, str] = {r"asiakasraa": "client panel"}
+
+
+def offences(language: str, text: str, *, page: bool = False, msgid: str | None = None) -> list[str]:
     return [
         f"{match.group(0)!r} ({instead})"
         for pattern, instead in FORBIDDEN[language]
         if not (page and pattern in NOT_ON_PAGES)
+        if pattern not in ONLY_FOR or (not page and (msgid is None or ONLY_FOR[pattern] in msgid.lower()))
         for match in re.finditer(pattern, text, re.IGNORECASE)
     ]
 
@@ -107,7 +114,11 @@ def offences(language: str, text: str, *, page: bool = False) -> list[str]:
 def test_it_uses_the_glossarys_words_in_every_translation(language: str) -> None:
     entries = translations(LOCALE / language / "LC_MESSAGES" / "django.po")
     assert len(entries) > 1000
-    found = [f"{msgid[:60]!r}: {', '.join(hits)}" for msgid, msgstr in entries if (hits := offences(language, msgstr))]
+    found = [
+        f"{msgid[:60]!r}: {', '.join(hits)}"
+        for msgid, msgstr in entries
+        if (hits := offences(language, msgstr, msgid=msgid))
+    ]
     assert not found, "\n".join(found)
 
 
@@ -115,6 +126,7 @@ def test_it_uses_the_glossarys_words_in_every_translation(language: str) -> None
     ("language", "text"),
     [
         ("fi", "Tavoitettu"),
+        ("fi", "Asiakasraadin arvio"),  # the client panel is not the client council
         ("fi", "Yksiköiden sivut"),
         ("fi", "Valitse jokin oman organisaationne toteutuksista."),
         ("sv", "Dina arbetare har fått veta"),
