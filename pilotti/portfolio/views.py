@@ -11,7 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from pilotti.core.ratelimit import Limit, consume
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import selectors as reports
 from pilotti.evaluation import services as report_services
@@ -23,6 +25,7 @@ from pilotti.programmes.models import Adoption, Partnership, Programme, Site
 from pilotti.programmes.selectors import programmes_run_by
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDFS_PER_HOUR = 20  # as the report's: a PDF is rendered while the person waits
 
 
 def _only(request: AuthenticatedHttpRequest, method: str) -> HttpResponse | None:
@@ -122,5 +125,8 @@ def organisation_portfolio_pdf(request: AuthenticatedHttpRequest, organisation_u
     organisation = _organisation(request, organisation_uuid)
     if refused := _only(request, "POST"):
         return refused
+    if consume(Limit("portfolio-pdf", PDFS_PER_HOUR, 3600), str(request.user.pk)):
+        text = _("Too many PDF reports in an hour. Try again later.")
+        return HttpResponse(text, status=429, content_type="text/plain")
     content = pdf.render_pdf(_portfolio(request, organisation), today=timezone.localtime(timezone.now(), HELSINKI))
     return _attachment(content, f"{slugify(organisation.name)}-portfolio.pdf", "application/pdf")

@@ -16,7 +16,7 @@ from conftest import World, signed_in
 from pilotti.evaluation.tests.layout import table_overflows
 from pilotti.evaluation.tests.test_pdf import catalog_language
 from pilotti.organisations.viewer import Viewer
-from pilotti.portfolio import overview, pdf
+from pilotti.portfolio import overview, pdf, views
 from pilotti.portfolio.tests.conftest import Model
 from pilotti.programmes.selectors import programmes_run_by
 from pilotti.programmes.tests.helpers import make_programme
@@ -101,3 +101,11 @@ def test_the_pdf_is_a_post_download(world: World, model: Model) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_pdf_is_limited_per_person_and_hour(world: World, model: Model, monkeypatch: Any) -> None:
+    monkeypatch.setattr(views, "PDFS_PER_HOUR", 1)
+    client = signed_in(world.owner)
+    url = reverse("portfolio:portfolio_pdf", args=[world.org.uuid])
+    assert client.post(url).status_code == 200
+    assert client.post(url).status_code == 429
