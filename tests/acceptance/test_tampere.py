@@ -11,12 +11,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from pilotti.instruments.models import Response
 from pilotti.instruments.services import library_load
+from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit
-from tests.acceptance import steps
+from tests.acceptance import staff_steps, steps
 from tests.acceptance.conftest import OpenPage
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.browser]
@@ -35,7 +37,7 @@ PLAN = steps.Plan(
     mode="in_person",
     roles=["public_health_nurse", "peer_instructor"],
     measurement_plan="Asiakasraati joka kerta; loppukysely perheille.",
-    segments=[(FINNISH, 20), (IMMIGRANT, 20), ("Terveydenhoitajat", 10)],
+    segments=[(FINNISH, 20), (IMMIGRANT, 20)],  # the ten public health nurses are staff: a staff target
     topics=["Raskausaika", "Odottavan äidin terveys", "Synnytys", "Vauvan hoito"],
     meetings=(7, 7),
 )
@@ -44,6 +46,7 @@ NAISTARI = steps.Venue("Naistari", municipality="Tampere (Hervanta)", accessibil
 TESOMA = steps.Unit("Tesoma: Westeri", first=date(2019, 11, 12), at="15:00", count=7, site=WESTERI.name)
 HERVANTA = steps.Unit("Hervanta: kolmas ryhmä", first=date(2020, 1, 29), at="15:30", count=6, site=NAISTARI.name)
 CONSENT = date(2020, 1, 22)
+KASVOKKAIN = "Kasvokkain-ohjaajakoulutus"
 FAMILIES = [
     steps.Person(
         "Maryam Ahmadi",
@@ -129,6 +132,21 @@ def test_tampere_replaces_a_discontinued_group_and_reports_in_persian_too(open_p
     assert tesoma.replacement == hervanta
     expect(coordinator.locator("main")).to_contain_text(HERVANTA.name)  # "Replaced by" on the unit page
 
+    # The nurses and peer instructors who lead the groups are staff trained in Pakolaisapu's
+    # Kasvokkain method, with a target of ten nurses: on the roster, never among the participants.
+    staff_steps.add_training(coordinator, programme, KASVOKKAIN, "Suomen Pakolaisapu ry")
+    staff_steps.set_staff_target(coordinator, programme, "public_health_nurse", 10)
+    for name, role in (("Hanna Terveydenhoitaja", "public_health_nurse"), ("Fatima Hassan", "peer_instructor")):
+        member = staff_steps.add_staff_member(coordinator, programme, name, role, [HERVANTA.name])
+        staff_steps.record_training(coordinator, member, KASVOKKAIN, date(2019, 10, 8), "Pakolaisavun kouluttaja")
+    roster = staff_steps.open_roster(coordinator, programme)
+    expect(roster.locator("tr[data-role='public_health_nurse']")).to_contain_text("10")
+    coordinator.goto(reverse("staff:unit", args=[tesoma.uuid]))
+    expect(coordinator.locator("main .message--warning")).to_be_visible()  # nobody trained in Tesoma
+    coordinator.goto(reverse("staff:unit", args=[hervanta.uuid]))
+    steps.check(coordinator)
+    expect(coordinator.locator("main .message--warning")).to_have_count(0)  # a trained nurse and peer instructor
+
     # 2. Families referred by child health clinics and an NGO join the new group.
     families = steps.recruit(coordinator, programme, FAMILIES)
     funnel = steps.open_funnel(coordinator, programme)
@@ -166,7 +184,7 @@ def test_tampere_replaces_a_discontinued_group_and_reports_in_persian_too(open_p
     evaluator = open_page("desktop")
     steps.sign_in(evaluator, staff.evaluator)
     report = steps.open_report(evaluator, programme)
-    expect(steps.figure(report, "flow-contacted")).to_have_text("3")
+    expect(steps.figure(report, "flow-contacted")).to_have_text("3")  # the families only: no staff member among them
     expect(steps.figure(report, "flow-started")).to_have_text("2")
     expect(steps.figure(report, "attendance-rate")).to_contain_text("(3 / 4)")
     text = steps.download_pdf_text(evaluator, programme, tmp_path)
@@ -176,3 +194,4 @@ def test_tampere_replaces_a_discontinued_group_and_reports_in_persian_too(open_p
     final = data[data["instrument"] == "pilotti-final-survey"]
     assert sorted(final["participant_code"]) == sorted([maryam.code, laura.code])
     assert DeliveryUnit.objects.get(pk=tesoma.pk).status == "discontinued"
+    assert not Participant.objects.filter(segment__icontains="terveydenhoitaj").exists()
