@@ -17,12 +17,26 @@ from pilotti.evaluation.selectors import reports_visible_to
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.viewer import Viewer
 from pilotti.portfolio import fidelity as fidelity_table
-from pilotti.programmes.models import Adoption, Partnership, Programme
-from pilotti.programmes.selectors import STAFF_ROLES, programmes_visible_to
+from pilotti.programmes.models import Adoption, Partnership, Programme, Site
+from pilotti.programmes.selectors import (
+    STAFF_ROLES,
+    adoptions_visible_to,
+    programmes_visible_to,
+    sites_visible_to,
+)
 
 
 def described_programme(viewer: Viewer, slug: str) -> Programme | None:
     return reports_visible_to(viewer).filter(slug=slug).select_related("organisation").first()
+
+
+def description_parts(viewer: Viewer, programme: Programme) -> tuple[list[Partnership], list[Adoption], list[Site]]:
+    """The partners (listed on the programme's page for everyone who sees it), the adoptions and
+    the sites the viewer may see (an adopter sees its own adoption and sites only)."""
+    partners = list(Partnership.objects.filter(programme=programme).select_related("organisation"))
+    adoptions = list(adoptions_visible_to(viewer, programme))
+    sites = list(sites_visible_to(viewer).filter(programme=programme, archived_at__isnull=True))
+    return partners, adoptions, sites
 
 
 def _runners(programme: Programme) -> list[tuple[Organisation, fidelity_table.Relation]]:

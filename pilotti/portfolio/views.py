@@ -21,7 +21,7 @@ from pilotti.handbook.selectors import handbook
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
 from pilotti.portfolio import description, overview, pdf, selectors
-from pilotti.programmes.models import Adoption, Partnership, Programme, Site
+from pilotti.programmes.models import Programme
 from pilotti.programmes.selectors import programmes_run_by
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,11 +44,12 @@ def _description(request: AuthenticatedHttpRequest, programme: Programme) -> des
     report = report_services.report_build(
         viewer=request.viewer, programme=programme, filters=reports.Filters(), shared=True
     )
+    partners, adoptions, sites = selectors.description_parts(request.viewer, programme)
     sources = description.Sources(
         programme=programme,
-        partners=list(Partnership.objects.filter(programme=programme).select_related("organisation")),
-        adoptions=list(Adoption.objects.filter(programme=programme).select_related("organisation")),
-        sites=list(Site.objects.filter(programme=programme, archived_at__isnull=True)),
+        partners=partners,
+        adoptions=adoptions,
+        sites=sites,
         handbook=list(handbook(programme)),
         report=report,
     )
