@@ -19,3 +19,8 @@ class EvaluationConfig(AppConfig):
         from pilotti.evaluation.signals import file_task_finished
 
         task_finished.connect(file_task_finished, dispatch_uid="pilotti.evaluation.file_task_finished")
+        from django.db.models.signals import post_migrate
+
+        from pilotti.evaluation import versions
+
+        post_migrate.connect(versions.after_migrate, sender=self, dispatch_uid="pilotti.evaluation.versions")

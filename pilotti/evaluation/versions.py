@@ -14,8 +14,11 @@ cheaply, or that many programmes read (an instrument's scoring, a person's conse
 for all programmes (``ALL``). ``prune`` keeps the table small.
 """
 
-from django.db import connection
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "evaluation_change"
 ALL = 0
@@ -43,6 +46,11 @@ def _answer(answer_id: str) -> str:
     return _response(f"(SELECT response_id FROM instruments_answer WHERE id = {answer_id})")  # noqa: S608
 
 
+def _via(table: str, column: str) -> Callable[[str], str]:
+    """The programme of the row of ``table`` that the trigger's row points to by ``column``."""
+    return lambda row: f"(SELECT programme_id FROM {table} WHERE id = {row}.{column})"  # noqa: S608
+
+
 def _programme(row: str) -> str:
     return f"{row}.programme_id"
 
@@ -54,8 +62,9 @@ def _everywhere(row: str) -> str:
 # Every table the report reads (evaluation/tests/test_report_cache.py captures a report's SQL and compares),
 # with the programme a row of it belongs to, as SQL over the trigger's row (NEW or OLD). A
 # response or answer outside a meeting belongs to whichever programmes its person is in: all.
-WATCHED = {
+WATCHED: dict[str, Callable[[str], str]] = {
     "costs_costentry": _programme,
+    "council_councilitem": lambda row: _meeting(f"{row}.meeting_id"),
     "costs_hourlyrate": _programme,
     "instruments_answer": lambda row: _response(f"{row}.response_id"),
     "instruments_answer_choices": lambda row: _answer(f"{row}.answer_id"),
@@ -66,6 +75,16 @@ WATCHED = {
     "instruments_response": lambda row: _meeting(f"{row}.meeting_id"),
     "instruments_scoringrule": _everywhere,
     "instruments_subscale": _everywhere,
+    "interviews_excerpt": _programme,
+    "interviews_excerpt_themes": _via("interviews_excerpt", "excerpt_id"),
+    "interviews_interview": _programme,
+    "interviews_interviewee": _via("interviews_interview", "interview_id"),
+    "interviews_theme": _programme,
+    "measurement_invitation": _via("measurement_planentry", "entry_id"),
+    "measurement_invitationmessage": lambda row: (
+        "(SELECT e.programme_id FROM measurement_invitation i JOIN measurement_planentry e ON e.id = i.entry_id "  # noqa: S608
+        f"WHERE i.id = {row}.invitation_id)"
+    ),
     "measurement_planentry": _programme,
     "meetings_attendance": lambda row: _meeting(f"{row}.meeting_id"),
     "organisations_membership": _everywhere,
@@ -84,6 +103,8 @@ WATCHED = {
     "programmes_targetsegment": _programme,
     "programmes_unitfacilitator": lambda row: _unit(f"{row}.unit_id"),
     "recruitment_enrolment": _programme,
+    "serviceuse_service": _programme,
+    "serviceuse_serviceuse": _via("serviceuse_service", "service_id"),
 }
 
 # Tables a report's SQL names whose rows cannot change what it shows, and why.
@@ -122,26 +143,59 @@ def _postgresql_triggers(table: str) -> list[str]:
     ]
 
 
-def create_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """The triggers of every watched table that exists. A migration that adds a table the report
-    reads calls ``drop_triggers`` and this again; test_report_cache.py fails until one does."""
-    make = {"sqlite": _sqlite_triggers, "postgresql": _postgresql_triggers}[schema_editor.connection.vendor]
-    existing = set(schema_editor.connection.introspection.table_names())
-    for table in WATCHED.keys() & existing:
-        for statement in make(table):
-            schema_editor.execute(statement, params=None)
+def _execute(database: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with database.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
-def drop_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """Drops the triggers of every table ever watched, so a migration can create the new list."""
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for table in schema_editor.connection.introspection.table_names():
-        if postgresql:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{table} ON {table}", params=None)
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_{table}()", params=None)
-            continue
-        for name in ("insert", "delete", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{table}_{name}", params=None)
+def create_triggers(database: BaseDatabaseWrapper, tables: Iterable[str] | None = None) -> None:
+    """The triggers of every watched table that exists (or of ``tables``). Made by the migration
+    that made the table and again after every migration run (``after_migrate``)."""
+    make = {"sqlite": _sqlite_triggers, "postgresql": _postgresql_triggers}[database.vendor]
+    existing = set(database.introspection.table_names())
+    chosen = WATCHED.keys() if tables is None else set(tables)
+    _execute(database, [statement for table in sorted(chosen & existing) for statement in make(table)])
+
+
+def drop_triggers(database: BaseDatabaseWrapper) -> None:
+    """Drops the triggers of every table, watched now or before."""
+    statements = []
+    for table in triggered(database):
+        if database.vendor == "postgresql":
+            statements += [f"DROP TRIGGER {TABLE}_{table} ON {table}", f"DROP FUNCTION {TABLE}_{table}()"]
+        else:
+            statements += [f"DROP TRIGGER {TABLE}_{table}_{name}" for name in ("insert", "delete", "update")]
+    _execute(database, statements)
+
+
+def triggered(database: BaseDatabaseWrapper) -> set[str]:
+    """The tables that have this module's triggers."""
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
+                [f"{TABLE}_%"],
+            )
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TABLE}_%"])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def after_migrate(using: str, plan: Any = None, **kwargs: Any) -> None:
+    """Every migration run ends with the triggers of the list above, made anew: a table added to
+    the list gets its triggers, a changed rule takes effect, and a table that SQLite rebuilt to
+    alter it (which drops its triggers) gets them back. After a flush (``plan`` None: tests
+    emptying the database) only a missing table's triggers are made, which costs one query."""
+    database = connections[using]
+    if plan is None:
+        missing = WATCHED.keys() - triggered(database)
+        if missing:
+            create_triggers(database, missing)
+        return
+    drop_triggers(database)
+    if TABLE in database.introspection.table_names():  # not when migrated back before the table
+        create_triggers(database)
 
 
 def version(programme_id: int) -> tuple[int, int]:

@@ -13,7 +13,9 @@ and ``differences`` compares the two (``manage.py check_funnel_counts``); the te
 every path and compare.
 """
 
-from django.db import connection, transaction
+from typing import Any
+
+from django.db import connection, connections, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 TABLE = "recruitment_funnelcount"
@@ -104,6 +106,18 @@ def drop_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
         return
     for name in ("insert", "delete", "update"):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS funnel_count_{name}", params=None)
+
+
+def after_migrate(using: str, plan: Any = None, **kwargs: Any) -> None:
+    """After every migration run, the triggers made anew: SQLite alters a table by rebuilding it,
+    which drops its triggers, and the counts would then drift with no error. The rebuild copies
+    the rows, so the counts held while the triggers were away. A flush (``plan`` None) changes no
+    table."""
+    if plan is None:
+        return
+    with connections[using].schema_editor() as editor:
+        drop_triggers(editor)
+        create_triggers(editor)
 
 
 def _counted_sql() -> str:

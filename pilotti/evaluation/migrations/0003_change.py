@@ -6,11 +6,11 @@ from pilotti.evaluation import versions
 
 
 def create(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    versions.create_triggers(schema_editor)
+    versions.create_triggers(schema_editor.connection)
 
 
 def drop(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    versions.drop_triggers(schema_editor)
+    versions.drop_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -19,8 +19,11 @@ class Migration(migrations.Migration):
         ('evaluation', '0002_cache_table'),
         # The tables the triggers watch exist after these.
         ('costs', '0001_initial'),
+        ('council', '0001_initial'),
+        ('interviews', '0001_initial'),
+        ('serviceuse', '0001_initial'),
         ('instruments', '0002_names_by_language'),
-        ('measurement', '0002_plan_primary_outcome'),
+        ('measurement', '0003_invitations'),
         ('meetings', '0003_feed_language'),
         ('organisations', '0002_rights_policy'),
         ('people', '0003_interview_consent'),
