@@ -20,6 +20,7 @@ from tests.browser.conftest import (  # noqa: F401
     DESKTOP,
     IN_CI,
     PHONE,
+    _requests_end_before_the_database_is_emptied,
     _watch_errors,
     base_url,
     browser_context_args,
