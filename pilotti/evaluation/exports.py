@@ -301,7 +301,7 @@ def data_set(viewer: Viewer | None, programme: Programme, filters: selectors.Fil
     responses_qs = scope.responses
     # answered_on is the scope's annotation (the day in Helsinki), which the type plugin cannot see.
     responses = list(
-        responses_qs.order_by("answered_on", "submitted_at", "pk").values(  # type: ignore[misc]
+        responses_qs.order_by("answered_on", "submitted_at", "pk").values(  # type: ignore[misc]  # values() with expressions the stubs cannot type
             "pk",
             "participant_id",
             "participant__code",

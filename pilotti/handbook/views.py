@@ -56,8 +56,8 @@ def _page(
     for file in handbook:
         # The page's per-file state, carried on the row for the template.
         is_failed = failed is not None and failed[0].pk == file.pk
-        file.failed = is_failed  # type: ignore[attr-defined]
-        file.version_form = failed[1] if failed is not None and is_failed else _version_form(file)  # type: ignore[attr-defined]
+        setattr(file, "failed", is_failed)  # noqa: B010 - an attribute the model does not declare
+        setattr(file, "version_form", failed[1] if failed is not None and is_failed else _version_form(file))  # noqa: B010
     context = {
         "programme": programme,
         "files": handbook,

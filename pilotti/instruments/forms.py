@@ -186,7 +186,7 @@ class ItemForm(forms.Form):
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class BaseItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # the form class comes from formset_factory
     def clean(self) -> None:
         if any(self.errors):
             return

@@ -108,7 +108,7 @@ def codebook(programme: Programme, organisation: Organisation) -> list[Theme]:
             children[theme.parent_id].append(theme)
     mains: list[Theme] = [t for t in themes if t.parent_id is None]
     for main in mains:
-        main.children_list = children.get(main.pk, [])  # type: ignore[attr-defined]
+        setattr(main, "children_list", children.get(main.pk, []))  # noqa: B010 - for the template, not a field
     return mains
 
 

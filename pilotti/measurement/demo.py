@@ -33,10 +33,10 @@ from pilotti.instruments.services import response_record
 from pilotti.measurement import services
 from pilotti.measurement.models import Audience, PlanEntry, When
 from pilotti.organisations.models import Organisation
-from pilotti.recruitment.demo import Loader, demo_code
 from pilotti.people.models import Participant
 from pilotti.programmes.demo import DEMO_FACILITATOR
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.recruitment.demo import Loader, demo_code
 
 IKAALINEN = "ikaalinen-paivatoiminta"
 ESSOTE = "ohjatut-vertaistukiryhmat"

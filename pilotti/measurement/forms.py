@@ -28,7 +28,7 @@ def _label(instrument: Instrument) -> str:
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class PlanEntryForm(ConfirmableForm, forms.ModelForm):  # type: ignore[type-arg]
+class PlanEntryForm(ConfirmableForm, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' ModelForm is generic; the model is named in Meta
     confirm_label = _("Add it anyway: the units answer in one of the languages it has")
     confirm_hint = _("If that is right, tick “Add it anyway” and add the entry again.")
 

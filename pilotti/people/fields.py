@@ -17,7 +17,7 @@ from pilotti.people import crypto
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # the stubs' field generics; it stores and returns text
     description = "Text encrypted at rest"
 
     def get_db_prep_value(self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False) -> Any:

@@ -206,7 +206,7 @@ class MemberForm(forms.Form):
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # the form class comes from formset_factory
     def __init__(self, *args: Any, participants: QuerySet[Participant], **kwargs: Any) -> None:
         self.participants = participants
         super().__init__(*args, **kwargs)
@@ -219,6 +219,6 @@ class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
 
 # formset_factory is typed as returning the base class, not the one passed as ``formset``.
-MemberFormSet: type[BaseMemberFormSet] = forms.formset_factory(  # type: ignore[assignment]
+MemberFormSet: type[BaseMemberFormSet] = forms.formset_factory(  # type: ignore[assignment]  # formset_factory is typed to return the base class
     MemberForm, formset=BaseMemberFormSet, extra=2, max_num=12
 )

@@ -373,9 +373,9 @@ def _break_line(first: date, last: date) -> str:
 class UnitDetailsForm(UnitForm):
     """The unit's details without its schedule (that is changed with UnitScheduleForm)."""
 
-    kind = None  # type: ignore[assignment]
-    first_date = start_time = duration_minutes = rule = weekdays = interval_weeks = None  # type: ignore[assignment]
-    count = until = breaks = None  # type: ignore[assignment]
+    kind = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
+    first_date = start_time = duration_minutes = rule = weekdays = interval_weeks = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
+    count = until = breaks = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
 
     remote_link = forms.URLField(
         label=gettext_lazy("Remote link of the coming meetings"),
@@ -404,7 +404,7 @@ class UnitDetailsForm(UnitForm):
 class UnitScheduleForm(UnitForm):
     """The unit's new rule: the meetings after today are regenerated from it."""
 
-    name = kind = site = capacity = minimum_size = languages = interpreter_language = None  # type: ignore[assignment]
+    name = kind = site = capacity = minimum_size = languages = interpreter_language = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # UnitForm's own __init__ fills the site field, which this form does not have.

@@ -88,7 +88,7 @@ def _search(request: AuthenticatedHttpRequest, query: str, filters: dict[str, An
     # A match by name is logged as such, code or not: it used the person's contact details.
     for found_by_name, item, category in ((False, _("by participant code"), Category.PROFILE),
                                           (True, _("by name"), Category.CONTACT_DETAILS)):  # fmt: skip
-        people = [p for p in found if p.found_by_name == found_by_name]  # type: ignore[attr-defined]
+        people = [p for p in found if getattr(p, "found_by_name") == found_by_name]  # noqa: B009 - an annotation
         if people:
             log_access_many(
                 request, participants=people, action=Action.SEARCH, category=category, purpose=Purpose.SEARCH,

@@ -18,7 +18,7 @@ class DisclosureForm(forms.Form):
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class RightsPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
+class RightsPolicyForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' ModelForm is generic; the model is named in Meta
     class Meta:
         model = Organisation
         fields = ["retention_years_after_programme", "statutory_retention_years", "erasure_policy"]

@@ -51,7 +51,7 @@ class MemberForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        set_queryset(self, "units", units)
         set_queryset(self, "user", users, label=lambda user: user.full_name or user.email)
         if with_reason:
             self.fields["reason"] = _change_reason(required=False)

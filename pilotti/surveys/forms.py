@@ -21,7 +21,7 @@ from pilotti.surveys.models import PersonalLink
 
 # django-stubs makes the base generic; subscripting it at run time needs django-stubs-ext, which
 # only the development install has.
-class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # its model comes from the queryset set at run time
     # The versions as given, marked with the organisation's translation packs (coverage.with_packs).
     given: dict[int, InstrumentVersion]
 

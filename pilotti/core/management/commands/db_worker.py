@@ -52,5 +52,5 @@ class Command(db_worker.Command):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The library's handle builds the worker from its module's Worker class.
-        db_worker.Worker = LeasedWorker  # type: ignore[misc]
+        db_worker.Worker = LeasedWorker  # type: ignore[misc]  # swaps in the leased worker class
         super().handle(*args, **options)
