@@ -56,7 +56,7 @@ class PlanEntryForm(ConfirmableForm, forms.ModelForm):  # type: ignore[type-arg]
         lacking = [
             (unit, missing)
             for unit in self.units
-            if (missing := coverage.uncovered(coverage.codes_in(unit.languages), version))
+            if (missing := coverage.uncovered(coverage.codes_in(unit.languages), version, unit.organisation_id))
         ]
         if lacking:
             units = "; ".join(f"{unit.name}: {coverage.language_names(missing)}" for unit, missing in lacking)
@@ -66,7 +66,8 @@ class PlanEntryForm(ConfirmableForm, forms.ModelForm):  # type: ignore[type-arg]
                 "interpreter."
             ) % {
                 "questionnaire": version.instrument.local_name,
-                "covered": coverage.language_names(version.languages) or gettext("no language (paper only)"),
+                "covered": coverage.language_names(coverage.covered(version, lacking[0][0].organisation_id))
+                or gettext("no language (paper only)"),
                 "units": units,
             }
             self.warn("instrument", message)

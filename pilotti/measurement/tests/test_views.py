@@ -5,6 +5,10 @@ from datetime import date
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.instruments import fileformat, packs
+from pilotti.instruments import services as instruments
+from pilotti.instruments.selectors import current_version
+from pilotti.instruments.tests.helpers import library_file
 from pilotti.measurement.models import PlanEntry
 from pilotti.measurement.tests.helpers import instrument, plan, setup_unit
 from pilotti.people.tests.helpers import enrol, make_participant
@@ -118,3 +122,23 @@ def test_it_warns_before_planning_a_questionnaire_a_unit_cannot_read(world: Worl
     assert PlanEntry.objects.get().instrument.key == "k10"
     staff = {**data, "instrument": instrument("who-5").pk, "audience": "staff"}
     assert client.post(url, staff).status_code == 302  # workers answer in the staff's language
+
+
+def test_a_translation_pack_of_the_organisation_answers_the_language_warning(world: World) -> None:
+    """An organisation's licensed Finnish wording of K10 covers its Finnish-speaking unit: no warning."""
+    programme, unit, _people = setup_unit(world.org, people=0)
+    DeliveryUnit.objects.filter(pk=unit.pk).update(languages="suomi")
+    k10 = current_version(instrument("k10"))
+    data = library_file("k10")
+    data["title"]["fi"] = "K10 suomeksi"
+    for item in data["items"]:
+        item["text"]["fi"] = "FI " + item["text"]["en"]
+        for option in item.get("options", []):
+            option["label"]["fi"] = "FI " + option["label"]["en"]
+    instruments.translation_pack_save(
+        actor=None, organisation=world.org, version=k10, language="fi", source="Virallinen suomennos",
+        licence="Käyttölupa 2026", wording=packs.wording_of(fileformat.parse(data).version, "fi"),
+    )  # fmt: skip
+    url = reverse("measurement:plan_add", kwargs={"slug": programme.slug})
+    data = {"instrument": k10.instrument.pk, "when": "intake", "audience": "participants", "window_days": 14}
+    assert signed_in(world.coordinator).post(url, data).status_code == 302
