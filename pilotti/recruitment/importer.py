@@ -10,6 +10,7 @@ same rules apply as on the pages, and rolls all of it back if any row fails.
 import base64
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -308,24 +309,33 @@ class _Checker:
         row.reason = v["reason"][:300]
 
 
-def parse(rows: list[list[str]], organisation: Organisation, programme: Programme) -> tuple[list[Row], list[Problem]]:
+def check_header(
+    rows: list[list[str]], columns: Collection[str], required: Collection[str]
+) -> tuple[list[str], list[Problem]]:
+    """A template-shaped table's header row, and every problem with the table's shape: an empty
+    file, unknown or missing columns, no rows under the header."""
     if not rows:
         return [], [Problem(1, "", _("The file is empty. Start from the template."))]
     header = [cell.strip().lower() for cell in rows[0]]
     problems = [
         Problem(1, name, _("Unknown column. Use the column names of the template."))
         for name in header
-        if name and name not in COLUMNS
+        if name and name not in columns
     ]
     problems += [
         Problem(1, name, _("This column is missing. Add it as in the template."))
-        for name in REQUIRED
+        for name in required
         if name not in header
     ]
+    if not problems and len(rows) == 1:
+        problems = [Problem(2, "", _("The file has no rows under the header."))]
+    return header, problems
+
+
+def parse(rows: list[list[str]], organisation: Organisation, programme: Programme) -> tuple[list[Row], list[Problem]]:
+    header, problems = check_header(rows, COLUMNS, REQUIRED)
     if problems:
         return [], problems
-    if len(rows) == 1:
-        return [], [Problem(2, "", _("The file has no rows under the header."))]
     checker = _Checker(organisation, programme)
     parsed = []
     for number, cells in enumerate(rows[1:], start=2):

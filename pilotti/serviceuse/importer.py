@@ -23,7 +23,7 @@ from pilotti.core.spreadsheets import csv_bytes
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes.models import Programme
-from pilotti.recruitment.importer import ImportError_, Problem, read_table
+from pilotti.recruitment.importer import ImportError_, Problem, check_header, read_table
 from pilotti.serviceuse import selectors, services
 from pilotti.serviceuse.models import Service, ServiceUse
 
@@ -75,23 +75,9 @@ def _parsed(
 
 def check(viewer: Viewer, programme: Programme, table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
     """Every row checked; the rows ready to save, and every problem at once."""
-    if not table:
-        return [], [Problem(1, "", _("The file is empty. Start from the template."))]
-    header = [cell.strip().lower() for cell in table[0]]
-    problems = [
-        Problem(1, name, _("Unknown column. Use the column names of the template."))
-        for name in header
-        if name and name not in COLUMNS
-    ]
-    problems += [
-        Problem(1, name, _("This column is missing. Add it as in the template."))
-        for name in REQUIRED
-        if name not in header
-    ]
+    header, problems = check_header(table, COLUMNS, REQUIRED)
     if problems:
         return [], problems
-    if len(table) == 1:
-        return [], [Problem(2, "", _("The file has no rows under the header."))]
     by_name = {s.name.casefold(): s for s in selectors.services_of(programme)}
     rows: list[Row] = []
     seen: dict[tuple[str, int], int] = {}
