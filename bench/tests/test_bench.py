@@ -49,6 +49,7 @@ def test_it_measures_the_pages_and_the_report_and_writes_the_table(worker: Worke
     for name, measured in pages.items():
         assert measured["status"] == 200, name
     report, sql = [worker.report_json()], [worker.report_sql()]
+    repeated = [worker.report_json(cached=True)]
     assert report[0]["bytes"] > 1000
     assert sql[0]["rows"] > 0
     assert worker.check() == {"problems": []}
@@ -63,7 +64,8 @@ def test_it_measures_the_pages_and_the_report_and_writes_the_table(worker: Worke
         "small": side,
         "large": side,
         "report_vs_sql": {"report": run.median(report), "sql": run.median(sql),
-                          "ratio": run.median(report) / run.median(sql), "problems": []},
+                          "ratio": run.median(report) / run.median(sql), "problems": [],
+                          "repeated": run.median(repeated)},
         "growth": {name: {"small": p["seconds"], "large": p["seconds"], "ratio": 1.0, "small_queries": p["queries"],
                           "large_queries": p["queries"]} for name, p in pages.items()},
     }  # fmt: skip
@@ -77,3 +79,4 @@ def test_it_measures_the_pages_and_the_report_and_writes_the_table(worker: Worke
     assert "PG table" in text
     assert "| roll-call page |" in text
     assert "same figures: yes" in text
+    assert "1b. The same report repeated" in text

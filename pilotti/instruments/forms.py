@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -411,8 +412,10 @@ class PackForm(forms.Form):
 
 
 def _reference(text: Text, languages: tuple[str, ...]) -> str:
-    """The wording staff translate from: the page's language if the version has it, else its first."""
-    return next((text[code] for code in languages if text.get(code)), "")
+    """The wording staff translate from: the page's language if the version has it, else its first,
+    marked as the language it is in (a screen reader reads it so, and the page stays one language)."""
+    code = next((code for code in languages if text.get(code)), None)
+    return format_html('<span lang="{}">{}</span>', code, text[code]) if code is not None else ""
 
 
 class PackWordingForm(forms.Form):

@@ -212,7 +212,10 @@ def translation_packs(request: AuthenticatedHttpRequest, instrument_uuid: UUID) 
     place = _pack_place(request, instrument_uuid)
     instrument, version, spec = place.instrument, place.version, place.spec
     lacking = [code for code in PARTICIPANT_LANGUAGES if code not in spec.languages]
-    form = PackForm(request.POST or None, request.FILES or None, languages=lacking, with_file=True)
+    posted = request.method == "POST"  # an empty POST is a form sent empty, not no form
+    form = PackForm(
+        request.POST if posted else None, request.FILES if posted else None, languages=lacking, with_file=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.translation_pack_import(

@@ -1,6 +1,7 @@
 """Interviews, the codebook, excerpts and the quote bank of one organisation in a programme.
 Thin views: the door in selectors, the writes in services."""
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from pilotti.interviews.forms import CheckForm, ExcerptForm, IntervieweeForm, In
 from pilotti.interviews.models import Excerpt, Interview, Interviewee, Theme
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.organisations.models import Organisation
+from pilotti.people.models import Participant
 from pilotti.programmes.models import Programme
 
 
@@ -30,6 +32,20 @@ def _page(request: AuthenticatedHttpRequest, slug: str) -> tuple[Programme, Orga
     if found is None:
         raise Http404
     return found
+
+
+def _log_shown(request: AuthenticatedHttpRequest, participants: Sequence[Participant | None], item: str) -> None:
+    """The participants whose codes the page shows (interviewees, speakers), in their access logs."""
+    shown = list({p.pk: p for p in participants if p is not None}.values())
+    if shown:
+        log_access_many(
+            request,
+            participants=shown,
+            action=Action.VIEW,
+            category=Category.PROFILE,
+            purpose=Purpose.EVALUATION,
+            item=item,
+        )
 
 
 def _require(allowed: bool) -> None:
@@ -47,13 +63,20 @@ def _render_programme(
 ) -> HttpResponse:
     units = selectors.organisation_units(programme, organisation)
     themes = selectors.codebook_themes(programme, organisation)
-    excerpts = selectors.excerpt_list(programme, organisation)
+    excerpts = list(selectors.excerpt_list(programme, organisation))
+    interviews = list(selectors.interview_list(programme, organisation))
+    _log_shown(
+        request,
+        [i.participant for interview in interviews for i in interview.interviewees.all()]
+        + [e.speaker.participant for e in excerpts if e.speaker is not None],
+        _("interviews and themes: %(programme)s") % {"programme": programme.name},
+    )
     context: dict[str, Any] = {
         "programme": programme,
         "organisation": organisation,
         "can_plan": selectors.can_read_notes(request.viewer, organisation.pk),
         "can_code": selectors.can_code(request.viewer, organisation.pk),
-        "interviews": selectors.interview_list(programme, organisation),
+        "interviews": interviews,
         "codebook": selectors.codebook(programme, organisation),
         "excerpts": excerpts,
         "interview_form": interview_form or InterviewForm(units=units),
@@ -128,8 +151,9 @@ def _render_interview(
     units = selectors.organisation_units(interview.programme, interview.organisation)
     interviewees = interview.interviewees.select_related("participant")
     themes = selectors.codebook_themes(interview.programme, interview.organisation)
+    participants = [i.participant for i in interviewees if i.participant is not None]
+    _log_shown(request, participants, _("interview: %(title)s") % {"title": interview.title})
     if can_plan and interview.notes:
-        participants = [i.participant for i in interviewees if i.participant is not None]
         log_access_many(
             request,
             participants=participants,
@@ -369,6 +393,11 @@ def excerpt_edit(request: AuthenticatedHttpRequest, excerpt_uuid: UUID) -> HttpR
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("interviews:excerpt_edit", excerpt_uuid=excerpt.uuid)
+    _log_shown(
+        request,
+        [i.participant for i in speakers or ()] + ([excerpt.speaker.participant] if excerpt.speaker else []),
+        _("interview excerpt"),
+    )
     context = {
         "excerpt": excerpt,
         "form": form,
