@@ -31,7 +31,7 @@ READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 # these cannot be told from the right text).
 NOT_DETECTORS = {"OK", "Pilotti", "Status", "Data", "Demo", "Min", "Max", "ID"}
 # English words that are also words of the page's language ("uuden version", "din organisations").
-ALSO_WORDS = {"fi": {"version"}, "sv": {"organisations", "version"}}
+ALSO_WORDS = {"fi": {"version"}, "sv": {"organisations", "partner", "version"}}
 
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -63,7 +63,7 @@ COLUMNS = [
 ]
 REQUIRED = ["referral_source", "contacted_on"]
 EXAMPLE = {
-    "name": "Testi Henkilö 1",
+    "name": "Maija Malli",
     "phone": "040 000 0001",
     "email": "testi.henkilo1@example.org",
     "address": "Esimerkkikatu 1, 33100 Tampere",

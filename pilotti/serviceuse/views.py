@@ -2,6 +2,7 @@
 entered one by one or imported from a spreadsheet. Thin views: the door in selectors, the writes
 in services, the file in importer."""
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilotti.audit.models import Action, Category, Purpose
+from pilotti.audit.services import log_access_many
 from pilotti.core.forms import add_service_errors
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.programmes.models import Programme
@@ -32,12 +35,30 @@ def _can_record(request: AuthenticatedHttpRequest) -> bool:
     return organisation is not None and selectors.can_record_service_use(request.viewer, organisation.pk)
 
 
+def _log_shown(request: AuthenticatedHttpRequest, uses: Sequence[ServiceUse], item: str) -> None:
+    """The people and households whose codes and counts the page shows, in their access logs."""
+    participants = list({use.participant.pk: use.participant for use in uses if use.participant}.values())
+    households = list({use.household.pk: use.household for use in uses if use.household}.values())
+    if participants or households:
+        log_access_many(
+            request,
+            participants=participants,
+            households=households,
+            action=Action.VIEW,
+            category=Category.PROFILE,
+            purpose=Purpose.EVALUATION,
+            item=item,
+        )
+
+
 def _render(request: AuthenticatedHttpRequest, programme: Programme, **forms: Any) -> HttpResponse:
     problems: list[Problem] = forms.pop("problems", [])
+    uses = list(selectors.programme_uses(request.viewer, programme))
+    _log_shown(request, uses, _("service use: %(programme)s") % {"programme": programme.name})
     context: dict[str, Any] = {
         "programme": programme,
         "services": selectors.services_of(programme),
-        "uses": selectors.programme_uses(request.viewer, programme),
+        "uses": uses,
         "can_define": selectors.can_define_services(request.viewer, programme),
         "can_record": _can_record(request),
         "service_form": forms.get("service_form") or ServiceForm(),
@@ -142,6 +163,7 @@ def use_edit(request: AuthenticatedHttpRequest, use_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("serviceuse:programme", slug=use.service.programme.slug)
+    _log_shown(request, [use], _("service use: %(programme)s") % {"programme": use.service.programme.name})
     context = {"use": use, "form": form, "history": selectors.use_history(use)}
     return render(request, "serviceuse/use_form.html", context, status=400 if form.errors else 200)
 
