@@ -7,10 +7,11 @@ one-liners: sign in as the outsider and expect a 404.
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pyotp
@@ -20,11 +21,14 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import translation
+from pytest_django.live_server_helper import LiveServer
 
 from pilotti.accounts.models import User
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
+from tests.live import OneRequestAtATime
 
 
 @dataclass
@@ -146,6 +150,18 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         with connection.cursor() as cursor:
             for table in connection.introspection.table_names(cursor):
                 cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} SET (autovacuum_enabled = false)")
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server (its address from --liveserver as there), answering one
+    request at a time (tests/live.py)."""
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    # The server is created in its thread before LiveServer returns (it waits until ready).
+    with mock.patch.object(LiveServerThread, "server_class", OneRequestAtATime):
+        server = LiveServer(address)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
