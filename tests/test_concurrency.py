@@ -23,10 +23,9 @@ from django.utils import timezone
 from conftest import World, make_world, signed_in
 from pilotti.instruments.models import Mode, Response
 from pilotti.meetings.models import Attendance
-from pilotti.meetings.tests.helpers import add_participants, unit_with_meetings
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys.models import PanelDevice
-from pilotti.surveys.tests.helpers import panel_for
+from tests.factories import add_participants, panel_for, unit_with_meetings
 
 PEOPLE = 24
 

@@ -23,10 +23,8 @@ from hypothesis import strategies as st
 from conftest import World, signed_in
 from pilotti.instruments.models import Instrument, Response
 from pilotti.meetings.models import Attendance
-from pilotti.meetings.tests.helpers import add_participants, unit_with_meetings
 from pilotti.people.models import Participant
-from pilotti.programmes.tests.helpers import make_programme
-from pilotti.surveys.tests.helpers import library_version, panel_for
+from tests.factories import add_participants, library_version, make_programme, panel_for, unit_with_meetings
 
 NASTY = [
     "",

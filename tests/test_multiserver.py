@@ -69,10 +69,9 @@ django.setup()
 from django.utils import timezone
 
 from pilotti.accounts.models import User
-from pilotti.meetings.tests.helpers import add_participants, unit_with_meetings
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.surveys.tests.helpers import panel_for
+from tests.factories import add_participants, panel_for, unit_with_meetings
 
 org = organisation_create(name="Monen palvelimen alue", slug="monta", kind="wellbeing_county", business_id="0245437-2")
 # A demo account skips the TOTP step (tested in pilotti/accounts); the sign-in is otherwise real.

@@ -14,18 +14,16 @@ from conftest import PASSWORD, make_user
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.services import library_load
 from pilotti.measurement.models import SafetyAlert
-from pilotti.meetings.tests.helpers import add_participants
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
 from pilotti.programmes import services as programmes
 from pilotti.programmes.models import Meeting
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 from pilotti.surveys.staff_views import qr_data_uri
-from pilotti.surveys.tests.helpers import link_for, safety_instrument
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
+from tests.factories import add_participants, link_for, make_programme, make_site, make_unit, safety_instrument
 
 # Kept for a person to look at: the Arabic page, right to left, with a message shown.
 SCREENSHOT = Path(tempfile.gettempdir()) / "pilotti-answering-ar-390.png"

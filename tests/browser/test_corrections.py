@@ -12,14 +12,13 @@ from conftest import PASSWORD, make_user
 from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Partnership, Site
 from pilotti.programmes.services import site_create, unit_change_status
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in, submit
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 @pytest.fixture(params=["desktop", "phone"])

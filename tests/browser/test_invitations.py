@@ -10,17 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
-from pilotti.measurement.tests.helpers import plan
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people import services as people
 from pilotti.people.models import ConsentPurpose
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
+from tests.factories import enrol, make_participant, make_programme, make_unit, plan
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, World, make_user
-from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add
 from tests.browser.axe import assert_accessible
 from tests.browser.pages import sign_in
+from tests.factories import build
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user, make_world
-from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
+from tests.factories import build
 
 # An SVG's text is drawn at its font size in the SVG's units times the SVG's drawn width over its
 # viewBox width.

@@ -10,16 +10,15 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from conftest import PASSWORD, make_user
 from pilotti.meetings.models import Attendance
-from pilotti.meetings.tests.helpers import add_participants
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
 from pilotti.programmes import services
 from pilotti.programmes.models import Meeting
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
+from tests.factories import add_participants, make_programme, make_site, make_unit
 
 # Taps per person, in the order of the list: 1 = present, 2 = absent, 3 = excused.
 TAPS = [1, 2, 3, 1, 1, 2, 1, 3, 1, 1]

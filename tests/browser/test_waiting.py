@@ -10,16 +10,15 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
 from pilotti.meetings import services as meeting_services
-from pilotti.meetings.tests.helpers import add_participants
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
 from pilotti.programmes import services
 from pilotti.programmes.models import Meeting
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
+from tests.factories import add_participants, make_programme, make_unit
 
 
 @pytest.fixture

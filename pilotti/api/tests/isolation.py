@@ -7,8 +7,7 @@ scoping for another organisation's token is tested in test_scoping.py.
 from typing import Any
 
 from pilotti.api.models import ApiToken
-from pilotti.api.tests.helpers import make_token
-from pilotti.evaluation.tests.helpers import build
+from tests.factories import build, make_token
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from conftest import World, signed_in
 from pilotti.api import services
 from pilotti.api.models import ApiToken
-from pilotti.api.tests.helpers import ApiClient, make_token
 from pilotti.organisations.models import Membership
+from tests.factories import ApiClient, make_token
 
 
 def test_it_answers_401_without_a_token(world: World) -> None:

@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import World
-from pilotti.api.tests.helpers import api_as
 from pilotti.audit.models import AccessLog, Category, Purpose
-from pilotti.evaluation.tests.helpers import Pilot, build
+from tests.factories import Pilot, api_as, build
 
 
 @pytest.fixture

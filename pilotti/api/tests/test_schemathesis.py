@@ -17,8 +17,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from conftest import World
-from pilotti.api.tests.helpers import make_token
-from pilotti.evaluation.tests.helpers import build
+from tests.factories import build, make_token
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [

@@ -10,14 +10,12 @@ from typing import Any
 import pytest
 
 from conftest import World
-from pilotti.api.tests.helpers import ApiClient, api_as, make_token
 from pilotti.api.tests.isolation import url_kwargs
 from pilotti.audit.models import AccessLog
-from pilotti.evaluation.tests.helpers import build
 from pilotti.instruments.services import library_load
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import ApiClient, api_as, build, make_programme, make_token, make_unit
 
 
 def _paths(api: ApiClient) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from conftest import World, reauthenticated, signed_in
 from pilotti.api.models import ApiToken
-from pilotti.api.tests.helpers import ApiClient, make_token
+from tests.factories import ApiClient, make_token
 
 
 def test_it_makes_a_token_and_shows_it_once(world: World) -> None:

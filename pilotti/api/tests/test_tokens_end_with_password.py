@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from conftest import PASSWORD, World, sign_in_for_real, signed_in
-from pilotti.api.tests.helpers import ApiClient, make_token
+from tests.factories import ApiClient, make_token
 
 NEW = "uusi pitkä salasana 7"
 

@@ -6,13 +6,12 @@ from typing import Any
 import pytest
 
 from conftest import World
-from pilotti.api.tests.helpers import api_as
 from pilotti.audit.models import AccessLog, Action, Category
-from pilotti.evaluation.tests.helpers import Pilot, build
 from pilotti.instruments.models import Mode, Response
 from pilotti.meetings.models import Attendance
 from pilotti.people.models import Participant
 from pilotti.recruitment.models import Enrolment
+from tests.factories import Pilot, api_as, build
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, AppendOnlyError
 from pilotti.audit.services import log_access
-from pilotti.people.tests.helpers import make_household, make_participant
+from tests.factories import make_household, make_participant
 
 
 def test_it_records_who_whose_what_why_and_from_where(world: World) -> None:

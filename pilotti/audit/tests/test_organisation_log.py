@@ -12,7 +12,7 @@ from pilotti.audit.models import AccessLog, Action, Category, EventKind, Purpose
 from pilotti.audit.security import record_security_event
 from pilotti.audit.services import log_access
 from pilotti.core.zone import HELSINKI
-from pilotti.people.tests.helpers import make_participant
+from tests.factories import make_participant
 
 LOG = reverse("audit:organisation_access_log")
 CSV = reverse("audit:organisation_access_log_csv")

@@ -126,7 +126,7 @@ def test_it_records_a_csrf_failure_once_with_its_reason(world: World) -> None:
 
 
 def test_it_records_a_signed_in_users_miss_on_an_objects_address_with_the_token_masked(world: World) -> None:
-    from pilotti.people.tests.helpers import make_participant
+    from tests.factories import make_participant
 
     participant = make_participant(world.org)
     outsider = signed_in(world.outsider)

@@ -15,7 +15,7 @@ from pilotti.audit.models import AccessLog
 from pilotti.audit.services import log_access
 from pilotti.core.backup import fingerprint
 from pilotti.people.models import Participant
-from pilotti.people.tests.helpers import make_participant
+from tests.factories import make_participant
 
 needs_pg_tools = pytest.mark.skipif(
     connection.vendor == "postgresql" and shutil.which("pg_dump") is None and os.environ.get("CI") != "true",

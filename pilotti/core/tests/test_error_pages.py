@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World, signed_in
-from pilotti.meetings.tests.helpers import unit_with_meetings
-from pilotti.surveys.tests.helpers import panel_for
+from tests.factories import panel_for, unit_with_meetings
 
 
 def test_it_answers_a_staff_404_in_finnish_inside_the_menu_with_the_way_back(world: World) -> None:
@@ -24,7 +23,7 @@ def test_it_answers_a_staff_404_in_finnish_inside_the_menu_with_the_way_back(wor
 
 
 def test_it_answers_an_outsiders_404_on_someone_elses_object_with_the_same_page(world: World) -> None:
-    from pilotti.people.tests.helpers import make_participant
+    from tests.factories import make_participant
 
     participant = make_participant(world.org)
     client = signed_in(world.outsider)

@@ -13,9 +13,8 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.core.uploads import LimitedUploadHandler
 from pilotti.instruments.models import Instrument
-from pilotti.instruments.tests.helpers import library_file
 from pilotti.people.models import Participant
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import library_file, make_programme, make_unit
 
 
 def import_participants(world: World, name: str, content: bytes) -> tuple[int, str]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from pilotti.costs.services import EntryFields, cost_entry_add
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import make_programme, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -14,9 +14,9 @@ from pilotti.costs import services
 from pilotti.costs.models import CostEntry, HourlyRate
 from pilotti.costs.services import EntryFields, RateFields
 from pilotti.evaluation import selectors, suppression
-from pilotti.evaluation.tests.helpers import START, Pilot, build
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import DeliveryUnit
+from tests.factories import START, Pilot, build
 
 # The inputs, in one place: the test computes every figure from these.
 MEETING_HOURS = 1.5  # make_unit's meetings are 90 minutes

@@ -3,7 +3,7 @@
 from typing import Any
 
 from pilotti.council.services import ItemFields, council_item_add
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
+from tests.factories import make_programme, make_site, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -12,9 +12,8 @@ from pilotti.core.zone import HELSINKI
 from pilotti.council.models import CouncilItem
 from pilotti.council.services import ItemFields, council_item_add
 from pilotti.evaluation import selectors, suppression
-from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import build, make_programme, make_unit
 
 
 def test_it_records_a_suggestion_then_its_decision_and_what_was_done_with_history(world: World) -> None:

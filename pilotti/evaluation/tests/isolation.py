@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pilotti.evaluation.models import GeneratedFile
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import make_programme, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -6,7 +6,7 @@ from pydantic import TypeAdapter
 from conftest import World
 from pilotti.evaluation import selectors, suppression
 from pilotti.evaluation.report.types import Report
-from pilotti.evaluation.tests.helpers import build
+from tests.factories import build
 
 
 def test_it_declares_every_figure_of_the_internal_and_the_shared_report(world: World) -> None:

@@ -16,9 +16,9 @@ from pilotti.accounts.models import User
 from pilotti.evaluation import charts, disclosure, pdf, selectors, services, suppression
 from pilotti.evaluation.models import SharedRelease
 from pilotti.evaluation.tests import attacker, programmes
-from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from tests.factories import build
 
 LIMIT = 5
 X = suppression.SUPPRESSED

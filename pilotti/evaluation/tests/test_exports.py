@@ -22,12 +22,21 @@ from pilotti.audit.models import AccessLog, Action, Category, Purpose
 from pilotti.evaluation import exports
 from pilotti.evaluation.selectors import Filters
 from pilotti.evaluation.tests.downloads import Fetched, fetch
-from pilotti.evaluation.tests.helpers import START, Pilot, _instrument, answer, build, people_consent, who5_answers
-from pilotti.instruments.tests.helpers import library_file
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent
 from pilotti.people.services import consent_withdraw
-from pilotti.people.tests.helpers import enrol, make_participant
+from tests.factories import (
+    START,
+    Pilot,
+    answer_version,
+    build,
+    enrol,
+    library_file,
+    make_participant,
+    people_consent,
+    pilot_instrument,
+    who5_answers,
+)
 
 SECRET_NAME = "Zyxwarth Quillonen"
 SECRET_EMAIL = "zyxwarth@salainen.example"
@@ -39,12 +48,12 @@ def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, A
     """The small pilot, plus a final survey (single and multiple choice, free text) answered by a
     person with distinctive contact details, and a person who withdrew consent before answering."""
     pilot = build(world, people=people)
-    survey = _instrument(world, "pilotti-final-survey", f"final-{pilot.programme.slug}")
+    survey = pilot_instrument(world, "pilotti-final-survey", f"final-{pilot.programme.slug}")
     secret = make_participant(world.org, name=SECRET_NAME, email=SECRET_EMAIL, phone=SECRET_PHONE)
     enrol(secret, pilot.unit, stage="started", on=START - timedelta(days=7))
     people_consent(secret, START - timedelta(days=7))
-    answer(world, pilot.who5, secret, who5_answers(4), START + timedelta(days=1))
-    answer(
+    answer_version(world, pilot.who5, secret, who5_answers(4), START + timedelta(days=1))
+    answer_version(
         world,
         survey,
         secret,
@@ -56,7 +65,7 @@ def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, A
     people_consent(withdrawn, START - timedelta(days=7))
     consent = Consent.objects.get(participant=withdrawn)
     consent_withdraw(actor=world.owner, consent=consent, on=START - timedelta(days=5))
-    answer(world, pilot.who5, withdrawn, who5_answers(1), START + timedelta(days=2))
+    answer_version(world, pilot.who5, withdrawn, who5_answers(1), START + timedelta(days=2))
     return pilot, {"secret": secret, "withdrawn": withdrawn, "survey": survey}
 
 

@@ -14,7 +14,7 @@ from conftest import World, signed_in
 from pilotti.core import leases
 from pilotti.core.models import TaskLease
 from pilotti.evaluation.models import GeneratedFile
-from pilotti.evaluation.tests.helpers import build
+from tests.factories import build
 
 Status = GeneratedFile.Status
 

@@ -19,9 +19,9 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from conftest import World
 from pilotti.evaluation import exports
 from pilotti.evaluation.selectors import Filters
-from pilotti.evaluation.tests.helpers import START, answer, build
 from pilotti.evaluation.tests.test_exports import pilot_with_survey
 from pilotti.organisations.viewer import Viewer
+from tests.factories import START, answer_version, build
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # A free-text answer past Stata's 2,045-byte fixed strings, with two-byte letters in it: haven
@@ -41,7 +41,9 @@ def pspp() -> str:
 @pytest.fixture
 def data(world: World) -> exports.DataSet:
     pilot, who = pilot_with_survey(world)
-    answer(world, who["survey"], pilot.people[0], {"benefit": 5, "comments": LONG_TEXT}, START + timedelta(days=62))
+    answer_version(
+        world, who["survey"], pilot.people[0], {"benefit": 5, "comments": LONG_TEXT}, START + timedelta(days=62)
+    )
     return exports.data_set(Viewer.everywhere(world.evaluator), pilot.programme, Filters())
 
 

@@ -17,8 +17,8 @@ from pilotti.audit.models import AccessLog, Action
 from pilotti.evaluation import pdf
 from pilotti.evaluation.models import GeneratedFile
 from pilotti.evaluation.tests.downloads import fetch, run_worker
-from pilotti.evaluation.tests.helpers import Pilot, build
 from pilotti.organisations.models import Membership, Role
+from tests.factories import Pilot, build
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -20,9 +20,9 @@ from weasyprint.formatting_structure import boxes
 
 from conftest import World
 from pilotti.evaluation import charts, pdf, selectors, services, suppression
-from pilotti.evaluation.tests.helpers import build
 from pilotti.evaluation.tests.layout import split_rows, table_overflows, tables
 from pilotti.programmes.models import Programme
+from tests.factories import build
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_PILOTS = (

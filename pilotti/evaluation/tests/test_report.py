@@ -14,12 +14,11 @@ from scipy import stats
 from conftest import World
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation import selectors, suppression
-from pilotti.evaluation.tests.helpers import START, answer, build, people_consent, who5_answers
 from pilotti.instruments.services import response_record
 from pilotti.measurement.models import PlanEntry
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Consent
-from pilotti.people.tests.helpers import make_participant
+from tests.factories import START, answer_version, build, make_participant, people_consent, who5_answers
 
 # Whatever the number of people, meetings, answers or instruments. 29: the measurement plan and the
 # people's intake and end windows for before/after (docs/evaluation.md, Before and after); 5 of them
@@ -70,11 +69,11 @@ def test_it_reports_the_flow_attendance_ratings_and_change(world: World) -> None
 def test_it_uses_only_answers_while_evaluation_consent_holds(world: World) -> None:
     pilot = build(world, people=6)
     late = make_participant(world.org, name="Myöhäinen Suostuja", email="late@example.org")
-    from pilotti.people.tests.helpers import enrol
+    from tests.factories import enrol
 
     enrol(late, pilot.unit, stage="started", on=START)
-    answer(world, pilot.who5, late, who5_answers(1), START)  # before the consent: left out
-    answer(world, pilot.who5, late, who5_answers(5), START + timedelta(days=60))
+    answer_version(world, pilot.who5, late, who5_answers(1), START)  # before the consent: left out
+    answer_version(world, pilot.who5, late, who5_answers(5), START + timedelta(days=60))
     from pilotti.people import services as people
 
     people.consent_give(
@@ -162,8 +161,8 @@ def test_baseline_and_end_come_from_the_plans_windows_and_itt_carries_the_baseli
     _plan(pilot, window=7, intake=True)  # weekly meetings from START: the last on START + 21
     last = timezone.localtime(pilot.meetings[-1].starts_at, HELSINKI).date()
     assert (START + timedelta(days=62) - last).days > 7  # the build's second answers: outside the end window
-    answer(world, pilot.who5, pilot.people[0], who5_answers(5), last + timedelta(days=2))  # inside: 100
-    answer(world, pilot.who5, pilot.people[1], who5_answers(5), START + timedelta(days=10))  # halfway: neither
+    answer_version(world, pilot.who5, pilot.people[0], who5_answers(5), last + timedelta(days=2))  # inside: 100
+    answer_version(world, pilot.who5, pilot.people[1], who5_answers(5), START + timedelta(days=10))  # halfway: neither
     [who5] = _report(world, pilot)["before_after"]
     assert (who5["pairing"], who5["outcome"], who5["primary"]) == ("plan_windows", "primary", True)
     itt, available, completers = who5["scores"][0]["groups"]
@@ -211,12 +210,12 @@ def test_a_report_with_two_people_both_at_zero_does_not_crash(world: World) -> N
     pilot = build(world, people=0)
     for n in range(2):
         person = make_participant(world.org, name=f"Nolla {n}", email=f"nolla{n}@example.org")
-        from pilotti.people.tests.helpers import enrol
+        from tests.factories import enrol
 
         enrol(person, pilot.unit, stage="started", on=START)
         people_consent(person, START - timedelta(days=7))
-        answer(world, pilot.who5, person, who5_answers(0), START)
-        answer(world, pilot.who5, person, who5_answers(4 + n), START + timedelta(days=30))
+        answer_version(world, pilot.who5, person, who5_answers(0), START)
+        answer_version(world, pilot.who5, person, who5_answers(4 + n), START + timedelta(days=30))
     groups = _report(world, pilot)["before_after"][0]["scores"][0]["groups"]
     assert groups[1]["n"] == 2
     assert groups[1]["d_z"]["not_interpretable"] == "under_three_pairs"

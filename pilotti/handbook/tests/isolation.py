@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilotti.handbook.models import Kind
 from pilotti.handbook.services import FileFields, handbook_file_add
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import make_programme
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 

@@ -13,7 +13,7 @@ from pilotti.handbook import demo
 from pilotti.handbook.models import HandbookFile, HandbookVersion
 from pilotti.handbook.tests.isolation import PDF
 from pilotti.programmes.models import Adoption, Programme
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import make_programme
 
 
 def docx(*, macros: bool = False) -> bytes:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pilotti.instruments.tests.helpers import make_instrument
+from tests.factories import make_instrument
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

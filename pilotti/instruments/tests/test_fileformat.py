@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pilotti.instruments.fileformat import FileFormatError, dumps, loads, parse
-from pilotti.instruments.tests.helpers import library_file
+from tests.factories import library_file
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
 

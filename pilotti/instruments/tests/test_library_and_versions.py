@@ -10,8 +10,8 @@ from conftest import World
 from pilotti.instruments import fileformat, selectors, services
 from pilotti.instruments.models import Answer, Instrument, InstrumentVersion, Item, Mode, Response
 from pilotti.instruments.scoring import Problem
-from pilotti.instruments.tests.helpers import library_file, make_instrument
 from pilotti.people.models import Participant
+from tests.factories import library_file, make_instrument
 
 
 def library_instrument(key: str) -> Instrument:

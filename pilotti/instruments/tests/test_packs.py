@@ -14,7 +14,7 @@ from conftest import World, signed_in
 from pilotti.instruments import coverage, selectors, services
 from pilotti.instruments.fileformat import FileFormatError
 from pilotti.instruments.models import Instrument, InstrumentVersion, TranslationPack
-from pilotti.instruments.tests.helpers import library_file
+from tests.factories import library_file
 
 SOURCE = "Mielenterveystalo, the official Finnish translation"
 LICENCE = "Free to reproduce and translate, as the PHQ screeners site says; checked 1.12.2026"

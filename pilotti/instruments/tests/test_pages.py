@@ -8,8 +8,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.instruments import fileformat, selectors, services
 from pilotti.instruments.models import Instrument, Mode
-from pilotti.instruments.tests.helpers import library_file, make_instrument
-from pilotti.programmes.tests.helpers import queries_for
+from tests.factories import library_file, make_instrument, queries_for
 
 
 def test_it_lists_the_library_and_my_organisations_instruments(world: World) -> None:

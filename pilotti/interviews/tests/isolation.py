@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from pilotti.interviews.tests.helpers import coded_interview
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import coded_interview, make_programme
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -13,11 +13,9 @@ from pilotti.evaluation import suppression
 from pilotti.evaluation.report import report
 from pilotti.interviews import services
 from pilotti.interviews.models import Excerpt, Interview, Interviewee, Theme
-from pilotti.interviews.tests.helpers import coded_interview, interview_consent
-from pilotti.people.tests.helpers import make_participant
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.rights.selectors import person_data
 from pilotti.rights.services import participant_erase
+from tests.factories import coded_interview, interview_consent, make_participant, make_programme, make_unit
 
 
 @pytest.fixture

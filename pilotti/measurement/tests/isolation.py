@@ -3,7 +3,7 @@
 from typing import Any
 
 from pilotti.measurement.services import alert_raise
-from pilotti.measurement.tests.helpers import answer, plan, setup_unit
+from tests.factories import answer, plan, setup_unit
 
 PHQ9_ITEM9 = {f"q{i}": 0 for i in range(1, 9)} | {"q9": 1}
 

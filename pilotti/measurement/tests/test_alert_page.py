@@ -6,8 +6,8 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.instruments.models import Item
 from pilotti.measurement.models import SafetyAlert
-from pilotti.measurement.tests.helpers import setup_unit
 from pilotti.measurement.tests.test_alerts import _submit
+from tests.factories import setup_unit
 
 
 def test_it_shows_the_safety_question_and_the_answer_instead_of_the_item_key(world: World) -> None:

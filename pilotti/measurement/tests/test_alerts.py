@@ -12,7 +12,7 @@ from pilotti.audit.models import AccessLog
 from pilotti.instruments.models import Mode
 from pilotti.measurement.models import SafetyAlert
 from pilotti.measurement.services import response_submitted
-from pilotti.measurement.tests.helpers import answer, setup_unit
+from tests.factories import answer, setup_unit
 
 DAY = date(2019, 11, 6)
 # (instrument, answers with the safety item at zero). EPDS item 10 is reverse-scored: the

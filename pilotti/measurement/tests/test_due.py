@@ -8,11 +8,9 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.instruments.models import Mode
 from pilotti.measurement.selectors import State, due_questionnaires
-from pilotti.measurement.tests.helpers import answer, plan, setup_unit
 from pilotti.organisations.viewer import Viewer
-from pilotti.people.tests.helpers import enrol, make_household, make_participant
 from pilotti.programmes import services as programmes
-from pilotti.programmes.tests.helpers import queries_for
+from tests.factories import answer, enrol, make_household, make_participant, plan, queries_for, setup_unit
 
 WHO5 = {f"q{i}": 3 for i in range(1, 6)}
 LAST = date(2019, 12, 11)  # the 7th weekly meeting from 30.10.2019

@@ -11,10 +11,10 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
 from pilotti.core.zone import HELSINKI
 from pilotti.measurement.models import Invitation
-from pilotti.measurement.tests.helpers import plan, setup_unit
 from pilotti.people import services as people
 from pilotti.people.models import ConsentPurpose, Participant
 from pilotti.programmes.models import Programme
+from tests.factories import plan, setup_unit
 
 DAY = datetime.combine(date(2019, 10, 24), time(12), tzinfo=HELSINKI)  # the day after intake
 

@@ -20,7 +20,6 @@ from conftest import World, make_world, signed_in
 from pilotti.core.zone import HELSINKI
 from pilotti.measurement.invitations import send_due
 from pilotti.measurement.models import Invitation, InvitationMessage
-from pilotti.measurement.tests.helpers import plan, setup_unit
 from pilotti.meetings import sms
 from pilotti.meetings.models import ReminderChoice
 from pilotti.people import services as people
@@ -30,6 +29,7 @@ from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
 from pilotti.surveys.models import PersonalLink
 from pilotti.surveys.services import personal_link_find, personal_link_submit
+from tests.factories import plan, setup_unit
 from tests.test_concurrency import all_at_once, database  # noqa: F401 - the fixture, in WAL mode on SQLite
 
 WHO5 = {f"q{i}": 3 for i in range(1, 6)}

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.measurement.models import PlanEntry
-from pilotti.measurement.tests.helpers import instrument, setup_unit
+from tests.factories import instrument, setup_unit
 
 
 def test_it_keeps_one_primary_outcome_per_programme(world: World) -> None:

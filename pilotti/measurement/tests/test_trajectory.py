@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
-from pilotti.measurement.tests.helpers import FIRST, answer, plan, setup_unit
 from pilotti.measurement.trajectory import trajectories_of
 from pilotti.people.models import Participant
+from tests.factories import FIRST, answer, plan, setup_unit
 
 pytestmark = pytest.mark.django_db
 

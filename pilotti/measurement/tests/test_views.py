@@ -8,12 +8,9 @@ from conftest import World, signed_in
 from pilotti.instruments import fileformat, packs
 from pilotti.instruments import services as instruments
 from pilotti.instruments.selectors import current_version
-from pilotti.instruments.tests.helpers import library_file
 from pilotti.measurement.models import PlanEntry
-from pilotti.measurement.tests.helpers import instrument, plan, setup_unit
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.tests.helpers import make_unit
+from tests.factories import enrol, instrument, library_file, make_participant, make_unit, plan, setup_unit
 
 
 def test_it_lets_a_coordinator_add_and_remove_plan_entries(world: World) -> None:

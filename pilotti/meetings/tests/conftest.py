@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from pilotti.meetings import sms
-from pilotti.meetings.tests.helpers import NOW
+from tests.factories import NOW
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ The feed URL is registered with a guessed token: without the real one, everyone 
 from typing import Any
 
 from pilotti.meetings import services
-from pilotti.meetings.tests.helpers import add_participants
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
+from tests.factories import add_participants, make_programme, make_site, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -7,8 +7,8 @@ from icalendar import Calendar
 
 from conftest import World, signed_in
 from pilotti.meetings.models import CalendarFeed
-from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
 from pilotti.programmes import services
+from tests.factories import NOW, unit_with_meetings
 
 
 def _new_feed(client: Client, url: str) -> str:

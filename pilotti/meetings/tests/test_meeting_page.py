@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
 from pilotti.programmes import services
 from pilotti.programmes.models import Meeting
+from tests.factories import NOW, unit_with_meetings
 
 
 def _details(**changes: object) -> dict[str, object]:

@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
-from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes import services
 from pilotti.programmes.selectors import my_week
+from tests.factories import NOW, unit_with_meetings
 
 
 def _week(world: World, units: int, per_unit: int) -> None:

@@ -11,7 +11,7 @@ from conftest import World
 from pilotti.evaluation.tests.downloads import run_worker
 from pilotti.meetings import tasks
 from pilotti.meetings.models import MeetingReminder
-from pilotti.meetings.tests.helpers import unit_with_meetings
+from tests.factories import unit_with_meetings
 
 
 def _remind() -> str:

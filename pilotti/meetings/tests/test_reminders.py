@@ -14,13 +14,13 @@ from pilotti.meetings import services as meetings_services
 from pilotti.meetings.models import MeetingReminder, ReminderChoice
 from pilotti.meetings.reminders import Recipient
 from pilotti.meetings.sms import TextMessage
-from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
 from pilotti.organisations.models import Membership
 from pilotti.people import services as people
 from pilotti.people.models import Participant
 from pilotti.programmes import services
 from pilotti.programmes.models import Meeting
 from pilotti.recruitment import services as recruitment
+from tests.factories import NOW, add_participants, enrolled_group, unit_with_meetings
 
 
 def _remind(**options: object) -> str:

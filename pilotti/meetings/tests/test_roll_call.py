@@ -7,13 +7,19 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Category
 from pilotti.meetings.models import Attendance
-from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
 from pilotti.people.models import Participant
 from pilotti.people.services import MemberFields, household_save
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.tests.helpers import sqlite_work
 from pilotti.recruitment import services as recruitment
+from tests.factories import (
+    NOW,
+    add_participants,
+    enrol,
+    enrolled_group,
+    make_participant,
+    sqlite_work,
+    unit_with_meetings,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

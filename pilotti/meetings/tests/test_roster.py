@@ -7,9 +7,8 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import services
-from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
 from pilotti.programmes.models import Meeting
-from pilotti.programmes.tests.helpers import queries_for
+from tests.factories import NOW, add_participants, enrolled_group, queries_for, unit_with_meetings
 
 
 def _held(meeting: Meeting) -> None:

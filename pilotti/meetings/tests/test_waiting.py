@@ -10,12 +10,12 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import services
 from pilotti.meetings.selectors import waiting_for
-from pilotti.meetings.tests.helpers import NOW, add_participants, unit_with_meetings
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes import services as programme_services
 from pilotti.programmes.forms import ProgrammeForm
 from pilotti.programmes.models import Meeting, Programme
+from tests.factories import NOW, add_participants, unit_with_meetings
 
 WEEK = timedelta(days=7)
 

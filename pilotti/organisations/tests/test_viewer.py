@@ -4,17 +4,14 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.api.models import ApiToken
-from pilotti.api.tests.helpers import api_as, make_token
 from pilotti.evaluation import selectors as evaluation
-from pilotti.evaluation.tests.helpers import Pilot, build
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import participants_visible_to
-from pilotti.people.tests.helpers import make_participant
 from pilotti.programmes.selectors import programmes_visible_to
 from pilotti.programmes.services import adoption_add
-from pilotti.programmes.tests.helpers import make_unit
+from tests.factories import Pilot, api_as, build, make_participant, make_token, make_unit
 
 
 def _two_organisations(world: World) -> tuple[Pilot, ApiToken]:

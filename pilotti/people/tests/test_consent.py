@@ -8,9 +8,8 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.people import selectors, services
-from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.models import Enrolment
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 def test_it_holds_evaluation_consent_from_giving_until_the_day_before_withdrawal(world: World) -> None:

@@ -16,7 +16,7 @@ from conftest import World
 from pilotti.people import crypto, services
 from pilotti.people.models import ContactDetails
 from pilotti.people.services import ContactFields
-from pilotti.people.tests.helpers import EMAIL, NAME, PHONE, make_participant
+from tests.factories import EMAIL, NAME, PHONE, make_participant
 
 
 @pytest.fixture

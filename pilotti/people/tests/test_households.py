@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.people.models import Household
-from pilotti.people.tests.helpers import make_participant
+from tests.factories import make_participant
 
 
 def members(*rows: dict[str, str]) -> dict[str, str]:

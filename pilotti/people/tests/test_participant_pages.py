@@ -6,8 +6,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.people.models import ContactDetails, Participant
-from pilotti.people.tests.helpers import NAME, make_participant
-from pilotti.programmes.tests.helpers import queries_for
+from tests.factories import NAME, make_participant, queries_for
 
 
 def test_it_creates_a_participant_with_a_code_and_encrypted_contact_details(world: World) -> None:

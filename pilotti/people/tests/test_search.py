@@ -15,9 +15,8 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.people import crypto, search, services
 from pilotti.people.models import NameToken, Participant
-from pilotti.people.tests.helpers import enrol, make_household, make_participant
 from pilotti.people.tests.test_encryption import fresh_keys  # noqa: F401 (a fixture)
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import enrol, make_household, make_participant, make_programme, make_unit
 
 LIISA = "Liisa Testinen"
 MATTI = "Matti Äijälä-Öhman"

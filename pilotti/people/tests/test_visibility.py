@@ -9,11 +9,10 @@ from pilotti.organisations.models import Membership, Role
 from pilotti.organisations.services import membership_change_role
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import can_see_contact_details, participants_visible_to
-from pilotti.people.tests.helpers import EMAIL, NAME, PHONE, enrol, make_household, make_participant
 from pilotti.programmes.forms import FacilitatorForm
 from pilotti.programmes.models import UnitFacilitator
 from pilotti.programmes.services import facilitator_assign
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import EMAIL, NAME, PHONE, enrol, make_household, make_participant, make_programme, make_unit
 
 
 def test_it_never_shows_contact_details_to_an_evaluator(world: World) -> None:

@@ -1,5 +1,5 @@
 """A model owned by ``world.org`` and adopted by Delta ry: the owner's group of six with four
-meetings held (``evaluation.tests.helpers.build``) and one trained nurse on its roster, and
+meetings held (``tests.factories.build``) and one trained nurse on its roster, and
 Delta's group of three, with three of its four meetings held and one cancelled."""
 
 from dataclasses import dataclass
@@ -9,14 +9,12 @@ import pytest
 
 from conftest import World, make_user
 from pilotti.accounts.models import User
-from pilotti.evaluation.tests.helpers import START, Pilot, build
 from pilotti.meetings.models import Attendance
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import Adoption, DeliveryUnit, Meeting, Programme
-from pilotti.programmes.tests.helpers import make_unit
 from pilotti.staff.models import StaffMember, Training, TrainingRecord
+from tests.factories import START, Pilot, build, enrol, make_participant, make_unit
 
 
 @dataclass

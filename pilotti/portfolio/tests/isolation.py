@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import make_programme
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -19,7 +19,7 @@ from pilotti.organisations.viewer import Viewer
 from pilotti.portfolio import overview, pdf, views
 from pilotti.portfolio.tests.conftest import Model
 from pilotti.programmes.selectors import programmes_run_by
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import make_programme
 
 
 def _lines(viewer: Any, organisation: Any) -> dict[str, overview.Line]:

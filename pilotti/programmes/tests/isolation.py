@@ -7,7 +7,7 @@ organisation only) and expects 403/404 (405 for GET on POST-only views).
 from typing import Any
 
 from pilotti.programmes import services
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
+from tests.factories import make_programme, make_site, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

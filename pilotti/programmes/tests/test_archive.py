@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Programme, Site
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 from pilotti.recruitment import services as recruitment
 from pilotti.recruitment.services import EnrolmentFields
+from tests.factories import enrol, make_participant, make_programme, make_site, make_unit
 
 
 def _ended_unit(programme: Programme, name: str = "Hervanta") -> DeliveryUnit:

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 def test_it_deletes_a_draft_unit_and_then_its_draft_programme(world: World) -> None:

@@ -16,7 +16,7 @@ from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes import selectors, services
 from pilotti.programmes.models import Partnership, PartnershipInvitation, Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import make_programme, make_unit
 from tests.test_isolation import OWN_ACCOUNT_ONLY, all_patterns, registered_kwargs
 
 

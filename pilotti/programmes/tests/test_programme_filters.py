@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.programmes.models import Adoption, Partnership, Programme
-from pilotti.programmes.tests.helpers import make_programme
+from tests.factories import make_programme
 
 
 def _listed(page: str) -> list[str]:

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.programmes.models import Programme
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit, queries_for
+from tests.factories import make_programme, make_site, make_unit, queries_for
 
 
 def test_it_lists_the_programmes_of_my_organisation(world: World) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.tests.helpers import make_programme, make_site
+from tests.factories import make_programme, make_site
 
 
 def _form(**changes: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Meeting, Partnership
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit, queries_for
+from tests.factories import make_programme, make_site, make_unit, queries_for
 
 
 def test_it_shows_the_schedule_in_local_time(world: World) -> None:

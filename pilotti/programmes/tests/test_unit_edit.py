@@ -12,7 +12,7 @@ from pilotti.core.zone import HELSINKI
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.programmes.schedule import DateRange, ScheduleRule
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
+from tests.factories import make_programme, make_site, make_unit
 
 # A Sunday in the middle of the helper unit's series (Wednesdays 30.10.–11.12.2019 at 15.30).
 SUNDAY = datetime(2019, 11, 10, 12, tzinfo=HELSINKI)

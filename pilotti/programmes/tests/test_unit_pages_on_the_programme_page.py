@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.programmes.selectors import UNITS_PER_PAGE
-from pilotti.programmes.tests.helpers import make_programme, make_unit, queries_for
+from tests.factories import make_programme, make_unit, queries_for
 
 
 def test_it_shows_the_units_a_page_at_a_time(world: World) -> None:

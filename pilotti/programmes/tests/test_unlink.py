@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import World, reauthenticated, signed_in
 from pilotti.programmes import services
 from pilotti.programmes.models import Partnership
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import make_programme, make_unit
 
 
 def test_it_removes_a_partner_after_reauthentication_saying_what_it_stops_seeing(world: World) -> None:

@@ -8,7 +8,7 @@ from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes import services
 from pilotti.programmes.selectors import programmes_visible_to, units_visible_to
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import make_programme, make_unit
 
 
 def test_it_shows_a_facilitator_only_their_own_units(world: World) -> None:

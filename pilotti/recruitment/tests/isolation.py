@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from pilotti.people.tests.helpers import enrol, make_household, make_participant
-from pilotti.programmes.tests.helpers import make_programme, make_unit
+from tests.factories import enrol, make_household, make_participant, make_programme, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

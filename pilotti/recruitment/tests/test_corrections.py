@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment import services
 from pilotti.recruitment.models import Enrolment, StageChange
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 # The day the coordinator in the issue worked on: the contact was on 24.12.2026, typed as 2027.
 TODAY = datetime(2026, 12, 28, 10, tzinfo=ZoneInfo("Europe/Helsinki"))

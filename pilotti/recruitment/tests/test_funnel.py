@@ -6,11 +6,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.organisations.viewer import Viewer
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.tests.helpers import make_programme, make_unit, queries_for
 from pilotti.recruitment import services
 from pilotti.recruitment.selectors import programme_funnel, unit_funnel
+from tests.factories import enrol, make_participant, make_programme, make_unit, queries_for
 
 
 def populate(unit: DeliveryUnit, n: int, offset: int = 0) -> None:

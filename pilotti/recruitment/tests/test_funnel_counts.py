@@ -10,12 +10,11 @@ from django.db import transaction
 
 from conftest import World
 from pilotti.organisations.viewer import Viewer
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment import counts, services
 from pilotti.recruitment.models import Enrolment, FunnelCount, ReferralSource
 from pilotti.recruitment.selectors import enrolments_visible_to, funnel, programme_funnel, unit_funnel
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 def counted_everyhow(world: World, programme: Programme, units: list[DeliveryUnit]) -> None:

@@ -14,11 +14,10 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.people.models import ContactDetails, Participant
-from pilotti.people.tests.helpers import make_participant
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.importer import COLUMNS, read_table
 from pilotti.recruitment.models import Enrolment
+from tests.factories import make_participant, make_programme, make_unit
 
 HEADER = "name;birth_year;identity_code;email;segment;unit;referral_source;contacted_on;stage;stage_date;reason"
 

@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment import services
 from pilotti.recruitment.models import Enrolment
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 @pytest.fixture

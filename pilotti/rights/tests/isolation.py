@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pilotti.people.tests.helpers import make_household, make_participant
+from tests.factories import make_household, make_participant
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

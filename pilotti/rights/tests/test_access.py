@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from conftest import World, reauthenticated, signed_in
 from pilotti.audit.models import AccessLog
-from pilotti.measurement.tests.helpers import answer
 from pilotti.rights import selectors
-from pilotti.rights.tests.helpers import EMAIL, NAME, PHONE, full_participant
+from tests.factories import FULL_EMAIL, FULL_NAME, FULL_PHONE, answer, full_participant
 
 
 def url(name: str, participant: object) -> str:
@@ -25,9 +24,9 @@ def test_it_exports_everything_as_json_with_contact_details(world: World) -> Non
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["profile"]["code"] == participant.code
-    assert data["contact_details"]["name"] == NAME
-    assert data["contact_details"]["phone"] == PHONE
-    assert data["contact_details"]["email"] == EMAIL
+    assert data["contact_details"]["name"] == FULL_NAME
+    assert data["contact_details"]["phone"] == FULL_PHONE
+    assert data["contact_details"]["email"] == FULL_EMAIL
     assert [h["relation"] for h in data["households"]] == ["parent"]
     assert data["consents"][0]["given_on"] == "2019-10-01"
     assert [c["to"] for c in data["enrolments"][0]["stage_history"]][-1] == "completed"

@@ -11,7 +11,7 @@ from pilotti.measurement.models import SafetyAlert
 from pilotti.people.models import ContactDetails, Participant
 from pilotti.rights import services
 from pilotti.rights.models import ErasureRecord
-from pilotti.rights.tests.helpers import EMAIL, NAME, NOTE, PHONE, full_participant
+from tests.factories import FULL_EMAIL, FULL_NAME, FULL_NOTE, FULL_PHONE, full_participant
 
 
 def every_row_as_text() -> str:
@@ -37,7 +37,7 @@ def test_it_erases_what_identifies_the_person_everywhere(world: World) -> None:
     )
     record = services.participant_erase(actor=world.coordinator, participant=participant)
     text = every_row_as_text()
-    for value in (NAME, PHONE, EMAIL, NOTE):
+    for value in (FULL_NAME, FULL_PHONE, FULL_EMAIL, FULL_NOTE):
         assert value not in text
     assert not ContactDetails.objects.filter(participant=participant).exists()
     assert raw_history_rows("people_historicalcontactdetails", "participant_id", participant.pk) == []
@@ -58,7 +58,7 @@ def test_it_erases_what_identifies_the_person_everywhere(world: World) -> None:
 def test_it_records_the_erasure_without_naming_the_person(world: World) -> None:
     participant = full_participant(world.org)
     record = services.participant_erase(actor=world.coordinator, participant=participant)
-    assert NAME not in repr(ErasureRecord.objects.filter(pk=record.pk).values().get())
+    assert FULL_NAME not in repr(ErasureRecord.objects.filter(pk=record.pk).values().get())
     assert AccessLog.objects.filter(participant=participant, item="erasure (Art. 17)").exists()
 
 

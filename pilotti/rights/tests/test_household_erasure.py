@@ -7,11 +7,10 @@ from django.urls import reverse
 from conftest import World, reauthenticated, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.people.models import ContactDetails, Household, HouseholdMember
-from pilotti.people.tests.helpers import make_participant
 from pilotti.rights import services
 from pilotti.rights.models import ErasureRecord
-from pilotti.rights.tests.helpers import EMAIL, NAME, full_participant
 from pilotti.rights.tests.test_erasure import every_row_as_text
+from tests.factories import FULL_EMAIL, FULL_NAME, full_participant, make_participant
 
 PARTNER_NAME = "Kumppani Henkilö"
 
@@ -31,7 +30,7 @@ def test_it_erases_every_member_of_the_household_everywhere(world: World) -> Non
     household, member_ids = family(world)
     record = services.household_erase(actor=world.coordinator, household=household)
     text = every_row_as_text()
-    for value in (NAME, EMAIL, PARTNER_NAME, "kumppani@example.org", "Kajaani", "2020-03-01"):
+    for value in (FULL_NAME, FULL_EMAIL, PARTNER_NAME, "kumppani@example.org", "Kajaani", "2020-03-01"):
         assert value not in text, value
     assert not ContactDetails.objects.filter(participant_id__in=member_ids).exists()
     assert ErasureRecord.objects.filter(participant_id__in=member_ids).count() == 2

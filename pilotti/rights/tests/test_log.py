@@ -10,7 +10,7 @@ from conftest import World, signed_in
 from pilotti.audit.models import AppendOnlyError
 from pilotti.rights.models import Disclosure
 from pilotti.rights.services import disclosure_record
-from pilotti.rights.tests.helpers import full_participant
+from tests.factories import full_participant
 
 
 def test_it_records_a_disclosure_and_lists_it_in_the_log(world: World) -> None:

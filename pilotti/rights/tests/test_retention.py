@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.people.models import ContactDetails
 from pilotti.rights.models import ErasureRecord
-from pilotti.rights.tests.helpers import full_participant
+from tests.factories import full_participant
 
 
 def run(*args: str) -> str:

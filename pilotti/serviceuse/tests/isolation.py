@@ -3,9 +3,8 @@
 from datetime import date
 from typing import Any
 
-from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.serviceuse.services import ServiceFields, UseFields, service_add, service_use_add
+from tests.factories import enrol, make_participant, make_programme, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

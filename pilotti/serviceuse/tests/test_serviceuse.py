@@ -14,10 +14,10 @@ from scipy import stats
 
 from conftest import World, signed_in
 from pilotti.evaluation import selectors, suppression
-from pilotti.evaluation.tests.helpers import START, Pilot, build
 from pilotti.organisations.viewer import Viewer
 from pilotti.serviceuse.models import Service, ServiceUse
 from pilotti.serviceuse.services import ServiceFields, UseFields, service_add, service_use_add
+from tests.factories import START, Pilot, build
 
 BEFORE = [9, 7, 11, 6, 8, 10]
 AFTER = [3, 2, 5, 3, 2, 6]
@@ -167,7 +167,7 @@ def test_the_page_shows_the_counts_and_a_correction_keeps_its_history(world: Wor
 def test_the_persons_export_lists_their_counts_and_erasure_removes_them_with_their_history(world: World) -> None:
     from pilotti.rights import selectors as rights
     from pilotti.rights import services as erasure
-    from pilotti.rights.tests.helpers import full_participant
+    from tests.factories import full_participant
 
     participant = full_participant(world.org)
     programme = participant.enrolments.get().programme
@@ -190,8 +190,7 @@ def test_the_persons_export_lists_their_counts_and_erasure_removes_them_with_the
 def test_the_page_runs_a_constant_number_of_queries(
     world: World, django_assert_max_num_queries: Any, size: int
 ) -> None:
-    from pilotti.people.tests.helpers import enrol, make_participant
-    from pilotti.programmes.tests.helpers import make_programme, make_unit
+    from tests.factories import enrol, make_participant, make_programme, make_unit
 
     programme = make_programme(world.org, name="Kyselymäärä")
     unit = make_unit(programme, name="Kyselymäärän ryhmä")

@@ -15,9 +15,9 @@ from django.test import Client
 from conftest import World, make_user, sign_in_for_real
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add
-from pilotti.people.tests.helpers import make_participant
 from pilotti.sso.models import SingleSignOn
 from pilotti.sso.tests.conftest import Provider
+from tests.factories import make_participant
 
 BEETA_CLIENT = "Beetan Asiakas"
 

@@ -3,8 +3,8 @@
 from datetime import date
 from typing import Any
 
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.staff.services import MemberFields, RecordFields, staff_member_add, training_add, training_record_add
+from tests.factories import make_programme, make_unit
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

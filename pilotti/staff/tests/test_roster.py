@@ -13,10 +13,10 @@ from conftest import World, reauthenticated, signed_in
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Programme
-from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.staff import selectors, services
 from pilotti.staff.models import StaffMember, Training
 from pilotti.staff.services import MemberFields, RecordFields
+from tests.factories import make_programme, make_unit
 
 TODAY = date(2020, 2, 3)
 

@@ -4,10 +4,9 @@ import pytest
 from django.utils import timezone
 
 from conftest import World
-from pilotti.meetings.tests.helpers import unit_with_meetings
 from pilotti.people.models import Participant
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
+from tests.factories import enrol, make_participant, unit_with_meetings
 
 
 @pytest.fixture

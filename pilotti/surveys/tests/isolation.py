@@ -6,9 +6,7 @@ the real one, everyone gets 404.
 
 from typing import Any
 
-from pilotti.meetings.tests.helpers import add_participants
-from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
-from pilotti.surveys.tests.helpers import panel_for
+from tests.factories import add_participants, make_programme, make_site, make_unit, panel_for
 
 
 def url_kwargs(world: Any) -> dict[str, dict[str, object]]:

@@ -13,13 +13,11 @@ from conftest import World, signed_in
 from pilotti.core import ratelimit
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.selectors import current_version
-from pilotti.instruments.tests.helpers import library_file, make_instrument
-from pilotti.meetings.tests.helpers import unit_with_meetings
 from pilotti.programmes import services as programme_services
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys import services
 from pilotti.surveys.models import ClientPanel, PanelDevice
-from pilotti.surveys.tests.helpers import panel_for, safety_instrument
+from tests.factories import library_file, make_instrument, panel_for, safety_instrument, unit_with_meetings
 
 Group = tuple[DeliveryUnit, Meeting]
 

@@ -11,7 +11,7 @@ from pilotti.instruments import coverage
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys.models import ClientPanel, PersonalLink
-from pilotti.surveys.tests.helpers import library_version
+from tests.factories import library_version
 
 NEW = "surveys:link_new"
 

@@ -10,7 +10,7 @@ from pilotti.core.models import OnceKey
 from pilotti.instruments.models import Response
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.surveys.tests.helpers import WHO5_ANSWERS, library_version, link_for, panel_for
+from tests.factories import WHO5_ANSWERS, library_version, link_for, panel_for
 
 Group = tuple[DeliveryUnit, Meeting]
 

@@ -8,7 +8,7 @@ from pilotti.audit.models import AccessLog, Action
 from pilotti.core import languages
 from pilotti.instruments.models import Mode, Response
 from pilotti.people.models import Participant
-from pilotti.surveys.tests.helpers import library_version, link_for
+from tests.factories import library_version, link_for
 
 
 def test_staff_type_in_a_paper_form_with_a_missing_item(world: World, person: Participant) -> None:

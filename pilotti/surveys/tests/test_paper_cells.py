@@ -10,10 +10,9 @@ from openpyxl import load_workbook
 from conftest import World, signed_in
 from pilotti.instruments.models import Answer, InstrumentVersion, Response
 from pilotti.people.models import Participant
-from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.surveys.tests.helpers import library_version
 from pilotti.surveys.tests.test_paper_import import download, filled, upload
+from tests.factories import enrol, library_version, make_participant
 
 
 def _three(world: World, unit: DeliveryUnit, person: Participant) -> list[Participant]:

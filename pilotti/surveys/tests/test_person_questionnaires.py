@@ -9,7 +9,7 @@ from django.utils import timezone
 from conftest import World, signed_in
 from pilotti.people.models import Participant
 from pilotti.surveys import services
-from pilotti.surveys.tests.helpers import WHO5_ANSWERS, link_for
+from tests.factories import WHO5_ANSWERS, link_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

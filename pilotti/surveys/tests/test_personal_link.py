@@ -18,7 +18,7 @@ from pilotti.meetings import sms
 from pilotti.people.models import Participant
 from pilotti.surveys import crisis, services
 from pilotti.surveys.models import PersonalLink
-from pilotti.surveys.tests.helpers import PHQ9_SAFETY_ANSWERS, WHO5_ANSWERS, link_for, safety_instrument
+from tests.factories import PHQ9_SAFETY_ANSWERS, WHO5_ANSWERS, link_for, safety_instrument
 
 
 def url(token: str) -> str:

@@ -11,7 +11,7 @@ from pilotti.core.tokens import hash_token
 from pilotti.people.models import Participant
 from pilotti.programmes.models import DeliveryUnit, Meeting
 from pilotti.surveys.models import PersonalLink
-from pilotti.surveys.tests.helpers import link_for, panel_for
+from tests.factories import link_for, panel_for
 
 Group = tuple[DeliveryUnit, Meeting]
 FROM = {"REMOTE_ADDR": "198.51.100.9"}

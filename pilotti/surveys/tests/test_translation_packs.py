@@ -9,8 +9,7 @@ from pilotti.instruments import packs, services
 from pilotti.instruments.models import InstrumentVersion, Response
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
-from pilotti.people.tests.helpers import make_participant
-from pilotti.surveys.tests.helpers import WHO5_ANSWERS, library_version, link_for
+from tests.factories import WHO5_ANSWERS, library_version, link_for, make_participant
 
 
 def _finnish_pack(organisation: Organisation, version: InstrumentVersion) -> None:
