@@ -4,9 +4,13 @@ and the exports call, so they all show the same figures."""
 import hashlib
 import json
 import pathlib
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -23,13 +27,65 @@ def report_build(
 
     Remembered under ``_key``: a repeated report is read from the cache, and a report whose data
     changed in any way is built anew (``versions``)."""
-    shared = shared or (viewer is not None and not selectors.may_see_internal(viewer, programme))
+    shared = _shared_for(viewer, programme, shared)
     key = _key(viewer, programme, filters, shared)
     report: selectors.Report | None = cache.get(key)
     if report is None:
         report = _shared(viewer, programme, filters) if shared else _internal(viewer, programme, filters)
         cache.set(key, report, suppression.CACHE_SECONDS)
     return report
+
+
+# Where a report's files are kept once laid out (the default storage, as the generated files).
+RENDERED = "reports"
+
+
+def report_rendered(
+    *,
+    viewer: Viewer | None,
+    programme: Programme,
+    filters: selectors.Filters,
+    shared: bool,
+    format: str,
+    render: Callable[[selectors.Report], bytes],
+) -> bytes:
+    """The report as one file format (``render`` lays it out), made once per report: a repeated
+    report's file is read back. Reading the remembered report and serialising it again was most of a
+    repeated report's time: a 30 000-enrolment report's JSON is 9 MB (docs/benchmarks.md). The cache
+    holds the file's name under the report's key (which holds the data version), so a file of
+    changed data is never found, and a database restored from a backup, with its cache, points only
+    at files of its own data."""
+    key = f"{_key(viewer, programme, filters, _shared_for(viewer, programme, shared))}:{format}"
+    name: str | None = cache.get(key)
+    if name is not None:
+        try:
+            with default_storage.open(name) as stored:
+                content: bytes = stored.read()
+                return content
+        except FileNotFoundError:  # pruned: made again
+            pass
+    content = render(report_build(viewer=viewer, programme=programme, filters=filters, shared=shared))
+    name = default_storage.save(f"{RENDERED}/{key.rsplit(':', 2)[1]}.{format}", ContentFile(content))
+    cache.set(key, name, suppression.CACHE_SECONDS)
+    return content
+
+
+def rendered_prune(now: datetime | None = None) -> int:
+    """Deletes the laid-out report files older than the remembered reports (they would not be read
+    again: today's date is in their key); returns how many."""
+    if not default_storage.exists(RENDERED):
+        return 0
+    oldest = (now or timezone.now()) - timedelta(seconds=suppression.CACHE_SECONDS)
+    _folders, names = default_storage.listdir(RENDERED)
+    old = [name for name in names if default_storage.get_modified_time(f"{RENDERED}/{name}") < oldest]
+    for name in old:
+        default_storage.delete(f"{RENDERED}/{name}")
+    return len(old)
+
+
+def _shared_for(viewer: Viewer | None, programme: Programme, shared: bool) -> bool:
+    """The shared view when asked for, and for those who may not see the internal one."""
+    return shared or (viewer is not None and not selectors.may_see_internal(viewer, programme))
 
 
 # The code that computes a report: a new release builds every report anew.

@@ -1,7 +1,10 @@
 """A repeated report comes from the cache, and a report whose data changed by any path is built anew."""
 
+import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from conftest import World
 from pilotti.evaluation import files, selectors, services, versions
@@ -144,6 +147,62 @@ def test_a_repeated_reports_pdf_is_laid_out_once(world: World, monkeypatch: pyte
     _bulk_update(pilot)
     pdf()
     assert laid_out == ["internal"] * 3
+
+
+def _report_file(pilot: Pilot, made: list[str], format: str = "json") -> dict[str, Any]:
+    def render(report: selectors.Report) -> bytes:
+        made.append(format)
+        return json.dumps(report, ensure_ascii=False, default=str).encode()
+
+    content = services.report_rendered(
+        viewer=None, programme=pilot.programme, filters=selectors.Filters(), shared=False, format=format, render=render
+    )
+    report: dict[str, Any] = json.loads(content)
+    return report
+
+
+def test_a_repeated_reports_file_is_read_back_and_never_stale(world: World) -> None:
+    pilot = build(world, people=6)
+    made: list[str] = []
+    first = _report_file(pilot, made)
+    assert _report_file(pilot, made) == first
+    assert made == ["json"]
+    _report_file(pilot, made, "csv")  # another format is its own file
+    assert made == ["json", "csv"]
+    _bulk_update(pilot)
+    changed = _report_file(pilot, made)
+    assert made == ["json", "csv", "json"]
+    assert changed["attendance"] != first["attendance"]
+    cache.clear()  # built from nothing: the same figures as the file read back
+    assert {k: v for k, v in _report_file(pilot, made).items() if k != "generated_at"} == {
+        k: v for k, v in changed.items() if k != "generated_at"
+    }
+
+
+def test_a_pruned_reports_file_is_made_again(world: World) -> None:
+    pilot = build(world, people=6)
+    made: list[str] = []
+    first = _report_file(pilot, made)
+    assert services.rendered_prune() == 0  # made just now: kept
+    assert services.rendered_prune(now=timezone.now() + timedelta(days=2)) == 1
+    assert _report_file(pilot, made) == first
+    assert made == ["json", "json"]
+
+
+def test_the_report_command_repeats_a_report_from_its_file(
+    world: World, tmp_path: Path, django_assert_max_num_queries: Any
+) -> None:
+    pilot = build(world, people=6)
+    out = tmp_path / "report.json"
+    call_command("report", pilot.programme.slug, format="json", out=str(out))
+    first = out.read_bytes()
+    # The programme, its data version: the figures are read back from the file laid out before.
+    with django_assert_max_num_queries(2):
+        call_command("report", pilot.programme.slug, format="json", out=str(out))
+    assert out.read_bytes() == first
+    _bulk_update(pilot)
+    call_command("report", pilot.programme.slug, format="json", out=str(out))
+    assert json.loads(out.read_bytes())["attendance"] != json.loads(first)["attendance"]
 
 
 @pytest.mark.django_db(transaction=True)

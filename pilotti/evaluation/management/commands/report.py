@@ -42,24 +42,32 @@ class Command(BaseCommand):
         filters = selectors.Filters(
             since=options["since"], until=options["until"], unit=unit, dose=max(1, min(100, options["dose"])) / 100
         )
-        report = services.report_build(viewer=None, programme=programme, filters=filters, shared=options["shared"])
-        content = self._render(report, options["format"])
-        out = options["out"]
-        if out:
-            Path(out).write_bytes(content if isinstance(content, bytes) else content.encode())
-        elif isinstance(content, bytes):
+        format, out = options["format"], options["out"]
+        if not out and format in ("pdf", "xlsx"):
             raise CommandError("PDF and XLSX need --out FILE.")
+        content = services.report_rendered(
+            viewer=None,
+            programme=programme,
+            filters=filters,
+            shared=options["shared"],
+            format=format,
+            render=lambda report: _render(report, format),
+        )
+        if out:
+            Path(out).write_bytes(content)
         else:
-            self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
+            text = content.decode()
+            self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
 
-    def _render(self, report: selectors.Report, format: str) -> str | bytes:
-        if format == "json":
-            # Compact: only then does json use its C encoder; indenting a national programme's report
-            # took longer than computing it (docs/benchmarks.md). ``python -m json.tool`` indents.
-            return json.dumps(report, ensure_ascii=False)
-        if format in ("csv", "csv-fi"):
-            # Text, byte-order mark included, so that standard output redirected to a file opens in Excel.
-            return tables.as_csv(report, finnish=format == "csv-fi").decode()
-        if format == "xlsx":
-            return tables.as_xlsx(report)
-        return pdf.render_pdf(charts.with_charts(report))
+
+def _render(report: selectors.Report, format: str) -> bytes:
+    if format == "json":
+        # Compact: only then does json use its C encoder; indenting a national programme's report
+        # took longer than computing it (docs/benchmarks.md). ``python -m json.tool`` indents.
+        return json.dumps(report, ensure_ascii=False).encode()
+    if format in ("csv", "csv-fi"):
+        # Byte-order mark included, so that standard output redirected to a file opens in Excel.
+        return tables.as_csv(report, finnish=format == "csv-fi")
+    if format == "xlsx":
+        return tables.as_xlsx(report)
+    return pdf.render_pdf(charts.with_charts(report))
