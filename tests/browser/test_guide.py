@@ -159,6 +159,9 @@ def sign_in_in_english(page: Page, role: str) -> None:
 
 def open_menu(page: Page) -> None:
     """On a phone the navigation and the organisation choice are behind the menu button."""
+    # Until the stylesheet has loaded the button shows on every screen; asked then, a desktop
+    # page would click a button its stylesheet hides a moment later.
+    page.wait_for_load_state()
     button = page.locator(".site-menu__button")
     if button.is_visible() and page.locator(".site-menu:not([open])").count():
         button.click()
