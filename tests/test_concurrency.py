@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from conftest import World, make_world, signed_in
 from pilotti.instruments.models import Mode, Response
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.meetings.tests.helpers import add_participants, unit_with_meetings
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import PanelDevice
 from pilotti.surveys.tests.helpers import panel_for
 

@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 from conftest import World, signed_in
 from pilotti.core import faults
 from pilotti.instruments.models import Response
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.tests.helpers import unit_with_meetings
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.tests.helpers import panel_for
 
 Group = tuple[DeliveryUnit, Meeting]

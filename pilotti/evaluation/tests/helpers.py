@@ -11,11 +11,11 @@ from pilotti.instruments.models import InstrumentVersion, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.instruments.services import instrument_save, response_record
 from pilotti.instruments.tests.helpers import library_file
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.people import services as people
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 from pilotti.recruitment.services import enrolment_transition
 

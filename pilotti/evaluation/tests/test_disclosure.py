@@ -17,8 +17,9 @@ from pilotti.evaluation import charts, disclosure, pdf, selectors, services, sup
 from pilotti.evaluation.models import SharedRelease
 from pilotti.evaluation.tests import attacker, programmes
 from pilotti.evaluation.tests.helpers import build
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 LIMIT = 5
 X = suppression.SUPPRESSED

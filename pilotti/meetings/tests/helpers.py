@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 from pilotti.accounts.models import User
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings import services
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.programmes.tests.helpers import make_programme, make_site, make_unit
 
 # A Wednesday noon in Helsinki: "today" is Wednesday, "this week" runs to Sunday 17.3.

@@ -11,9 +11,9 @@ from django.urls import reverse
 from icalendar import Calendar, vDuration
 
 from conftest import World, signed_in
+from pilotti.meetings import services
 from pilotti.meetings.tests.helpers import NOW, unit_with_meetings
 from pilotti.meetings.tests.test_feeds import _new_feed
-from pilotti.programmes import services
 
 
 def _fetch(url: str, accept_language: str = "en") -> bytes:

@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Category
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
 from pilotti.people.models import Participant
 from pilotti.people.services import MemberFields, household_save
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.programmes.tests.helpers import sqlite_work
 from pilotti.recruitment import services as recruitment
 

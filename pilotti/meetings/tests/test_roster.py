@@ -7,8 +7,8 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import services
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.tests.helpers import NOW, add_participants, enrolled_group, unit_with_meetings
-from pilotti.programmes.models import Meeting
 from pilotti.programmes.tests.helpers import queries_for
 
 

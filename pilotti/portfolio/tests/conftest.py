@@ -10,11 +10,11 @@ import pytest
 from conftest import World, make_user
 from pilotti.accounts.models import User
 from pilotti.evaluation.tests.helpers import START, Pilot, build
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import Adoption, DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import Adoption, DeliveryUnit, Programme
 from pilotti.programmes.tests.helpers import make_unit
 from pilotti.staff.models import StaffMember, Training, TrainingRecord
 

@@ -7,10 +7,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from pilotti.accounts.models import User
+from pilotti.meetings import services as meeting_services
+from pilotti.meetings.schedule import ScheduleRule
 from pilotti.organisations.models import Organisation
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Programme, Site
-from pilotti.programmes.schedule import ScheduleRule
 from pilotti.programmes.services import ProgrammeFields
 
 
@@ -42,7 +43,7 @@ def make_unit(
     facilitator: User | None = None,
     site: Site | None = None,
 ) -> DeliveryUnit:
-    unit = services.unit_create(
+    unit = meeting_services.unit_create(
         actor=None,
         programme=programme,
         organisation=organisation or programme.organisation,

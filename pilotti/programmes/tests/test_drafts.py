@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.meetings.models import Meeting
 from pilotti.people.tests.helpers import enrol, make_participant
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.tests.helpers import make_programme, make_unit
 
 

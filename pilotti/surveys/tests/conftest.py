@@ -4,10 +4,11 @@ import pytest
 from django.utils import timezone
 
 from conftest import World
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.tests.helpers import unit_with_meetings
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from pilotti.core import ratelimit
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.instruments.tests.helpers import library_file, make_instrument
+from pilotti.meetings import services as meeting_services
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.tests.helpers import unit_with_meetings
-from pilotti.programmes import services as programme_services
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys import services
 from pilotti.surveys.models import ClientPanel, PanelDevice
 from pilotti.surveys.tests.helpers import panel_for, safety_instrument
@@ -210,7 +211,7 @@ def test_it_takes_answers_from_an_hour_before_the_meeting_to_a_week_after(
 
 def test_a_cancelled_meetings_panel_takes_no_answers(world: World, group: Group) -> None:
     panel = panel_for(group[1])
-    programme_services.meeting_cancel(actor=world.facilitator, meeting=group[1], reason="Sairastuminen")
+    meeting_services.meeting_cancel(actor=world.facilitator, meeting=group[1], reason="Sairastuminen")
     assert 'name="q-rating"' not in Client().get(url(panel)).content.decode()
     Client().post(f"{url(panel)}?lang=fi", {"q-rating": "9"})
     assert not Response.objects.filter(meeting=group[1]).exists()

@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 
 from conftest import World, signed_in
 from pilotti.instruments.models import Answer, InstrumentVersion, Response
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.tests.helpers import library_version
 from pilotti.surveys.tests.test_paper_import import download, filled, upload
 

@@ -18,9 +18,10 @@ from pilotti.audit.models import AccessLog, Action
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response
 from pilotti.instruments.tests.helpers import library_file, make_instrument
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
 from pilotti.people.tests.helpers import enrol, make_participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys import paper_import
 from pilotti.surveys.paper_import import ANSWERS_SHEET, KEY_SHEET
 from pilotti.surveys.tests.helpers import library_version
