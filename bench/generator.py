@@ -36,7 +36,7 @@ from pilotti.instruments.selectors import current_version, spec_of, version_with
 from pilotti.instruments.services import library_load
 from pilotti.instruments.spec import Direction, ItemSpec, ItemType, VersionSpec
 from pilotti.measurement.models import Audience, PlanEntry, When
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.validators import business_id_check_digit
 from pilotti.people import crypto
@@ -57,7 +57,6 @@ from pilotti.programmes.models import (
     DeliveryUnit,
     FacilitatorRole,
     Frequency,
-    Meeting,
     Programme,
     Site,
     UnitFacilitator,

@@ -25,7 +25,8 @@ class Worker:
         from django.urls import reverse
 
         from pilotti.accounts.models import User
-        from pilotti.programmes.models import Meeting, Programme
+        from pilotti.meetings.models import Meeting
+        from pilotti.programmes.models import Programme
 
         slug = f"skaala-{seed}"
         self.moved_meeting: tuple[int, datetime] | None = None  # (meeting, its own start) while measured
@@ -119,7 +120,8 @@ class Worker:
         """A kiosk client panel on a held group meeting: a fresh form after every answer."""
         from django.utils import timezone
 
-        from pilotti.programmes.models import DeliveryUnit, Meeting
+        from pilotti.meetings.models import Meeting
+        from pilotti.programmes.models import DeliveryUnit
         from pilotti.surveys.models import ClientPanel
 
         meeting = (
@@ -159,7 +161,7 @@ class Worker:
     def close_panel(self, code: str, before: int) -> dict[str, Any]:
         """Removes the benchmark's answers again, so that the data set stays as generated."""
         from pilotti.instruments.models import Mode, Response
-        from pilotti.programmes.models import Meeting
+        from pilotti.meetings.models import Meeting
         from pilotti.surveys.models import ClientPanel
 
         panel = ClientPanel.objects.get(code=code)

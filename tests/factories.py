@@ -28,14 +28,15 @@ from pilotti.interviews import services as interviews_services
 from pilotti.interviews.models import Excerpt, Interview, Interviewee, Theme
 from pilotti.measurement import services as measurement_services
 from pilotti.measurement.models import PlanEntry, SafetyAlert
-from pilotti.meetings.models import Attendance, ReminderChoice
+from pilotti.meetings import services as meetings_services
+from pilotti.meetings.models import Attendance, Meeting, ReminderChoice
+from pilotti.meetings.schedule import ScheduleRule
 from pilotti.organisations.models import Organisation
 from pilotti.people import services as people_services
 from pilotti.people.models import ConsentPurpose, Household, Participant
 from pilotti.people.services import ContactFields, MemberFields, ProfileFields
 from pilotti.programmes import services as programmes_services
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, Site
-from pilotti.programmes.schedule import ScheduleRule
+from pilotti.programmes.models import DeliveryUnit, Programme, Site
 from pilotti.programmes.services import ProgrammeFields
 from pilotti.recruitment import services as recruitment_services
 from pilotti.recruitment.models import Enrolment
@@ -95,7 +96,7 @@ def make_unit(
     facilitator: User | None = None,
     site: Site | None = None,
 ) -> DeliveryUnit:
-    unit = programmes_services.unit_create(
+    unit = meetings_services.unit_create(
         actor=None,
         programme=programme,
         organisation=organisation or programme.organisation,
@@ -220,7 +221,7 @@ def unit_with_meetings(
         site.save()
     unit = make_unit(programme, name=name, count=1, site=site, facilitator=facilitator)
     meetings = [
-        programmes_services.meeting_add(actor=None, unit=unit, starts_at=when)
+        meetings_services.meeting_add(actor=None, unit=unit, starts_at=when)
         for when in (at if at is not None else [NOW + timedelta(hours=2)])
     ]
     return unit, meetings

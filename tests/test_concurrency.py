@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from conftest import World, make_world, signed_in
 from pilotti.instruments.models import Mode, Response
-from pilotti.meetings.models import Attendance
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.meetings.models import Attendance, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import PanelDevice
 from tests.factories import add_participants, panel_for, unit_with_meetings
 

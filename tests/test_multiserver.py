@@ -98,7 +98,7 @@ import django
 django.setup()
 from pilotti.instruments.models import Mode, Response
 from pilotti.meetings.models import Attendance
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Meeting
 
 meeting = Meeting.objects.get(uuid=MEETING)
 answers = Response.objects.filter(meeting=meeting, mode=Mode.CLIENT_PANEL)

@@ -16,7 +16,8 @@ from django.db.models import Count, Min, Q
 
 from pilotti.costs.models import HourlyRate
 from pilotti.costs.services import EntryFields, RateFields, cost_entry_add, rates_set
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.meetings.models import Meeting
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 # Euros an hour and preparation minutes per meeting.
 RATES = {

@@ -19,9 +19,10 @@ from django.db.models.functions import Coalesce
 from pilotti.core.zone import HELSINKI
 from pilotti.costs.costing import INTERPRETER, ZERO, Costing, Rate, add_up
 from pilotti.costs.models import CostEntry, HourlyRate
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Meeting, Programme, UnitFacilitator
+from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Programme, UnitFacilitator
 from pilotti.programmes.selectors import MANAGER_ROLES, STAFF_ROLES, programmes_visible_to, runs_programme
 
 # --- The door ----------------------------------------------------------------------------------

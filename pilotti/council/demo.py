@@ -11,7 +11,8 @@ from django.db import transaction
 from pilotti.core.zone import HELSINKI
 from pilotti.council.models import CouncilItem, Decision
 from pilotti.council.services import ItemFields, council_item_add
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.meetings.models import Meeting
+from pilotti.programmes.models import DeliveryUnit
 
 # (meeting index, suggestion, decision, what was decided, meetings later decided, what was done,
 # meetings later done)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from pilotti.council.models import CouncilItem, Decision
 from pilotti.council.services import ItemFields, item_problems
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Meeting
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

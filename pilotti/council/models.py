@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilotti.accounts.models import User
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.tenancy import TenantOwned
-from pilotti.programmes.models import Meeting
 
 
 class Decision(models.TextChoices):

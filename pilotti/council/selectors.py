@@ -7,9 +7,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pilotti.council.models import CouncilItem
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.selectors import meetings_visible_to
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.selectors import can_change_meetings, meetings_visible_to
+from pilotti.programmes.models import DeliveryUnit
+from pilotti.programmes.selectors import can_change_meetings
 
 
 def council_items_visible_to(viewer: Viewer) -> QuerySet[CouncilItem]:

@@ -11,7 +11,7 @@ from pilotti.accounts.models import User
 from pilotti.core.history import mark_history, save_with_history
 from pilotti.core.zone import HELSINKI
 from pilotti.council.models import CouncilItem, Decision
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Meeting
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pilotti.core.forms import add_service_errors
 from pilotti.council import selectors, services
 from pilotti.council.forms import CouncilItemForm
 from pilotti.council.models import CouncilItem
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.selectors import meetings_visible_to
 from pilotti.organisations.http import AuthenticatedHttpRequest
-from pilotti.programmes.models import Meeting
-from pilotti.programmes.selectors import meetings_visible_to
 
 
 def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> Meeting:

@@ -38,11 +38,11 @@ from pilotti.evaluation import selectors
 from pilotti.evaluation.report.scope import Scope, in_period
 from pilotti.instruments.models import DIRECTIONS, METHODS, MISSING_RULES, Answer, InstrumentVersion, Item, Option
 from pilotti.instruments.spec import ItemType, Method, text_in
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.people.selectors import consent_holds_on
-from pilotti.programmes.models import Meeting, Programme
+from pilotti.programmes.models import Programme
 
 FORMATS = ("csv", "csv-fi", "xlsx", "sav", "dta", "codebook")
 # Stata allows 32 characters in a name (SPSS 64), but pyreadstat names a variable's value-label

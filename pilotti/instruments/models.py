@@ -293,7 +293,7 @@ class Response(TenantOwned, models.Model):
         "people.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
     )
     meeting = models.ForeignKey(
-        "programmes.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+        "meetings.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
     mode = models.CharField(_("answered by"), max_length=16, choices=Mode.choices)
     language = models.CharField(_("language"), max_length=8)

@@ -34,9 +34,9 @@ from pilotti.instruments.models import (
 )
 from pilotti.instruments.scoring import AnswerValue, Problem, is_blank, problems, score
 from pilotti.instruments.spec import BandSpec, InstrumentSpec, ItemType, VersionSpec
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
-from pilotti.programmes.models import Meeting
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 

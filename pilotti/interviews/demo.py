@@ -18,10 +18,11 @@ from django.utils import timezone
 from pilotti.accounts.models import User
 from pilotti.interviews import services
 from pilotti.interviews.models import Interview, Interviewee, Theme
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Membership, Role
 from pilotti.people.models import ConsentPurpose, Participant
 from pilotti.people.services import consent_give
-from pilotti.programmes.models import Meeting, Programme
+from pilotti.programmes.models import Programme
 
 
 @dataclass(frozen=True)

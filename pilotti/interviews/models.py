@@ -24,11 +24,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilotti.instruments.models import Answer
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.tenancy import TenantOwned
 from pilotti.people.fields import EncryptedTextField
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 
 class Interview(TenantOwned, models.Model):

@@ -22,11 +22,12 @@ from pilotti.core.zone import HELSINKI
 from pilotti.instruments.models import Answer
 from pilotti.instruments.spec import ItemType
 from pilotti.interviews.models import Excerpt, Interview, Interviewee, Theme
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import ConsentPurpose, Participant
 from pilotti.people.selectors import consent_holds_on
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.selectors import STAFF_ROLES, programmes_visible_to, runs_programme
 
 CODER_ROLES = (Role.COORDINATOR, Role.EVALUATOR)

@@ -18,10 +18,11 @@ from pilotti.accounts.models import User
 from pilotti.core.history import mark_history, save_with_history
 from pilotti.instruments.models import Answer
 from pilotti.interviews.models import Excerpt, Interview, Interviewee, Theme
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import ConsentPurpose, Participant
 from pilotti.people.selectors import consent_holds
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 # --- Interviews ----------------------------------------------------------------------------------
 

@@ -32,10 +32,11 @@ from pilotti.instruments.selectors import current_version
 from pilotti.instruments.services import response_record
 from pilotti.measurement import services
 from pilotti.measurement.models import Audience, PlanEntry, When
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.programmes_demo import DEMO_FACILITATOR
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
-from pilotti.programmes.demo import DEMO_FACILITATOR
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.recruitment.demo import Loader, demo_code
 
 IKAALINEN = "ikaalinen-paivatoiminta"

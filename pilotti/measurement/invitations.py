@@ -49,11 +49,11 @@ from pilotti.instruments.models import InstrumentVersion, Response
 from pilotti.instruments.selectors import current_version
 from pilotti.measurement.models import Audience, Invitation, InvitationMessage, PlanEntry, When
 from pilotti.measurement.selectors import enrolled_people
-from pilotti.meetings.models import Attendance, ReminderChoice
+from pilotti.meetings.models import Attendance, Meeting, ReminderChoice
 from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ConsentPurpose, ContactDetails, Participant
 from pilotti.people.selectors import consent_holds_on
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import HOLDS_PLACE, Stage
 
 logger = logging.getLogger("pilotti.invitations")

@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilotti.instruments.models import Instrument, Response
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.tenancy import TenantOwned
 from pilotti.people.fields import EncryptedTextField
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 
 class When(models.TextChoices):

@@ -38,11 +38,12 @@ from pilotti.accounts.models import User
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.spec import text_in
 from pilotti.measurement.models import Audience, Invitation, PlanEntry, SafetyAlert, When
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Membership, Role
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant, Relation
 from pilotti.people.selectors import consent_holds_on, participants_with_contact_details_visible_to
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
+from pilotti.programmes.models import DeliveryUnit, Programme, UnitFacilitator
 from pilotti.programmes.selectors import assigned_unit_ids, can_edit_programme, units_visible_to
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment
 

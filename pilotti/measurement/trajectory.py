@@ -27,8 +27,8 @@ from pilotti.instruments.models import Band, InstrumentVersion, Response, Scorin
 from pilotti.instruments.scoring import RCI_CRITERION
 from pilotti.instruments.spec import Direction, text_in
 from pilotti.measurement.models import Audience, PlanEntry, When
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import Meeting
 from pilotti.recruitment.models import Enrolment
 
 # The house style of pilotti.evaluation.charts: a 480-unit canvas at most 480 px wide, text at 16.

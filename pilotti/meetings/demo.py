@@ -16,10 +16,10 @@ from simple_history.utils import bulk_create_with_history
 
 from pilotti.core.history import save_with_history
 from pilotti.core.zone import HELSINKI
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.meetings.selectors import in_roll_call
 from pilotti.people.models import HouseholdMember, Relation
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
 
 PROGRAMMES = ("ikaalinen-paivatoiminta", "tampere-pikkulapsiperheet", "valoa-arkeen", "perhe-yhtenaiseksi")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 from icalendar.enums import STATUS
 
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Meeting
 
 PRODID = "-//Pilotti//Pilotti meetings//EN"
 REFRESH = timedelta(hours=1)

@@ -25,11 +25,11 @@ from pilotti.audit.models import Action, Category, Purpose
 from pilotti.audit.services import log_access
 from pilotti.core.claims import claim
 from pilotti.core.zone import HELSINKI
-from pilotti.meetings.models import MeetingReminder
+from pilotti.meetings.models import Meeting, MeetingReminder
 from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ConsentPurpose, HouseholdMember, Participant
 from pilotti.people.selectors import consent_holds_on
-from pilotti.programmes.models import DeliveryUnit, Meeting, UnitFacilitator
+from pilotti.programmes.models import DeliveryUnit, UnitFacilitator
 from pilotti.recruitment.models import Enrolment, Stage
 
 logger = logging.getLogger("pilotti.reminders")

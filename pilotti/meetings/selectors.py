@@ -1,25 +1,117 @@
-"""Reads of calendar feeds and of the roll call. Meetings are read through ``pilotti.programmes.selectors``."""
+"""Reads of meetings, calendar feeds and the roll call.
+
+Which meetings a person sees follows the units they see (``programmes.selectors``).
+"""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pilotti.accounts.models import User
 from pilotti.core.tokens import hash_token
 from pilotti.core.zone import HELSINKI
-from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.meetings.models import Attendance, CalendarFeed, Meeting, ReminderChoice
+from pilotti.meetings.schedule import finnish_holidays
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import HouseholdMember, Participant, Relation
 from pilotti.people.selectors import participants_visible_to, participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit, UnitFacilitator
 from pilotti.recruitment.models import HOLDS_PLACE, Enrolment, Stage
 from pilotti.recruitment.selectors import enrolments_visible_to
+
+
+def meetings_visible_to(viewer: Viewer) -> QuerySet[Meeting]:
+    """The meetings of the units the viewer sees (the units' rule, ``programmes.selectors``)."""
+    return Meeting.objects.filter(programmes.on_visible_unit(viewer, "unit__"))
+
+
+def unit_meetings(unit: DeliveryUnit) -> QuerySet[Meeting]:
+    return unit.meetings.order_by("starts_at")
+
+
+@dataclass
+class MyWeek:
+    """A facilitator's meetings today and later this week, across all their units."""
+
+    today: list[Meeting]
+    later: list[Meeting]
+    next_meetings: list[Meeting]  # the next one after this week, looked up only when the week is empty
+    facilitates: bool
+
+
+def my_meetings(viewer: Viewer) -> QuerySet[Meeting]:
+    """Meetings of the units the viewer facilitates, with what a list of them shows."""
+    return (
+        Meeting.objects.filter(unit__in=programmes.assigned_unit_ids(viewer))
+        .select_related("unit", "unit__site", "unit__programme")
+        .order_by("starts_at")
+    )
+
+
+def my_week(viewer: Viewer, now: datetime) -> MyWeek:
+    """Today and the rest of this week (Monday to Sunday, Helsinki time), in two or three queries."""
+    local = now.astimezone(HELSINKI)
+    today = datetime.combine(local.date(), time.min, tzinfo=HELSINKI)
+    tomorrow = today + timedelta(days=1)
+    week_end = today + timedelta(days=7 - local.weekday())
+    meetings = list(my_meetings(viewer).filter(starts_at__gte=today, starts_at__lt=week_end))
+    upcoming: list[Meeting] = []
+    if not meetings:
+        upcoming = list(my_meetings(viewer).filter(starts_at__gte=week_end, status=Meeting.Status.SCHEDULED)[:1])
+    return MyWeek(
+        today=[m for m in meetings if m.starts_at < tomorrow],
+        later=[m for m in meetings if m.starts_at >= tomorrow],
+        next_meetings=upcoming,
+        facilitates=bool(meetings or upcoming) or programmes.assigned_unit_ids(viewer).exists(),
+    )
+
+
+def meeting_warnings(
+    unit: DeliveryUnit, starts_at: datetime, duration_minutes: int, *, meeting: Meeting | None = None
+) -> list[str]:
+    """Why a meeting at this time is probably a mistake: the unit already meets that day, one of
+    its facilitators is in another meeting then, or the day is a public holiday or in a break.
+    Each is worth a second look, none is impossible (a holiday group can be planned)."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    day = starts_at.astimezone(HELSINKI).date()
+    nearby = (
+        Meeting.objects.filter(starts_at__gt=starts_at - timedelta(days=1), starts_at__lt=ends_at + timedelta(days=1))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(pk__in=[meeting.pk] if meeting else [])
+        .select_related("unit")
+    )
+    facilitators = {f.user_id: f.user for f in unit.facilitators.select_related("user")}
+    busy = UnitFacilitator.objects.filter(user_id__in=facilitators).exclude(unit=unit).values_list("unit_id", "user_id")
+    busy_units: dict[int, list[int]] = {}
+    for unit_id, user_id in busy:
+        busy_units.setdefault(unit_id, []).append(user_id)
+    warnings = []
+    for other in nearby:
+        local = other.starts_at.astimezone(HELSINKI)
+        at = {"date": date_format(local, "SHORT_DATE_FORMAT"), "time": time_format(local), "unit": other.unit.name}
+        if other.unit_id == unit.pk and local.date() == day:
+            warnings.append(_("%(unit)s already meets on %(date)s at %(time)s.") % at)
+        elif other.unit_id in busy_units and other.starts_at < ends_at and other.ends_at > starts_at:
+            for user_id in busy_units[other.unit_id]:
+                name = facilitators[user_id].full_name or facilitators[user_id].email
+                warnings.append(_("%(name)s facilitates %(unit)s then (%(time)s).") % {**at, "name": name})
+    holiday = finnish_holidays([day.year], get_language() or "fi").get(day)
+    if holiday:
+        warnings.append(
+            _("%(date)s is a public holiday: %(holiday)s.")
+            % {"date": date_format(day, "SHORT_DATE_FORMAT"), "holiday": holiday}
+        )
+    if unit.breaks.filter(first__lte=day, last__gte=day).exists():
+        warnings.append(_("%(date)s is in the unit's break.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
+    return warnings
 
 
 def feeds_of(user: User) -> QuerySet[CalendarFeed]:
@@ -48,11 +140,11 @@ def feed_meetings(feed: CalendarFeed) -> QuerySet[Meeting]:
     """
     owner = Viewer.everywhere(feed.user)
     if feed.unit is None:
-        return programmes.my_meetings(owner)
+        return my_meetings(owner)
     if not programmes.units_visible_to(owner).filter(pk=feed.unit.pk).exists():
         raise Http404
     return (
-        programmes.meetings_visible_to(owner)
+        meetings_visible_to(owner)
         .filter(unit=feed.unit)
         .select_related("unit", "unit__site", "unit__programme")
         .order_by("starts_at")
@@ -259,7 +351,7 @@ def waiting_for(viewer: Viewer, now: datetime) -> Waiting:
     """In three queries, whatever the number of units: the past meetings, which of them have a
     roll call, and the absences of each unit's last roll calls (as many as its programme asks)."""
     past = list(
-        programmes.my_meetings(viewer)
+        my_meetings(viewer)
         .filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=WAITING_DAYS))
         .exclude(status=Meeting.Status.CANCELLED)
     )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from pilotti.meetings import views
+from pilotti.meetings import planning_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -16,6 +16,15 @@ urlpatterns = [
         name="attendance",
     ),
     path("meetings/<uuid:meeting_uuid>/visitors/", views.unregistered_visitors_record, name="visitors"),
+    path("meetings/<uuid:meeting_uuid>/move/", planning_views.meeting_move, name="move"),
+    path("meetings/<uuid:meeting_uuid>/cancel/", planning_views.meeting_cancel, name="cancel"),
+    path("meetings/<uuid:meeting_uuid>/restore/", planning_views.meeting_restore, name="restore"),
+    # A unit's pages that change its meetings (the unit's own page is programmes').
+    path("programmes/<slug:slug>/units/new/", planning_views.unit_create, name="unit_create"),
+    path("units/<uuid:unit_uuid>/edit/", planning_views.unit_edit, name="unit_edit"),
+    path("units/<uuid:unit_uuid>/schedule/", planning_views.unit_schedule, name="unit_schedule"),
+    path("units/<uuid:unit_uuid>/status/", planning_views.unit_status, name="unit_status"),
+    path("units/<uuid:unit_uuid>/meetings/new/", planning_views.meeting_add, name="add"),
     path("participants/<uuid:participant_uuid>/reminders/", views.reminder_choice_edit, name="reminder_choice"),
     path("units/<uuid:unit_uuid>/people/", views.unit_roster, name="unit_roster"),
     path("calendar/", views.feed_list, name="feed_list"),

@@ -24,16 +24,15 @@ from pilotti.core.forms import add_service_errors
 from pilotti.core.zone import HELSINKI
 from pilotti.meetings import ical, selectors, services
 from pilotti.meetings.forms import MeetingDetailsForm, ReminderChoiceForm, RollCallForm, VisitorsForm
-from pilotti.meetings.models import Attendance, CalendarFeed, ReminderChoice
+from pilotti.meetings.models import Attendance, CalendarFeed, Meeting, ReminderChoice
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.selectors import participants_with_contact_details_visible_to
 from pilotti.programmes import selectors as programmes
-from pilotti.programmes import services as programme_services
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 
 
 def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
-    meetings = programmes.meetings_visible_to(request.viewer).select_related(
+    meetings = selectors.meetings_visible_to(request.viewer).select_related(
         "unit", "unit__programme", "unit__organisation", "unit__site"
     )
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
@@ -112,7 +111,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpR
     form = MeetingDetailsForm(request.POST or None, meeting=meeting, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            programme_services.meeting_update(actor=request.user, meeting=meeting, **form.details())
+            services.meeting_update(actor=request.user, meeting=meeting, **form.details())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -127,7 +126,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpR
 def meeting_mark_held(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     try:
-        programme_services.meeting_mark_held(actor=request.user, meeting=meeting)
+        services.meeting_mark_held(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -140,7 +139,7 @@ def meeting_mark_held(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> 
 def meeting_unmark_held(request: AuthenticatedHttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_uuid, change=True)
     try:
-        programme_services.meeting_unmark_held(actor=request.user, meeting=meeting)
+        services.meeting_unmark_held(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -269,7 +268,7 @@ def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, participants=absent, households=households, action=Action.VIEW, category=Category.PROFILE,
             purpose=Purpose.ROLL_CALL, item="absent twice in a row",
         )  # fmt: skip
-    context = {"week": programmes.my_week(request.viewer, now), "waiting": waiting}
+    context = {"week": selectors.my_week(request.viewer, now), "waiting": waiting}
     return render(request, "meetings/my_meetings.html", context)
 
 

@@ -34,9 +34,9 @@ from django.utils.translation import ngettext
 
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.suppression import SUPPRESSED, is_small, threshold
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Organisation
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, UnitFacilitator
+from pilotti.programmes.models import DeliveryUnit, Programme, UnitFacilitator
 from pilotti.recruitment.models import Enrolment
 from pilotti.staff.models import Training
 from pilotti.staff.selectors import trained_staff_by_unit

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from pilotti.core.zone import HELSINKI
 from pilotti.evaluation.suppression import SUPPRESSED, is_small, threshold
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Organisation
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme, TargetSegment
+from pilotti.programmes.models import DeliveryUnit, Programme, TargetSegment
 from pilotti.recruitment.models import Enrolment
 
 RUNNING = (DeliveryUnit.Status.RECRUITING, DeliveryUnit.Status.RUNNING)

@@ -1,39 +1,28 @@
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.dates import WEEKDAYS
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
-from pilotti.core.forms import ConfirmableForm, set_queryset
-from pilotti.core.zone import HELSINKI
+from pilotti.core.forms import set_queryset
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.validators import normalise_business_id, validate_business_id
 from pilotti.programmes.models import (
     DeliveryUnit,
     FacilitatorRole,
     Frequency,
-    Meeting,
     Mode,
     Programme,
-    Site,
-    validate_https,
 )
-from pilotti.programmes.schedule import DateRange, Rule, Schedule, ScheduleError, ScheduleRule, generate
-from pilotti.programmes.selectors import FACILITATING_ROLES, meeting_warnings, replacement_candidates
-from pilotti.programmes.services import ALLOWED_TRANSITIONS, ProgrammeFields, helsinki
+from pilotti.programmes.selectors import FACILITATING_ROLES, replacement_candidates
+from pilotti.programmes.services import ALLOWED_TRANSITIONS, ProgrammeFields
 
 # The HTML date and time inputs speak ISO on the wire; people see them in their own locale.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 SEGMENT_LINE = re.compile(r"^(?P<name>.+?)\s*[:=]\s*(?P<target>\d+)\s*$")
-DATE_RANGE_SPLIT = re.compile(r"\s*(?:–|—|\s-\s|-(?=\s*\d{1,2}\.)|\.\.)\s*")
 
 
 def _lines(text: str) -> list[str]:
@@ -173,123 +162,6 @@ class SiteForm(forms.Form):
     )
 
 
-def parse_breaks(text: str) -> tuple[DateRange, ...]:
-    """Break dates, one a line: a single date or two dates joined by a dash, in the user's format."""
-    field = forms.DateField()
-    example = date_format(date(2019, 12, 23), "SHORT_DATE_FORMAT")
-    breaks, errors = [], []
-    for number, line in enumerate(_lines(text), start=1):
-        parts = DATE_RANGE_SPLIT.split(line)
-        try:
-            if len(parts) > 2:
-                raise forms.ValidationError("")
-            first = field.clean(parts[0])
-            last = field.clean(parts[-1])
-        except forms.ValidationError:
-            errors.append(
-                _("Line %(number)d: write a date such as %(example)s, or two dates joined by a dash.")
-                % {"number": number, "example": example}
-            )
-            continue
-        if last < first:
-            errors.append(_("Line %(number)d: the break ends before it starts.") % {"number": number})
-        else:
-            breaks.append(DateRange(first, last))
-    if errors:  # every wrong line at once
-        raise forms.ValidationError(errors)
-    return tuple(breaks)
-
-
-SCHEDULE_FIELD = {"first": "first_date", "until": "until", "count": "count", "weekdays": "weekdays"}
-
-
-class UnitForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DeliveryUnit.Kind.choices)
-    site = forms.ModelChoiceField(label=gettext_lazy("Site"), queryset=Site.objects.none(), required=False)
-    capacity = forms.IntegerField(label=gettext_lazy("Capacity"), min_value=1, max_value=500, required=False)
-    minimum_size = forms.IntegerField(label=gettext_lazy("Minimum size"), min_value=1, max_value=500, required=False)
-    languages = forms.CharField(label=gettext_lazy("Languages used"), max_length=200, required=False)
-    interpreter_language = forms.CharField(label=gettext_lazy("Interpreter language"), max_length=100, required=False)
-    first_date = forms.DateField(label=gettext_lazy("First meeting"), widget=DATE_WIDGET)
-    start_time = forms.TimeField(label=gettext_lazy("Starts at"), widget=TIME_WIDGET)
-    duration_minutes = forms.IntegerField(label=gettext_lazy("Meeting length in minutes"), min_value=5, max_value=600)
-    rule = forms.ChoiceField(label=gettext_lazy("Repeats"), choices=Frequency.choices, widget=forms.RadioSelect)
-    weekdays = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Weekdays"),
-        help_text=gettext_lazy("For twice a week: the days the unit meets."),
-        choices=list(WEEKDAYS.items()),
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    interval_weeks = forms.IntegerField(
-        label=gettext_lazy("Weeks between meetings"),
-        help_text=gettext_lazy("For every few weeks: 2 means every other week."),
-        min_value=1,
-        max_value=52,
-        required=False,
-    )
-    count = forms.IntegerField(
-        label=gettext_lazy("Number of meetings"),
-        help_text=gettext_lazy(
-            "Holidays and breaks do not use up meetings: the series runs on until it has this many."
-        ),
-        max_value=200,
-        required=False,
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Or the last date"),
-        help_text=gettext_lazy("Leave the number empty if you give the last date."),
-        widget=DATE_WIDGET,
-        required=False,
-    )
-    breaks = forms.CharField(
-        label=gettext_lazy("Breaks"),
-        help_text=gettext_lazy("One a line: a date, or two dates joined by a dash."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_queryset(self, "site", sites)
-        self.schedule: Schedule | None = None
-        self.schedule_rule: ScheduleRule | None = None
-
-    def clean_breaks(self) -> tuple[DateRange, ...]:
-        return parse_breaks(self.cleaned_data["breaks"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        # The service refuses this too, but only once the rest is valid: said here, it shows with
-        # a missing name at once instead of after it (issue 20, every error at once).
-        capacity, minimum_size = cleaned.get("capacity"), cleaned.get("minimum_size")
-        if capacity and minimum_size and minimum_size > capacity:
-            self.add_error("minimum_size", _("The minimum size is larger than the capacity."))
-        # The schedule's own rules are checked even when, say, the name is missing, so that every
-        # error shows at once; only a schedule field's own error (or its absence) stops them.
-        schedule_fields = ("first_date", "rule", "weekdays", "interval_weeks", "count", "until", "breaks")
-        if any(name in self.errors for name in schedule_fields) or cleaned.get("first_date") is None:
-            return cleaned
-        rule = ScheduleRule(
-            first=cleaned["first_date"],
-            rule=Rule(cleaned["rule"]),
-            count=cleaned.get("count"),
-            until=cleaned.get("until"),
-            weekdays=frozenset(cleaned.get("weekdays") or ()),
-            interval_weeks=cleaned.get("interval_weeks") or (2 if cleaned["rule"] == Rule.EVERY_N_WEEKS else 1),
-            breaks=cleaned.get("breaks") or (),
-        )
-        try:
-            self.schedule = generate(rule)
-        except ScheduleError as error:
-            self.add_error(SCHEDULE_FIELD.get(error.field or "", error.field), error.message)
-        else:
-            self.schedule_rule = rule
-        return cleaned
-
-
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("New status"), choices=DeliveryUnit.Status.choices)
     on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET, required=False)
@@ -325,106 +197,6 @@ class FacilitatorForm(forms.Form):
             memberships__role__in=FACILITATING_ROLES,
         ).order_by("full_name", "email")
         set_queryset(self, "user", staff)
-
-
-class MeetingForm(ConfirmableForm):
-    confirm_label = gettext_lazy("Keep this time anyway")
-    confirm_hint = gettext_lazy("If the time is right, tick “Keep this time anyway” and save again.")
-
-    day = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
-    start_time = forms.TimeField(label=gettext_lazy("Starts at"), widget=TIME_WIDGET)
-    duration_minutes = forms.IntegerField(
-        label=gettext_lazy("Length in minutes"), min_value=5, max_value=600, required=False
-    )
-
-    def __init__(self, *args: Any, unit: DeliveryUnit, meeting: Meeting | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.unit, self.meeting = unit, meeting
-
-    def clean(self) -> dict[str, Any]:
-        """A time on another meeting, a holiday or a break is asked about once, not refused."""
-        cleaned = super().clean()
-        if cleaned.get("day") and cleaned.get("start_time"):
-            starts_at = helsinki(cleaned["day"], cleaned["start_time"])
-            length = cleaned.get("duration_minutes") or self.unit.duration_minutes
-            for warning in meeting_warnings(self.unit, starts_at, length, meeting=self.meeting):
-                self.warn("day", warning)
-        return cleaned
-
-
-class CancelMeetingForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        help_text=gettext_lazy("Facilitators and, later, participants see this."),
-        max_length=300,
-    )
-    add_at_end = forms.BooleanField(
-        label=gettext_lazy("Add a meeting a week after the last one, so the number of meetings stays the same"),
-        required=False,
-    )
-
-
-def _break_line(first: date, last: date) -> str:
-    """A break as parse_breaks reads it back, in the user's date format."""
-    day = date_format(first, "SHORT_DATE_FORMAT")
-    return day if first == last else f"{day} – {date_format(last, 'SHORT_DATE_FORMAT')}"
-
-
-class UnitDetailsForm(UnitForm):
-    """The unit's details without its schedule (that is changed with UnitScheduleForm)."""
-
-    kind = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
-    first_date = start_time = duration_minutes = rule = weekdays = interval_weeks = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
-    count = until = breaks = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
-
-    remote_link = forms.URLField(
-        label=gettext_lazy("Remote link of the coming meetings"),
-        help_text=gettext_lazy("A new link replaces the link of every meeting still to come."),
-        assume_scheme="https",
-        max_length=500,
-        required=False,
-        validators=[validate_https],
-    )
-
-    @classmethod
-    def initial_for(cls, unit: DeliveryUnit) -> dict[str, Any]:
-        keys = ("name", "site", "capacity", "minimum_size", "languages", "interpreter_language")
-        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).first()
-        return {key: getattr(unit, key) for key in keys} | {"remote_link": upcoming.remote_link if upcoming else ""}
-
-    def to_fields(self) -> dict[str, Any]:
-        """The details for unit_update; the link only when it was changed, so that one meeting's own
-        link is not overwritten by saving a name."""
-        fields = dict(self.cleaned_data)
-        if "remote_link" not in self.changed_data:
-            fields["remote_link"] = None
-        return fields
-
-
-class UnitScheduleForm(UnitForm):
-    """The unit's new rule: the meetings after today are regenerated from it."""
-
-    name = kind = site = capacity = minimum_size = languages = interpreter_language = None  # type: ignore[assignment]  # removes the parent form's field (Django's documented way)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # UnitForm's own __init__ fills the site field, which this form does not have.
-        forms.Form.__init__(self, *args, **kwargs)
-        self.schedule: Schedule | None = None
-        self.schedule_rule: ScheduleRule | None = None
-
-    @classmethod
-    def initial_for(cls, unit: DeliveryUnit, programme: Programme) -> dict[str, Any]:
-        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).first()
-        when = upcoming.starts_at.astimezone(HELSINKI) if upcoming else None
-        upcoming_count = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()).count()
-        return {
-            "first_date": when.date() if when else None,
-            "start_time": when.time() if when else None,
-            "duration_minutes": unit.duration_minutes,
-            "rule": programme.frequency,
-            "count": upcoming_count or None,
-            "breaks": "\n".join(_break_line(b.first, b.last) for b in unit.breaks.all()),
-        }
 
 
 class UnlinkForm(forms.Form):

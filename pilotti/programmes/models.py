@@ -1,14 +1,12 @@
-"""Programmes (a support model or pilot), their sites, delivery units and meetings.
+"""Programmes (a support model or pilot), their sites and delivery units (their meetings: pilotti.meetings).
 
 Every tenant-owned row carries its organisation: a programme its owner, a site and a
 delivery unit the organisation that uses or runs it. Reads go through selectors.py.
 """
 
 import uuid
-from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -311,75 +309,3 @@ class UnitFacilitator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
-
-
-def validate_https(link: str) -> None:
-    """Remote links must be https: participants open them from e-mails and calendars."""
-    if link and not link.lower().startswith("https://"):
-        raise ValidationError(
-            _("Use a link that starts with https:// — copy it from your video service's invitation."), code="https"
-        )
-
-
-class Meeting(TenantOwned, models.Model):
-    """One meeting of a unit ("Meeting", never "Session": that name is Django's).
-
-    The venue is the unit's site; a remote meeting has its own https link instead.
-    """
-
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("scheduled")
-        HELD = "held", _("held")
-        CANCELLED = "cancelled", _("cancelled")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    unit = models.ForeignKey(DeliveryUnit, on_delete=models.CASCADE, related_name="meetings")
-    starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=90)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
-    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
-    moved_from = models.DateTimeField(_("moved from"), null=True, blank=True)
-    # The theme is kept as text even when it was picked from the curriculum: editing the
-    # programme's curriculum later must not rewrite what past meetings were about.
-    theme = models.CharField(_("theme"), max_length=200, blank=True)
-    remote_link = models.URLField(_("remote link"), max_length=500, blank=True, validators=[validate_https])
-    interpreter_language = models.CharField(_("interpreter language"), max_length=100, blank=True)
-    notes = models.TextField(_("notes for staff"), blank=True)
-    # People, not assignments: removing someone from the unit later must not erase that
-    # they were at its past meetings.
-    facilitators_present = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="meetings_facilitated",
-        blank=True,
-        verbose_name=_("facilitators present"),
-    )
-    # Drop-in activities (e.g. a day activity) also count people who came without enrolling.
-    unregistered_visitors = models.PositiveSmallIntegerField(_("unregistered visitors"), default=0)
-    # iCalendar's SEQUENCE: bumped on every move and cancellation so calendars take the change.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    history = HistoricalRecords(m2m_fields=[facilitators_present])
-
-    class Meta:
-        ordering = ["starts_at"]
-        indexes = [models.Index(fields=["unit", "starts_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def is_remote(self) -> bool:
-        return bool(self.remote_link) or bool(self.unit.site and self.unit.site.is_remote)
-
-    @property
-    def venue(self) -> str:
-        """Where to go: the remote link, or the site's name and address (empty if neither is known)."""
-        if self.remote_link:
-            return self.remote_link
-        site = self.unit.site
-        if site is None or site.is_remote:
-            return ""
-        return ", ".join(part for part in (site.name, site.street_address, site.municipality) if part)

@@ -1,4 +1,4 @@
-"""Reads of programmes, sites, units and meetings: one scoping function per model, the only door.
+"""Reads of programmes, sites and units: one scoping function per model, the only door (meetings: pilotti.meetings).
 
 Who sees what (per active membership, so one person can hold different roles in different
 organisations):
@@ -9,31 +9,23 @@ organisations):
 - a facilitator sees only the units they are assigned to, and those units' programmes.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Max, Min, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes.models import (
     Adoption,
     DeliveryUnit,
-    Meeting,
     Partnership,
     PartnershipInvitation,
     Programme,
     Site,
     UnitFacilitator,
 )
-from pilotti.programmes.schedule import finnish_holidays
 
 M = TypeVar("M", Programme, Site, DeliveryUnit)
 
@@ -87,6 +79,15 @@ def _unit_scope(viewer: Viewer) -> Q:
     return Q(organisation__in=staff) | Q(pk__in=consortium.values("pk")) | Q(pk__in=assigned_unit_ids(viewer))
 
 
+def on_visible_unit(viewer: Viewer, prefix: str) -> Q:
+    """The units' rule applied to the unit a row hangs on (``prefix``: the path to it, e.g. "unit__"),
+    not "unit IN (every visible unit)": SQLite builds that list in full, scanning every unit for the
+    consortium rule, even to open one meeting (30 ms with the 23 000 units of a national data set)."""
+    staff = viewer.organisation_ids(STAFF_ROLES)
+    consortium = _in_consortium(prefix) & _consortium_member(prefix, staff)
+    return Q(**{f"{prefix}organisation__in": staff}) | consortium | Q(**{f"{prefix}in": assigned_unit_ids(viewer)})
+
+
 def units_visible_to(viewer: Viewer) -> QuerySet[DeliveryUnit]:
     return DeliveryUnit.objects.filter(_unit_scope(viewer))
 
@@ -116,15 +117,6 @@ def sites_visible_to(viewer: Viewer) -> QuerySet[Site]:
     consortium = Site.objects.filter(_in_consortium("")).filter(_consortium_member("", staff))
     assigned = DeliveryUnit.objects.filter(pk__in=assigned_unit_ids(viewer)).values("site_id")
     return Site.objects.filter(Q(organisation__in=staff) | Q(pk__in=consortium.values("pk")) | Q(pk__in=assigned))
-
-
-def meetings_visible_to(viewer: Viewer) -> QuerySet[Meeting]:
-    # The units' rule (_unit_scope) applied to each meeting's own unit, not "unit IN (every
-    # visible unit)": SQLite builds that list in full, scanning every unit for the consortium
-    # rule, even to open one meeting (30 ms with the 23 000 units of a national data set).
-    staff = viewer.organisation_ids(STAFF_ROLES)
-    consortium = _in_consortium("unit__") & _consortium_member("unit__", staff)
-    return Meeting.objects.filter(Q(unit__organisation__in=staff) | consortium | Q(unit__in=assigned_unit_ids(viewer)))
 
 
 # --- What a user may change -----------------------------------------------------------------
@@ -217,7 +209,8 @@ def my_units(viewer: Viewer) -> QuerySet[DeliveryUnit]:
 
 
 def with_schedule_summary(units: QuerySet[DeliveryUnit]) -> QuerySet[DeliveryUnit]:
-    scheduled = Q(meetings__status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD])
+    # Through the reverse relation of pilotti.meetings' Meeting (its statuses "scheduled" and "held").
+    scheduled = Q(meetings__status__in=["scheduled", "held"])
     return units.annotate(
         meeting_count=Count("meetings", filter=scheduled, distinct=True),
         first_meeting=Min("meetings__starts_at", filter=scheduled),
@@ -272,87 +265,6 @@ def replacement_candidates(unit: DeliveryUnit) -> QuerySet[DeliveryUnit]:
     )
 
 
-def unit_meetings(unit: DeliveryUnit) -> QuerySet[Meeting]:
-    return unit.meetings.order_by("starts_at")
-
-
-@dataclass
-class MyWeek:
-    """A facilitator's meetings today and later this week, across all their units."""
-
-    today: list[Meeting]
-    later: list[Meeting]
-    next_meetings: list[Meeting]  # the next one after this week, looked up only when the week is empty
-    facilitates: bool
-
-
-def my_meetings(viewer: Viewer) -> QuerySet[Meeting]:
-    """Meetings of the units the viewer facilitates, with what a list of them shows."""
-    return (
-        Meeting.objects.filter(unit__in=assigned_unit_ids(viewer))
-        .select_related("unit", "unit__site", "unit__programme")
-        .order_by("starts_at")
-    )
-
-
-def my_week(viewer: Viewer, now: datetime) -> MyWeek:
-    """Today and the rest of this week (Monday to Sunday, Helsinki time), in two or three queries."""
-    local = now.astimezone(HELSINKI)
-    today = datetime.combine(local.date(), time.min, tzinfo=HELSINKI)
-    tomorrow = today + timedelta(days=1)
-    week_end = today + timedelta(days=7 - local.weekday())
-    meetings = list(my_meetings(viewer).filter(starts_at__gte=today, starts_at__lt=week_end))
-    upcoming: list[Meeting] = []
-    if not meetings:
-        upcoming = list(my_meetings(viewer).filter(starts_at__gte=week_end, status=Meeting.Status.SCHEDULED)[:1])
-    return MyWeek(
-        today=[m for m in meetings if m.starts_at < tomorrow],
-        later=[m for m in meetings if m.starts_at >= tomorrow],
-        next_meetings=upcoming,
-        facilitates=bool(meetings or upcoming) or assigned_unit_ids(viewer).exists(),
-    )
-
-
-def meeting_warnings(
-    unit: DeliveryUnit, starts_at: datetime, duration_minutes: int, *, meeting: Meeting | None = None
-) -> list[str]:
-    """Why a meeting at this time is probably a mistake: the unit already meets that day, one of
-    its facilitators is in another meeting then, or the day is a public holiday or in a break.
-    Each is worth a second look, none is impossible (a holiday group can be planned)."""
-    ends_at = starts_at + timedelta(minutes=duration_minutes)
-    day = starts_at.astimezone(HELSINKI).date()
-    nearby = (
-        Meeting.objects.filter(starts_at__gt=starts_at - timedelta(days=1), starts_at__lt=ends_at + timedelta(days=1))
-        .exclude(status=Meeting.Status.CANCELLED)
-        .exclude(pk__in=[meeting.pk] if meeting else [])
-        .select_related("unit")
-    )
-    facilitators = {f.user_id: f.user for f in unit.facilitators.select_related("user")}
-    busy = UnitFacilitator.objects.filter(user_id__in=facilitators).exclude(unit=unit).values_list("unit_id", "user_id")
-    busy_units: dict[int, list[int]] = {}
-    for unit_id, user_id in busy:
-        busy_units.setdefault(unit_id, []).append(user_id)
-    warnings = []
-    for other in nearby:
-        local = other.starts_at.astimezone(HELSINKI)
-        at = {"date": date_format(local, "SHORT_DATE_FORMAT"), "time": time_format(local), "unit": other.unit.name}
-        if other.unit_id == unit.pk and local.date() == day:
-            warnings.append(_("%(unit)s already meets on %(date)s at %(time)s.") % at)
-        elif other.unit_id in busy_units and other.starts_at < ends_at and other.ends_at > starts_at:
-            for user_id in busy_units[other.unit_id]:
-                name = facilitators[user_id].full_name or facilitators[user_id].email
-                warnings.append(_("%(name)s facilitates %(unit)s then (%(time)s).") % {**at, "name": name})
-    holiday = finnish_holidays([day.year], get_language() or "fi").get(day)
-    if holiday:
-        warnings.append(
-            _("%(date)s is a public holiday: %(holiday)s.")
-            % {"date": date_format(day, "SHORT_DATE_FORMAT"), "holiday": holiday}
-        )
-    if unit.breaks.filter(first__lte=day, last__gte=day).exists():
-        warnings.append(_("%(date)s is in the unit's break.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
-    return warnings
-
-
 def linked_organisations(programme: Programme) -> QuerySet[Organisation]:
     """The programme's partners and adopters (not its owner)."""
     return Organisation.objects.filter(
@@ -361,8 +273,9 @@ def linked_organisations(programme: Programme) -> QuerySet[Organisation]:
 
 
 def is_draft_unit(unit: DeliveryUnit) -> bool:
-    """Nobody enrolled and nothing recorded at its meetings: a unit that can still be deleted."""
-    recorded = Q(status=Meeting.Status.HELD) | Q(attendances__isnull=False) | Q(responses__isnull=False)
+    """Nobody enrolled and nothing recorded at its meetings: a unit that can still be deleted.
+    (Through the reverse relations of the apps that record them, as for the enrolments.)"""
+    recorded = Q(status="held") | Q(attendances__isnull=False) | Q(responses__isnull=False)
     recorded |= Q(client_panel__isnull=False)
     return not unit.enrolments.exists() and not unit.meetings.filter(recorded).exists()
 

@@ -1,8 +1,12 @@
-"""Writes to programmes, sites, units and meetings. Each is one atomic action recording who did it."""
+"""Writes to programmes, sites and units. Each is one atomic action recording who did it.
+
+A unit's meetings are pilotti.meetings': what changes a unit and its meetings together (creating a
+unit with its schedule, ending it early, a new rule) is composed there, in ``meetings.services``.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,20 +14,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from pilotti.accounts.models import User
 from pilotti.core.history import mark_history, save_with_history
-from pilotti.core.zone import HELSINKI
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.programmes.models import (
     Adoption,
     CurriculumTopic,
     DeliveryUnit,
-    Meeting,
     Partnership,
     PartnershipInvitation,
     Programme,
@@ -31,17 +31,10 @@ from pilotti.programmes.models import (
     TargetSegment,
     UnitBreak,
     UnitFacilitator,
-    validate_https,
 )
-from pilotti.programmes.schedule import DateRange, ScheduleRule, Skipped, generate
 from pilotti.programmes.selectors import FACILITATING_ROLES, is_draft_programme, is_draft_unit
 
-# Meetings happen in Finland: wall-clock times are Helsinki times, whatever the server's zone.
 RESERVED_SLUGS = {"new", "mine"}
-
-
-def helsinki(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=HELSINKI)
 
 
 @dataclass
@@ -264,8 +257,6 @@ def unit_create(
     programme: Programme,
     organisation: Organisation,
     name: str,
-    schedule: ScheduleRule,
-    start_time: time,
     kind: str = DeliveryUnit.Kind.GROUP,
     site: Site | None = None,
     capacity: int | None = None,
@@ -273,8 +264,10 @@ def unit_create(
     languages: str = "",
     interpreter_language: str = "",
     duration_minutes: int = 90,
+    breaks: Iterable[tuple[date, date]] = (),
 ) -> DeliveryUnit:
-    """Creates the unit, its breaks and its generated meetings (ScheduleError if the rule is wrong)."""
+    """Creates the unit and its breaks (first and last day of each). Its meetings come from its
+    schedule: ``meetings.services.unit_create`` creates both."""
     refuse_if_archived(programme, message=archived_message("units"))
     if site is not None and site.is_archived:
         raise ValidationError({"site": archived_message("site") % {"name": site.name}})
@@ -282,7 +275,6 @@ def unit_create(
         raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
     if capacity and minimum_size and minimum_size > capacity:
         raise ValidationError({"minimum_size": _("The minimum size is larger than the capacity.")})
-    planned = generate(schedule)
     unit = DeliveryUnit(
         programme=programme,
         organisation=organisation,
@@ -297,22 +289,22 @@ def unit_create(
     )
     unit.full_clean()
     save_with_history(unit, actor=actor)
-    UnitBreak.objects.bulk_create(UnitBreak(unit=unit, first=b.first, last=b.last) for b in schedule.breaks)
-    bulk_create_with_history(
-        [
-            Meeting(
-                unit=unit,
-                starts_at=helsinki(day, start_time),
-                duration_minutes=duration_minutes,
-                interpreter_language=interpreter_language,
-            )
-            for day in planned.dates
-        ],
-        Meeting,
-        default_user=actor,
-        default_change_reason="generated",
-    )
+    UnitBreak.objects.bulk_create(UnitBreak(unit=unit, first=first, last=last) for first, last in breaks)
     return unit
+
+
+@transaction.atomic
+def unit_schedule_set(
+    *, actor: User | None, unit: DeliveryUnit, first: date, breaks: Iterable[tuple[date, date]], duration_minutes: int
+) -> DeliveryUnit:
+    """A new schedule's part of the unit: its breaks from ``first`` on and its meetings' length.
+    Breaks that ended before ``first`` belong to the meetings that stay."""
+    unit.breaks.filter(last__gte=first).delete()
+    UnitBreak.objects.bulk_create(
+        UnitBreak(unit=unit, first=start, last=last) for start, last in breaks if last >= first
+    )
+    unit.duration_minutes = duration_minutes
+    return save_with_history(unit, actor=actor, reason="schedule changed")
 
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -342,8 +334,8 @@ def unit_change_status(
 ) -> DeliveryUnit:
     """Moves the unit along planned → recruiting → running → completed, or ends it early.
 
-    Ending early (discontinued, cancelled) needs a reason; meetings after that date are
-    cancelled with the same reason.
+    Ending early (discontinued, cancelled) needs a reason. The unit's meetings after that date are
+    cancelled with the same reason by ``meetings.services.unit_change_status``, which calls this.
     """
     old, new = DeliveryUnit.Status(unit.status), DeliveryUnit.Status(status)
     if new not in ALLOWED_TRANSITIONS[old]:
@@ -369,8 +361,6 @@ def unit_change_status(
     unit.status_reason = reason
     if new in ENDINGS_WITH_REASON:
         unit.replacement = replacement
-        for meeting in unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=helsinki(on, time.max)):
-            _cancel(actor, meeting, reason)
     save_with_history(unit, actor=actor, reason=f"status {old} → {new}")
     return unit
 
@@ -391,159 +381,9 @@ def facilitator_remove(*, actor: User | None, assignment: UnitFacilitator) -> No
     assignment.delete()
 
 
-def _refuse_if_ended(unit: DeliveryUnit) -> None:
-    if unit.is_closed:
-        raise ValidationError(_("This unit has ended; its meetings can no longer be changed."))
-
-
-@transaction.atomic
-def meeting_add(
-    *, actor: User | None, unit: DeliveryUnit, starts_at: datetime, duration_minutes: int | None = None
-) -> Meeting:
-    refuse_if_archived(unit, unit.programme, message=archived_message("meetings"))
-    _refuse_if_ended(unit)
-    meeting = Meeting(
-        unit=unit,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes or unit.duration_minutes,
-        interpreter_language=unit.interpreter_language,
-    )
-    save_with_history(meeting, actor=actor, reason="added")
-    return meeting
-
-
-@transaction.atomic
-def meeting_move(
-    *, actor: User | None, meeting: Meeting, starts_at: datetime, duration_minutes: int | None = None
-) -> Meeting:
-    _refuse_if_ended(meeting.unit)
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("A cancelled meeting cannot be moved. Add a new meeting instead."))
-    if meeting.status == Meeting.Status.HELD:
-        raise ValidationError(_("This meeting has been held; it cannot be moved."))
-    if meeting.moved_from is None:
-        meeting.moved_from = meeting.starts_at  # keep the original time, however often it moves
-    meeting.starts_at = starts_at
-    if duration_minutes:
-        meeting.duration_minutes = duration_minutes
-    meeting.sequence += 1
-    save_with_history(meeting, actor=actor, reason="moved")
-    return meeting
-
-
-def _cancel(actor: User | None, meeting: Meeting, reason: str) -> Meeting:
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.cancel_reason = reason[:300]
-    meeting.sequence += 1
-    save_with_history(meeting, actor=actor, reason="cancelled")
-    return meeting
-
-
-@transaction.atomic
-def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str, add_at_end: bool = False) -> Meeting:
-    """Cancels the meeting; ``add_at_end`` adds one after the unit's last so the count holds."""
-    _refuse_if_ended(meeting.unit)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the meeting is cancelled; participants and facilitators see it.")})
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("This meeting is already cancelled."))
-    if meeting.status == Meeting.Status.HELD:
-        raise ValidationError(_("This meeting has been held; it cannot be cancelled."))
-    _cancel(actor, meeting, reason.strip())
-    if add_at_end:
-        _add_at_end(actor, meeting.unit)
-    return meeting
-
-
-def _add_at_end(actor: User | None, unit: DeliveryUnit) -> Meeting:
-    """A week after the unit's last meeting, at its time, skipping holidays and breaks as creation does."""
-    last = unit.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").last()
-    if last is None:
-        raise ValidationError(_("The unit has no other meetings to add one after."))
-    local = last.starts_at.astimezone(HELSINKI)
-    breaks = tuple(DateRange(b.first, b.last) for b in unit.breaks.all())
-    day = generate(ScheduleRule(first=local.date() + timedelta(weeks=1), count=1, breaks=breaks)).dates[0]
-    return meeting_add(
-        actor=actor, unit=unit, starts_at=helsinki(day, local.time()), duration_minutes=last.duration_minutes
-    )
-
-
-@transaction.atomic
-def meeting_restore(*, actor: User | None, meeting: Meeting) -> Meeting:
-    """Undoes a mistaken cancellation: the meeting is scheduled again, and calendars are told."""
-    _refuse_if_ended(meeting.unit)
-    if meeting.status != Meeting.Status.CANCELLED:
-        raise ValidationError(_("Only a cancelled meeting can be restored."))
-    meeting.status = Meeting.Status.SCHEDULED
-    meeting.cancel_reason = ""
-    meeting.sequence += 1
-    return save_with_history(meeting, actor=actor, reason="restored")
-
-
-# Recording what happened at a meeting (theme, notes, who was there, held) stays open after
-# the unit has ended: it is usually written up after the last meeting. Moving and cancelling do not.
-
-
-@transaction.atomic
-def meeting_update(
-    *,
-    actor: User | None,
-    meeting: Meeting,
-    theme: str = "",
-    remote_link: str = "",
-    interpreter_language: str = "",
-    notes: str = "",
-    facilitators_present: Iterable[User] = (),
-) -> Meeting:
-    """Saves the meeting's details; those present must be among the unit's facilitators."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("This meeting is cancelled; its details can no longer be changed."))
-    present = list(facilitators_present)
-    allowed = set(meeting.unit.facilitators.values_list("user_id", flat=True))
-    if any(user.pk not in allowed for user in present):
-        raise ValidationError({"facilitators_present": _("Choose among the unit's facilitators.")})
-    meeting.theme = theme.strip()[:200]
-    meeting.remote_link = remote_link.strip()
-    meeting.interpreter_language = interpreter_language.strip()[:100]
-    meeting.notes = notes.strip()
-    meeting.full_clean(exclude=["unit"])
-    save_with_history(meeting, actor=actor, reason="details")
-    meeting.facilitators_present.set(present)
-    return meeting
-
-
-@transaction.atomic
-def meeting_mark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
-    """Marks a scheduled meeting held, on or after its day (never ahead of time)."""
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise ValidationError(
-            _("Only a scheduled meeting can be marked held; this one is %(status)s.")
-            % {"status": meeting.get_status_display()}
-        )
-    day = meeting.starts_at.astimezone(HELSINKI).date()
-    if day > timezone.now().astimezone(HELSINKI).date():
-        raise ValidationError(
-            _("This meeting is on %(date)s. You can mark it held on the day.")
-            % {"date": date_format(day, "SHORT_DATE_FORMAT")}
-        )
-    meeting.status = Meeting.Status.HELD
-    save_with_history(meeting, actor=actor, reason="held")
-    return meeting
-
-
-@transaction.atomic
-def meeting_unmark_held(*, actor: User | None, meeting: Meeting) -> Meeting:
-    """Undoes a mistaken "held": the meeting is scheduled again."""
-    if meeting.status != Meeting.Status.HELD:
-        raise ValidationError(_("This meeting is not marked held."))
-    meeting.status = Meeting.Status.SCHEDULED
-    save_with_history(meeting, actor=actor, reason="held undone")
-    return meeting
-
-
 # --- Correcting a unit after it was created ---------------------------------------------------
 # A unit is set up before anyone knows the room, the interpreter or the autumn's holidays; all of
-# it can change. Held meetings and anything recorded at a meeting are history and stay untouched.
+# it can change (what that changes in its meetings: ``meetings.services.unit_update``).
 
 
 @transaction.atomic
@@ -557,107 +397,18 @@ def unit_update(
     minimum_size: int | None,
     languages: str,
     interpreter_language: str,
-    remote_link: str | None = None,
 ) -> DeliveryUnit:
-    """Corrects the unit's details; a new interpreter language reaches its scheduled meetings, and
-    ``remote_link`` (None: unchanged) becomes the link of every meeting still to come."""
+    """Corrects the unit's details."""
     if site is not None and (site.programme_id != unit.programme_id or site.organisation_id != unit.organisation_id):
         raise ValidationError({"site": _("Choose one of your own sites of this programme.")})
     if site is not None and site.is_archived and site.pk != unit.site_id:
         raise ValidationError({"site": archived_message("site") % {"name": site.name}})
     if capacity and minimum_size and minimum_size > capacity:
         raise ValidationError({"minimum_size": _("The minimum size is larger than the capacity.")})
-    if interpreter_language != unit.interpreter_language:
-        for meeting in unit.meetings.filter(
-            status=Meeting.Status.SCHEDULED, interpreter_language=unit.interpreter_language
-        ):
-            meeting.interpreter_language = interpreter_language
-            save_with_history(meeting, actor=actor, reason="unit edited")
-    if remote_link is not None:
-        validate_https(remote_link)
-        upcoming = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
-        for meeting in upcoming.exclude(remote_link=remote_link):
-            meeting.remote_link = remote_link
-            meeting.sequence += 1  # calendars show the new link
-            save_with_history(meeting, actor=actor, reason="unit edited")
     unit.name, unit.site, unit.capacity, unit.minimum_size = name, site, capacity, minimum_size
     unit.languages, unit.interpreter_language = languages, interpreter_language
     unit.full_clean()
     return save_with_history(unit, actor=actor, reason="edited")
-
-
-@dataclass(frozen=True)
-class ScheduleChange:
-    """What a new rule does to the unit's meetings after today."""
-
-    kept: list[Meeting]
-    moved: list[tuple[Meeting, datetime]]
-    added: list[datetime]
-    cancelled: list[Meeting]
-    # Held meetings, and meetings with attendance or answers, after today.
-    untouched: list[Meeting]
-    skipped: list[Skipped]
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.moved or self.added or self.cancelled)
-
-
-def _has_records(meeting: Meeting) -> bool:
-    return meeting.status != Meeting.Status.SCHEDULED or meeting.attendances.exists() or meeting.responses.exists()
-
-
-def unit_schedule_plan(
-    unit: DeliveryUnit, rule: ScheduleRule, start_time: time, duration_minutes: int
-) -> ScheduleChange:
-    """The preview of ``unit_reschedule``: of the meetings after today, those at a new time are kept,
-    the rest are moved onto the new times in order, and what is left over is added or cancelled."""
-    if rule.first <= timezone.localdate():
-        raise ValidationError({"first_date": _("Choose a day after today: held and past meetings stay as they are.")})
-    planned = generate(rule)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    ahead = unit.meetings.filter(starts_at__gte=helsinki(tomorrow, time.min)).exclude(status=Meeting.Status.CANCELLED)
-    untouched = [meeting for meeting in ahead if _has_records(meeting)]
-    free = [meeting for meeting in ahead if meeting not in untouched]
-    busy = {meeting.starts_at.astimezone(HELSINKI).date() for meeting in untouched}
-    wanted = [helsinki(day, start_time) for day in planned.dates if day not in busy]
-    kept = [m for m in free if m.starts_at in wanted and m.duration_minutes == duration_minutes]
-    kept_at = {m.starts_at for m in kept}
-    to_move = [m for m in free if m not in kept]
-    new_times = [at for at in wanted if at not in kept_at]
-    moved = list(zip(to_move, new_times, strict=False))
-    return ScheduleChange(
-        kept=kept,
-        moved=moved,
-        added=new_times[len(moved) :],
-        cancelled=to_move[len(moved) :],
-        untouched=untouched,
-        skipped=planned.skipped,
-    )
-
-
-@transaction.atomic
-def unit_reschedule(
-    *, actor: User | None, unit: DeliveryUnit, rule: ScheduleRule, start_time: time, duration_minutes: int
-) -> ScheduleChange:
-    """Regenerates the meetings after today from the rule, with the same holiday logic as creation;
-    the unit's breaks from ``rule.first`` on become the rule's."""
-    _refuse_if_ended(unit)
-    plan = unit_schedule_plan(unit, rule, start_time, duration_minutes)
-    for meeting, starts_at in plan.moved:
-        meeting_move(actor=actor, meeting=meeting, starts_at=starts_at, duration_minutes=duration_minutes)
-    for meeting in plan.cancelled:
-        _cancel(actor, meeting, _("The schedule was changed."))
-    for starts_at in plan.added:
-        meeting_add(actor=actor, unit=unit, starts_at=starts_at, duration_minutes=duration_minutes)
-    # Breaks that ended before the new first date belong to the meetings that stay.
-    unit.breaks.filter(last__gte=rule.first).delete()
-    UnitBreak.objects.bulk_create(
-        UnitBreak(unit=unit, first=b.first, last=b.last) for b in rule.breaks if b.last >= rule.first
-    )
-    unit.duration_minutes = duration_minutes
-    save_with_history(unit, actor=actor, reason="schedule changed")
-    return plan
 
 
 @transaction.atomic

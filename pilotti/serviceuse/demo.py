@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pilotti.core.zone import HELSINKI
-from pilotti.programmes.models import Meeting, Programme
+from pilotti.meetings.models import Meeting
+from pilotti.programmes.models import Programme
 from pilotti.recruitment.models import Enrolment
 from pilotti.serviceuse.models import Service
 from pilotti.serviceuse.services import ServiceFields, UseFields, service_add, service_use_add

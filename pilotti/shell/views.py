@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from pilotti.measurement.selectors import open_alerts_for
 from pilotti.measurement.services import alerts_shown
+from pilotti.meetings.selectors import my_week
 from pilotti.organisations.http import AuthenticatedHttpRequest
-from pilotti.programmes.selectors import my_week
 
 
 @login_required

@@ -17,9 +17,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pilotti.instruments.models import InstrumentVersion, Response
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
-from pilotti.programmes.models import Meeting
 
 
 class PersonalLink(models.Model):

@@ -19,11 +19,12 @@ from django.db.models import Avg, Count, Model, Q, QuerySet
 from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response, ScoringRule
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.people.selectors import participants_with_contact_details_visible_to
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import ClientPanel, PersonalLink
 
 # The client panel takes answers from an hour before its meeting starts (people arrive, the

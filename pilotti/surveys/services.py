@@ -30,9 +30,9 @@ from pilotti.instruments.models import InstrumentVersion, Mode, Response
 from pilotti.instruments.scoring import AnswerValue, problems
 from pilotti.instruments.services import response_record
 from pilotti.measurement.services import response_submitted
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.sms import send_sms, sms_available
 from pilotti.people.models import ContactDetails, Participant
-from pilotti.programmes.models import Meeting
 from pilotti.surveys import questionnaire, selectors
 from pilotti.surveys.models import ClientPanel, PanelDevice, PersonalLink
 

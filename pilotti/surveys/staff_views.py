@@ -27,10 +27,11 @@ from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import InstrumentVersion
 from pilotti.instruments.spec import text_in
 from pilotti.measurement import selectors as measurement_selectors
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.selectors import meetings_visible_to
 from pilotti.organisations.http import AuthenticatedHttpRequest
 from pilotti.people.models import Participant
 from pilotti.programmes import selectors as programmes
-from pilotti.programmes.models import Meeting
 from pilotti.surveys import questionnaire, selectors, services
 from pilotti.surveys.forms import LinkForm, PanelForm, PaperForm
 
@@ -43,7 +44,7 @@ def _participant(request: AuthenticatedHttpRequest, participant_uuid: UUID | str
 
 
 def _meeting(request: AuthenticatedHttpRequest, meeting_uuid: UUID, *, change: bool = False) -> Meeting:
-    meetings = programmes.meetings_visible_to(request.viewer).select_related("unit", "unit__programme")
+    meetings = meetings_visible_to(request.viewer).select_related("unit", "unit__programme")
     meeting = get_object_or_404(meetings, uuid=meeting_uuid)
     if change and not programmes.can_change_meetings(request.viewer, meeting.unit):
         raise PermissionDenied

@@ -27,10 +27,11 @@ from conftest import PASSWORD, make_user
 from pilotti.accounts.models import User
 from pilotti.instruments.models import Instrument
 from pilotti.instruments.selectors import current_version
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from pilotti.programmes.services import partner_invitation_accept
 from pilotti.surveys import selectors as surveys_selectors
 from pilotti.surveys.models import ClientPanel
@@ -280,7 +281,7 @@ class Unit:
 def create_unit(page: Page, programme: Programme, unit: Unit, facilitator: User, role: str) -> DeliveryUnit:
     """A unit with its schedule generated from a rule: previewed, then saved; its facilitator named."""
     page.goto(reverse("programmes:detail", args=[programme.slug]))
-    page.locator(f"main a[href='{reverse('programmes:unit_create', args=[programme.slug])}']").click()
+    page.locator(f"main a[href='{reverse('meetings:unit_create', args=[programme.slug])}']").click()
     check(page)
     fill(
         page,
@@ -334,7 +335,7 @@ def change_status(
     fill(page, {"on": on.isoformat(), "reason": reason})
     if replacement:
         choose(page, "replacement", replacement)
-    submit(page, f"form[action='{reverse('programmes:unit_status', args=[unit.uuid])}']")
+    submit(page, f"form[action='{reverse('meetings:unit_status', args=[unit.uuid])}']")
     expect_success(page)
     unit.refresh_from_db()
     assert unit.status == status

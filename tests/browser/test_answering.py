@@ -14,11 +14,11 @@ from conftest import PASSWORD, make_user
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.services import library_load
 from pilotti.measurement.models import SafetyAlert
+from pilotti.meetings import services as meeting_services
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
-from pilotti.programmes import services as programmes
-from pilotti.programmes.models import Meeting
 from pilotti.surveys.staff_views import qr_data_uri
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
@@ -38,7 +38,7 @@ def group(transactional_db: None) -> tuple[str, Meeting, list[Participant]]:
     membership_add(organisation=organisation, user=user, role=Role.FACILITATOR)
     programme = make_programme(organisation, name="Päivätoiminta")
     unit = make_unit(programme, name="Ikaalinen", count=1, site=make_site(programme), facilitator=user)
-    meeting = programmes.meeting_add(actor=None, unit=unit, starts_at=timezone.now() - timedelta(minutes=90))
+    meeting = meeting_services.meeting_add(actor=None, unit=unit, starts_at=timezone.now() - timedelta(minutes=90))
     library_load()
     people = add_participants(unit, 2)
     Participant.objects.filter(pk=people[0].pk).update(preferred_language="suomi")

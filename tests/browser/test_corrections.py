@@ -10,10 +10,11 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings.services import unit_change_status
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.programmes.models import DeliveryUnit, Partnership, Site
-from pilotti.programmes.services import site_create, unit_change_status
+from pilotti.programmes.services import site_create
 from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
@@ -116,7 +117,7 @@ def test_it_asks_before_moving_a_meeting_onto_another(screen: Page, unit: Delive
     second, third = unit.meetings.order_by("starts_at")[1:3]
     taken = third.starts_at.astimezone(HELSINKI)
     sign_in(screen, "koordinaattori@ikaalinen.example", PASSWORD)
-    _open(screen, reverse("programmes:meeting_move", args=[second.uuid]))
+    _open(screen, reverse("meetings:move", args=[second.uuid]))
     screen.locator("main [name='day']").fill(taken.date().isoformat())
     screen.get_by_role("button", name="Siirrä tapaaminen").click()
     keep = screen.get_by_label("Pidä tämä aika silti")

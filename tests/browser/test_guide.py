@@ -25,10 +25,11 @@ from PIL import Image
 from playwright.sync_api import FloatRect, Locator, Page, expect
 
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.demo import DEMO_PASSWORD
 from pilotti.organisations.models import Organisation
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
 from tests.browser.axe import assert_accessible
 from tests.browser.pages import submit
@@ -300,13 +301,13 @@ def test_corrections_guide(desktop: Page, demo: None, shots_dir: Path) -> None:
     first, second = unit.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=_tomorrow()).order_by(
         "starts_at"
     )[:2]
-    page.goto(reverse("programmes:meeting_move", args=[first.uuid]))
+    page.goto(reverse("meetings:move", args=[first.uuid]))
     page.get_by_label("Date").fill(second.starts_at.astimezone(HELSINKI).date().isoformat())
     page.get_by_role("button", name="Move the meeting").click()
     expect(page.get_by_label("Keep this time anyway")).to_be_visible()
     camera.shoot("coordinator-move-warning", page.locator("main h1"), page.locator("main form"))
 
-    page.goto(reverse("programmes:unit_schedule", args=[unit.uuid]))
+    page.goto(reverse("meetings:unit_schedule", args=[unit.uuid]))
     page.get_by_label("First meeting").fill(first.starts_at.astimezone(HELSINKI).date().isoformat())
     page.get_by_label("Number of meetings").fill("3")
     page.get_by_role("button", name="Preview the change").click()

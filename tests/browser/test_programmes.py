@@ -5,9 +5,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in

@@ -9,12 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from conftest import PASSWORD, make_user
-from pilotti.meetings.models import Attendance
+from pilotti.meetings import services
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
-from pilotti.programmes import services
-from pilotti.programmes.models import Meeting
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in

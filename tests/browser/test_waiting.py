@@ -10,11 +10,10 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_user
 from pilotti.meetings import services as meeting_services
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.models import Role
 from pilotti.organisations.services import membership_add, organisation_create
 from pilotti.people.models import Participant
-from pilotti.programmes import services
-from pilotti.programmes.models import Meeting
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
 from tests.browser.pages import sign_in
@@ -28,13 +27,15 @@ def weeks(transactional_db: None) -> tuple[str, list[Meeting], list[Participant]
     membership_add(organisation=organisation, user=user, role=Role.FACILITATOR)
     unit = make_unit(make_programme(organisation, name="Perhepolku"), name="Tuira", count=1, facilitator=user)
     now = timezone.now()
-    meetings = [services.meeting_add(actor=None, unit=unit, starts_at=now - timedelta(weeks=w)) for w in (3, 2, 1)]
+    meetings = [
+        meeting_services.meeting_add(actor=None, unit=unit, starts_at=now - timedelta(weeks=w)) for w in (3, 2, 1)
+    ]
     people = sorted(add_participants(unit, 2), key=lambda p: p.code)
     for meeting in meetings[:2]:
         for person in people:
             status = "absent" if person == people[0] else "present"
             meeting_services.attendance_record(actor=user, meeting=meeting, participant=person, status=status)
-        services.meeting_mark_held(actor=user, meeting=meeting)
+        meeting_services.meeting_mark_held(actor=user, meeting=meeting)
     return user.email, meetings, people
 
 

@@ -33,10 +33,11 @@ from pilotti.audit.services import log_access_many
 from pilotti.core.zone import day_start
 from pilotti.meetings import selectors as meetings
 from pilotti.meetings import services as meeting_services
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.selectors import meetings_visible_to
 from pilotti.people.models import HouseholdMember, Participant
 from pilotti.programmes import selectors as programme_selectors
-from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.selectors import meetings_visible_to
+from pilotti.programmes.models import DeliveryUnit
 
 router = Router()
 

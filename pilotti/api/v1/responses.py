@@ -38,9 +38,9 @@ from pilotti.core.zone import HELSINKI, day_start
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Answer, Response
 from pilotti.instruments.spec import ItemType
+from pilotti.meetings.selectors import meetings_visible_to
 from pilotti.organisations.models import Role
 from pilotti.people import selectors as people
-from pilotti.programmes.selectors import meetings_visible_to
 from pilotti.surveys import selectors as surveys
 from pilotti.surveys.services import paper_record
 

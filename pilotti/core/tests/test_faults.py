@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from conftest import World, signed_in
 from pilotti.core import faults
 from pilotti.instruments.models import Response
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.meetings.models import Meeting
+from pilotti.programmes.models import DeliveryUnit
 from tests.factories import panel_for, unit_with_meetings
 
 Group = tuple[DeliveryUnit, Meeting]

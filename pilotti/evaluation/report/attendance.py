@@ -22,8 +22,7 @@ from pilotti.evaluation import statistics
 from pilotti.evaluation.report.scope import Scope, in_period
 from pilotti.evaluation.report.types import Attendance as AttendanceOut
 from pilotti.evaluation.report.types import MeetingRow, NumberRow, ParticipantRow, RateBand
-from pilotti.meetings.models import Attendance
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.recruitment.models import Enrolment, Stage
 
 # --- Attendance and retention ----------------------------------------------------------------

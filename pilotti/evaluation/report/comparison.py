@@ -23,10 +23,10 @@ from pilotti.evaluation.report.feedback import people_at_least, people_counts
 from pilotti.evaluation.report.scope import Scope, consented_responses, in_period
 from pilotti.evaluation.report.types import ComparedRow, Comparison, Rating
 from pilotti.instruments.spec import name_in
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.selectors import VIEWER_ROLES
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
 
 # --- Comparison between units, sites and organisations ------------------------------------------

@@ -41,8 +41,8 @@ from pilotti.instruments.selectors import scoring_spec
 from pilotti.instruments.spec import Method, ScoringSpec, text_in
 from pilotti.measurement.models import Audience, PlanEntry
 from pilotti.measurement.models import When as Planned
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import HouseholdMember
-from pilotti.programmes.models import Meeting
 
 # Largest first: each is a subset of the one before (disclosure control relies on the order).
 POPULATIONS = ("itt", "all_pairs", "completers")

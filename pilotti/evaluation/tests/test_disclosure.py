@@ -16,8 +16,9 @@ from pilotti.accounts.models import User
 from pilotti.evaluation import charts, disclosure, pdf, selectors, services, suppression
 from pilotti.evaluation.models import SharedRelease
 from pilotti.evaluation.tests import attacker, programmes
+from pilotti.meetings.models import Meeting
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from tests.factories import build
 
 LIMIT = 5

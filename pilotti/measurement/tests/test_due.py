@@ -8,8 +8,8 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.instruments.models import Mode
 from pilotti.measurement.selectors import State, due_questionnaires
+from pilotti.meetings import services as meeting_services
 from pilotti.organisations.viewer import Viewer
-from pilotti.programmes import services as programmes
 from tests.factories import answer, enrol, make_household, make_participant, plan, queries_for, setup_unit
 
 WHO5 = {f"q{i}": 3 for i in range(1, 6)}
@@ -58,7 +58,7 @@ def test_it_counts_every_held_meeting_and_the_answered_ones(world: World) -> Non
     plan(programme, "pilotti-meeting-rating", "every_meeting")
     meetings = list(unit.meetings.order_by("starts_at")[:3])
     for meeting in meetings:
-        programmes.meeting_mark_held(actor=None, meeting=meeting)
+        meeting_services.meeting_mark_held(actor=None, meeting=meeting)
         answer("pilotti-meeting-rating", a, {"rating": 9}, meeting.starts_at.date(), meeting=meeting)
     answer("pilotti-meeting-rating", b, {"rating": 8}, meetings[0].starts_at.date(), meeting=meetings[0])
     page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
@@ -98,7 +98,7 @@ def test_it_counts_the_anonymous_client_panel_per_unit(world: World) -> None:
     plan(programme, "pilotti-meeting-rating", "every_meeting", anonymous=True)
     meeting = unit.meetings.order_by("starts_at").first()
     assert meeting is not None
-    programmes.meeting_mark_held(actor=None, meeting=meeting)
+    meeting_services.meeting_mark_held(actor=None, meeting=meeting)
     for rating in (9, 10):
         answer(
             "pilotti-meeting-rating",

@@ -20,11 +20,11 @@ from conftest import World, make_world, signed_in
 from pilotti.core.zone import HELSINKI
 from pilotti.measurement.invitations import send_due
 from pilotti.measurement.models import Invitation, InvitationMessage
+from pilotti.meetings import services as meeting_services
 from pilotti.meetings import sms
 from pilotti.meetings.models import ReminderChoice
 from pilotti.people import services as people
 from pilotti.people.models import ConsentPurpose, Participant
-from pilotti.programmes import services as programmes
 from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment.models import Enrolment
 from pilotti.surveys.models import PersonalLink
@@ -215,7 +215,7 @@ def test_nothing_goes_to_a_cancelled_unit_or_a_completed_enrolment(world: World,
     other_programme, other_unit, [third] = setup_unit(world.org, people=1, name="Peruttu")
     plan(other_programme, "who-5", "intake")
     _consent(third, ConsentPurpose.EVALUATION)
-    programmes.unit_change_status(
+    meeting_services.unit_change_status(
         actor=None, unit=other_unit, status=DeliveryUnit.Status.CANCELLED, on=INTAKE, reason="Liian vähän osallistujia"
     )
     assert _run(INTAKE, 11)["sent"] == 0

@@ -30,6 +30,14 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
         "meetings:unit_roster": {"unit_uuid": unit.uuid},
         "meetings:feed_revoke": {"feed_uuid": feed.uuid},
         "meetings:feed": {"token": "GuessedTokenGuessedTokenGuessedTokenGuesse"},
+        "meetings:unit_create": {"slug": programme.slug},
+        "meetings:unit_status": {"unit_uuid": unit.uuid},
+        "meetings:unit_edit": {"unit_uuid": unit.uuid},
+        "meetings:unit_schedule": {"unit_uuid": unit.uuid},
+        "meetings:add": {"unit_uuid": unit.uuid},
+        "meetings:move": by_meeting,
+        "meetings:cancel": by_meeting,
+        "meetings:restore": by_meeting,
     }
 
 
@@ -37,6 +45,62 @@ def url_kwargs(world: Any) -> dict[str, dict[str, object]]:
 # Cells per relation: admin coordinator facilitator evaluator, or one cell for all four;
 # GET/POST when they differ. login: to the sign-in page; reauth: to re-authentication.
 EXPECTED: dict[str, dict[str, str]] = {
+    "meetings:unit_create": {
+        "own": "200 200 403 403",
+        "partner": "200 200 404 403",
+        "adopter": "200 200 404 403",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:unit_status": {
+        "own": "405/302 405/302 405/403 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
+    "meetings:unit_edit": {
+        "own": "200 200 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:unit_schedule": {
+        "own": "200 200 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:add": {
+        "own": "200 200 403 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:move": {
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:cancel": {
+        "own": "200 200 200 403",
+        "partner": "403 403 404 403",
+        "adopter": "404",
+        "other": "404",
+        "anonymous": "login",
+    },
+    "meetings:restore": {
+        "own": "405/302 405/302 405/302 405/403",
+        "partner": "405/403 405/403 405/404 405/403",
+        "adopter": "405/404",
+        "other": "405/404",
+        "anonymous": "login",
+    },
     "meetings:attendance": {
         "own": "405/400 405/400 405/400 405/403",
         "partner": "405/403 405/403 405/404 405/403",

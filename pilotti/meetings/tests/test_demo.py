@@ -4,8 +4,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from pilotti.meetings import demo
-from pilotti.meetings.models import Attendance
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Attendance, Meeting
 
 
 def _present(unit_name: str) -> list[int]:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from icalendar import Calendar, vDuration
 
 from conftest import World, signed_in
+from pilotti.meetings import services
 from pilotti.meetings.tests.test_feeds import _new_feed
-from pilotti.programmes import services
 from tests.factories import NOW, unit_with_meetings
 
 

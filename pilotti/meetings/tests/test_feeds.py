@@ -6,6 +6,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from conftest import World, signed_in
+from pilotti.meetings import services as meeting_services
 from pilotti.meetings.models import CalendarFeed
 from pilotti.programmes import services
 from tests.factories import NOW, unit_with_meetings
@@ -33,8 +34,8 @@ def test_it_serves_a_facilitators_meetings_as_a_calendar(world: World, frozen_no
         world.org, facilitator=world.facilitator, at=[NOW + timedelta(days=1), NOW + timedelta(days=8)]
     )
     other, [remote] = unit_with_meetings(world.org, facilitator=world.facilitator, name="Etäryhmä", remote=True)
-    services.meeting_update(actor=None, meeting=meetings[0], theme="Synnytys", notes="Salaista")
-    services.meeting_update(actor=None, meeting=remote, remote_link="https://video.example.org/x")
+    meeting_services.meeting_update(actor=None, meeting=meetings[0], theme="Synnytys", notes="Salaista")
+    meeting_services.meeting_update(actor=None, meeting=remote, remote_link="https://video.example.org/x")
     unit_with_meetings(world.org, facilitator=None, name="Toisen ryhmä")
     url = _new_feed(signed_in(world.facilitator), reverse("meetings:feed_create"))
     events = _events(url)
@@ -57,9 +58,9 @@ def test_it_updates_the_feed_when_meetings_move_or_are_cancelled(world: World, f
         world.org, facilitator=world.facilitator, at=[NOW + timedelta(days=1), NOW + timedelta(days=8)]
     )
     url = _new_feed(signed_in(world.coordinator), reverse("meetings:feed_create_unit", args=[unit.uuid]))
-    services.meeting_move(actor=None, meeting=moved, starts_at=NOW + timedelta(days=2))
-    services.meeting_move(actor=None, meeting=moved, starts_at=NOW + timedelta(days=3))
-    services.meeting_cancel(actor=None, meeting=cancelled, reason="Ohjaaja sairastui")
+    meeting_services.meeting_move(actor=None, meeting=moved, starts_at=NOW + timedelta(days=2))
+    meeting_services.meeting_move(actor=None, meeting=moved, starts_at=NOW + timedelta(days=3))
+    meeting_services.meeting_cancel(actor=None, meeting=cancelled, reason="Ohjaaja sairastui")
     events = _events(url)
     assert len(events) == 3  # the same UIDs: moved and cancelled meetings replace their events
     event = events[f"{moved.uuid}@pilotti"]

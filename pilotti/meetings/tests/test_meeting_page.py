@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.urls import reverse
 
 from conftest import World, signed_in
-from pilotti.programmes import services
-from pilotti.programmes.models import Meeting
+from pilotti.meetings import services
+from pilotti.meetings.models import Meeting
 from tests.factories import NOW, unit_with_meetings
 
 
@@ -129,7 +129,7 @@ def test_it_lets_a_facilitator_change_only_their_own_units_meetings(world: World
     _other, [other] = unit_with_meetings(world.org, facilitator=None, name="Tesoma", at=[NOW - timedelta(hours=1)])
     client = signed_in(world.facilitator)
     assert client.post(reverse("meetings:mark_held", args=[own.uuid])).status_code == 302
-    for name in ("meetings:detail", "meetings:edit", "meetings:mark_held", "programmes:meeting_move"):
+    for name in ("meetings:detail", "meetings:edit", "meetings:mark_held", "meetings:move"):
         assert client.post(reverse(name, args=[other.uuid])).status_code == 404, name
     other.refresh_from_db()
     assert other.status == Meeting.Status.SCHEDULED
@@ -150,11 +150,9 @@ def test_it_lets_a_facilitator_move_and_cancel_their_units_meetings(world: World
         world.org, facilitator=world.facilitator, at=[NOW + timedelta(days=1), NOW + timedelta(days=8)]
     )
     client = signed_in(world.facilitator)
-    response = client.post(
-        reverse("programmes:meeting_move", args=[first.uuid]), {"day": "2030-03-15", "start_time": "16:00"}
-    )
+    response = client.post(reverse("meetings:move", args=[first.uuid]), {"day": "2030-03-15", "start_time": "16:00"})
     assert response["Location"] == reverse("meetings:detail", args=[first.uuid])
-    client.post(reverse("programmes:meeting_cancel", args=[second.uuid]), {"reason": "Ohjaaja sairastui"})
+    client.post(reverse("meetings:cancel", args=[second.uuid]), {"reason": "Ohjaaja sairastui"})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.sequence, second.sequence) == (1, 1)

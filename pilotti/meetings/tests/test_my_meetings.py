@@ -4,9 +4,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings import services as meeting_services
+from pilotti.meetings.selectors import my_week
 from pilotti.organisations.viewer import Viewer
 from pilotti.programmes import services
-from pilotti.programmes.selectors import my_week
 from tests.factories import NOW, unit_with_meetings
 
 
@@ -29,7 +30,7 @@ def test_it_shows_a_facilitators_day_and_week_first_thing_after_sign_in(world: W
             NOW + timedelta(days=5),  # next Monday: not this week
         ],
     )
-    services.meeting_update(actor=None, meeting=meetings[1], theme="Vauvan hoito")
+    meeting_services.meeting_update(actor=None, meeting=meetings[1], theme="Vauvan hoito")
     page = signed_in(world.facilitator).get(reverse("core:home")).text
     today, later = page.index(">Today<"), page.index(">Later this week<")
     assert today < page.index("15:00") < later < page.index("Fri 15 Mar 2030")

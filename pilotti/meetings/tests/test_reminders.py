@@ -11,14 +11,13 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import reminders
 from pilotti.meetings import services as meetings_services
-from pilotti.meetings.models import MeetingReminder, ReminderChoice
+from pilotti.meetings.models import Meeting, MeetingReminder, ReminderChoice
 from pilotti.meetings.reminders import Recipient
 from pilotti.meetings.sms import TextMessage
 from pilotti.organisations.models import Membership
 from pilotti.people import services as people
 from pilotti.people.models import Participant
 from pilotti.programmes import services
-from pilotti.programmes.models import Meeting
 from pilotti.recruitment import services as recruitment
 from tests.factories import NOW, add_participants, enrolled_group, unit_with_meetings
 
@@ -32,7 +31,9 @@ def _remind(**options: object) -> str:
 def test_it_reminds_the_facilitators_once_with_the_remote_link(world: World, frozen_now: datetime) -> None:
     unit, [meeting] = unit_with_meetings(world.org, facilitator=world.facilitator, at=[NOW + timedelta(hours=20)])
     services.facilitator_assign(actor=None, unit=unit, user=world.coordinator, role="peer_instructor")
-    services.meeting_update(actor=None, meeting=meeting, theme="Synnytys", remote_link="https://video.example.org/r")
+    meetings_services.meeting_update(
+        actor=None, meeting=meeting, theme="Synnytys", remote_link="https://video.example.org/r"
+    )
     assert "Sent 2 meeting reminder(s) for the next 24 h." in _remind()
     assert "Sent 0" in _remind()  # cron runs again: nobody hears twice
     assert sorted(m.to[0] for m in mail.outbox) == [world.coordinator.email, world.facilitator.email]
@@ -58,7 +59,7 @@ def test_it_reminds_only_of_meetings_inside_the_window(world: World, frozen_now:
 
 def test_it_sends_nothing_for_a_cancelled_meeting(world: World, frozen_now: datetime) -> None:
     _unit, [meeting] = unit_with_meetings(world.org, facilitator=world.facilitator)
-    services.meeting_cancel(actor=None, meeting=meeting, reason="Sairastuminen")
+    meetings_services.meeting_cancel(actor=None, meeting=meeting, reason="Sairastuminen")
     _remind()
     assert mail.outbox == []
 
@@ -146,7 +147,9 @@ def _participant_who_chose(
     world: World, channel: str, *, language: str = "", consent: bool = True
 ) -> tuple[Meeting, Participant]:
     unit, [meeting] = unit_with_meetings(world.org, facilitator=None, at=[NOW + timedelta(hours=20)])
-    services.meeting_update(actor=None, meeting=meeting, remote_link="https://video.example.org/r", notes="Salaista")
+    meetings_services.meeting_update(
+        actor=None, meeting=meeting, remote_link="https://video.example.org/r", notes="Salaista"
+    )
     [person] = add_participants(unit, 1)
     if language:
         Participant.objects.filter(pk=person.pk).update(preferred_language=language)

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Category
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.people.models import Participant
 from pilotti.people.services import MemberFields, household_save
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.recruitment import services as recruitment
 from tests.factories import (
     NOW,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import services
-from pilotti.programmes.models import Meeting
+from pilotti.meetings.models import Meeting
 from tests.factories import NOW, add_participants, enrolled_group, queries_for, unit_with_meetings
 
 

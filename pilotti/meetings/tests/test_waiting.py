@@ -9,12 +9,13 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.audit.models import AccessLog
 from pilotti.meetings import services
+from pilotti.meetings.models import Meeting
 from pilotti.meetings.selectors import waiting_for
 from pilotti.organisations.viewer import Viewer
 from pilotti.people.models import Participant
 from pilotti.programmes import services as programme_services
 from pilotti.programmes.forms import ProgrammeForm
-from pilotti.programmes.models import Meeting, Programme
+from pilotti.programmes.models import Programme
 from tests.factories import NOW, add_participants, unit_with_meetings
 
 WEEK = timedelta(days=7)
@@ -33,13 +34,13 @@ def _roll_call(meeting: Meeting, marks: dict[Participant, str], *, held: bool = 
     for person, status in marks.items():
         services.attendance_record(actor=None, meeting=meeting, participant=person, status=status)
     if held:
-        programme_services.meeting_mark_held(actor=None, meeting=meeting)
+        services.meeting_mark_held(actor=None, meeting=meeting)
 
 
 def test_it_lists_past_meetings_without_a_roll_call_or_not_marked_held(world: World, frozen_now: datetime) -> None:
     (old, no_roll_call, not_held, _tomorrow), people = _three_weeks(world)
     _roll_call(old, {people[0]: "present"})
-    programme_services.meeting_mark_held(actor=None, meeting=no_roll_call)
+    services.meeting_mark_held(actor=None, meeting=no_roll_call)
     _roll_call(not_held, {people[0]: "present"}, held=False)
 
     waiting = waiting_for(Viewer.everywhere(world.facilitator), NOW)

@@ -9,10 +9,10 @@ import pytest
 
 from conftest import World, make_user
 from pilotti.accounts.models import User
-from pilotti.meetings.models import Attendance
+from pilotti.meetings.models import Attendance, Meeting
 from pilotti.organisations.models import Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
-from pilotti.programmes.models import Adoption, DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import Adoption, DeliveryUnit, Programme
 from pilotti.staff.models import StaffMember, Training, TrainingRecord
 from tests.factories import START, Pilot, build, enrol, make_participant, make_unit
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.meetings import services as meeting_services
 from pilotti.programmes import services
 from pilotti.programmes.models import DeliveryUnit, Programme, Site
 from pilotti.recruitment import services as recruitment
@@ -18,7 +19,7 @@ from tests.factories import enrol, make_participant, make_programme, make_site, 
 def _ended_unit(programme: Programme, name: str = "Hervanta") -> DeliveryUnit:
     unit = make_unit(programme, name=name)
     enrol(make_participant(programme.organisation), unit)
-    services.unit_change_status(actor=None, unit=unit, status="cancelled", on=date(2019, 10, 1), reason="Testi")
+    meeting_services.unit_change_status(actor=None, unit=unit, status="cancelled", on=date(2019, 10, 1), reason="Testi")
     return unit
 
 
@@ -68,7 +69,7 @@ def test_it_archives_a_programme_once_its_units_have_ended(world: World) -> None
     enrol(make_participant(world.org), unit)
     with pytest.raises(ValidationError, match=r"still planned, recruiting or running \(Avoin ryhmä\)"):
         services.programme_archive(actor=None, programme=programme, why="Testi")
-    services.unit_change_status(actor=None, unit=unit, status="cancelled", on=date(2019, 10, 1), reason="Testi")
+    meeting_services.unit_change_status(actor=None, unit=unit, status="cancelled", on=date(2019, 10, 1), reason="Testi")
     client = signed_in(world.coordinator)
     detail = reverse("programmes:detail", args=[programme.slug])
     assert 'href="{}"'.format(reverse("programmes:archive", args=[programme.slug])) in client.get(detail).text
@@ -97,7 +98,7 @@ def test_an_archived_programme_or_unit_takes_no_new_enrolments_units_or_meetings
     with pytest.raises(ValidationError, match="takes no new units or sites"):
         make_site(programme)
     with pytest.raises(ValidationError, match="is archived"):
-        services.meeting_add(actor=None, unit=unit, starts_at=datetime(2030, 1, 1, 12, tzinfo=UTC))
+        meeting_services.meeting_add(actor=None, unit=unit, starts_at=datetime(2030, 1, 1, 12, tzinfo=UTC))
     with pytest.raises(ValidationError, match="Restore the programme first"):
         services.unit_unarchive(actor=None, unit=unit)
     page = signed_in(world.coordinator).get(reverse("recruitment:participant_enrol", args=[person.uuid]))
@@ -112,7 +113,7 @@ def test_it_archives_and_restores_a_site_and_hides_it_from_new_units(world: Worl
     assert client.post(reverse("programmes:site_archive", args=[site.uuid]), {"why": "Muutti"}).status_code == 302
     detail = reverse("programmes:detail", args=[programme.slug])
     assert "Vanha koulu" not in client.get(detail).text.split('id="sites-heading"')[1]
-    assert "Vanha koulu" not in client.get(reverse("programmes:unit_create", args=[programme.slug])).text
+    assert "Vanha koulu" not in client.get(reverse("meetings:unit_create", args=[programme.slug])).text
     site.refresh_from_db()
     with pytest.raises(ValidationError, match="The site Vanha koulu is archived"):
         make_unit(programme, name="Uusi", site=site)

@@ -4,9 +4,10 @@ import pytest
 import time_machine
 
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings import programmes_demo as demo
+from pilotti.meetings.models import Meeting
 from pilotti.organisations import demo as organisations_demo
-from pilotti.programmes import demo
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 
 
 def _snapshot() -> tuple[int, int, int]:

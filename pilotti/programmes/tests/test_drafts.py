@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import World, signed_in
+from pilotti.meetings.models import Meeting
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting, Programme
+from pilotti.programmes.models import DeliveryUnit, Programme
 from tests.factories import enrol, make_participant, make_programme, make_unit
 
 

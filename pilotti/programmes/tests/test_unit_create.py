@@ -26,7 +26,7 @@ def _form(**changes: Any) -> dict[str, Any]:
 
 def test_it_previews_the_schedule_as_a_partial_for_htmx(world: World) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(action="preview"), headers={"HX-Request": "true"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -39,7 +39,7 @@ def test_it_previews_the_schedule_as_a_partial_for_htmx(world: World) -> None:
 
 def test_it_previews_on_the_full_page_without_javascript(world: World) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(action="preview"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_it_previews_on_the_full_page_without_javascript(world: World) -> None:
 def test_it_saves_the_unit_with_its_meetings(world: World) -> None:
     programme = make_programme(world.org)
     site = make_site(programme, name="MLL Laivapuiston perhetalo")
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(action="save", site=str(site.pk), breaks=""))
     unit = DeliveryUnit.objects.get()
     assert response.status_code == 302
@@ -68,7 +68,7 @@ def test_it_saves_the_unit_with_its_meetings(world: World) -> None:
 
 def test_it_saves_breaks_typed_in_finnish_format(world: World) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     client = signed_in(world.coordinator)
     finnish = {"Accept-Language": "fi"}
     response = client.post(url, _form(action="save", breaks="21.11.2019–28.11.2019\n5.12.2019"), headers=finnish)
@@ -96,7 +96,7 @@ def test_it_explains_a_wrong_schedule_and_keeps_what_was_typed(
     world: World, changes: dict[str, Any], message: str
 ) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(action="save", **changes))
     page = response.content.decode()
     assert response.status_code == 400
@@ -108,7 +108,7 @@ def test_it_explains_a_wrong_schedule_and_keeps_what_was_typed(
 
 def test_it_explains_a_wrong_schedule_in_the_htmx_preview(world: World) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(count="0"), headers={"HX-Request": "true"})
     assert response.status_code == 200  # htmx swaps only successful responses
     assert "at least 1" in response.content.decode()
@@ -121,7 +121,7 @@ def test_it_offers_only_my_own_sites(world: World) -> None:
     services.partner_add(actor=None, programme=programme, organisation=world.other_org)
     mine = make_site(programme, name="Oma tila")
     theirs = make_site(programme, world.other_org, name="Kumppanin tila")
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     response = signed_in(world.coordinator).post(url, _form(action="save", site=str(theirs.pk)))
     assert response.status_code == 400
     assert list(response.context["form"].fields["site"].queryset) == [mine]
@@ -129,7 +129,7 @@ def test_it_offers_only_my_own_sites(world: World) -> None:
 
 def test_it_reports_every_error_at_once_and_drops_a_corrected_one(world: World) -> None:
     programme = make_programme(world.org)
-    url = reverse("programmes:unit_create", args=[programme.slug])
+    url = reverse("meetings:unit_create", args=[programme.slug])
     client = signed_in(world.coordinator)
     broken = _form(name="", count=None, breaks="1.13.2019\n24.12.2019 - 20.12.2019", action="save")
     page = client.post(url, broken).text

@@ -4,8 +4,9 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings.models import Meeting
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting, Partnership
+from pilotti.programmes.models import DeliveryUnit, Partnership
 from tests.factories import make_programme, make_site, make_unit, queries_for
 
 
@@ -36,7 +37,7 @@ def test_it_shows_a_unit_in_a_constant_number_of_queries(world: World) -> None:
 def test_it_refuses_an_impossible_status_change_with_a_clear_message(world: World) -> None:
     unit = make_unit(make_programme(world.org))
     client = signed_in(world.coordinator)
-    response = client.post(reverse("programmes:unit_status", args=[unit.uuid]), {"status": "completed"}, follow=True)
+    response = client.post(reverse("meetings:unit_status", args=[unit.uuid]), {"status": "completed"}, follow=True)
     assert "A planned unit cannot become completed" in response.content.decode()
     unit.refresh_from_db()
     assert unit.status == DeliveryUnit.Status.PLANNED
@@ -47,7 +48,7 @@ def test_it_discontinues_a_unit_and_cancels_its_later_meetings(world: World) -> 
     tesoma = make_unit(programme, name="Tesoma", first=date(2019, 11, 12))
     hervanta = make_unit(programme, name="Hervanta 3", first=date(2020, 1, 29), count=6)
     client = signed_in(world.coordinator)
-    url = reverse("programmes:unit_status", args=[tesoma.uuid])
+    url = reverse("meetings:unit_status", args=[tesoma.uuid])
     client.post(url, {"status": "running", "on": "2019-11-12"})
     response = client.post(url, {"status": "discontinued", "on": "2019-12-03", "reason": ""}, follow=True)
     assert "Say why the unit ends early" in response.content.decode()
@@ -84,7 +85,7 @@ def test_it_moves_a_meeting_and_remembers_where_from(world: World) -> None:
     meeting = unit.meetings.first()
     assert meeting is not None
     client = signed_in(world.coordinator)
-    url = reverse("programmes:meeting_move", args=[meeting.uuid])
+    url = reverse("meetings:move", args=[meeting.uuid])
     response = client.post(url, {"day": "2019-10-31", "start_time": "16:00"})
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -100,7 +101,7 @@ def test_it_cancels_a_meeting_only_with_a_reason(world: World) -> None:
     meeting = unit.meetings.first()
     assert meeting is not None
     client = signed_in(world.coordinator)
-    url = reverse("programmes:meeting_cancel", args=[meeting.uuid])
+    url = reverse("meetings:cancel", args=[meeting.uuid])
     response = client.post(url, {"reason": ""})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
@@ -113,7 +114,7 @@ def test_it_cancels_a_meeting_only_with_a_reason(world: World) -> None:
 def test_it_adds_a_meeting(world: World) -> None:
     unit = make_unit(make_programme(world.org), count=2)
     response = signed_in(world.coordinator).post(
-        reverse("programmes:meeting_add", args=[unit.uuid]), {"day": "2019-12-20", "start_time": "15:30"}
+        reverse("meetings:add", args=[unit.uuid]), {"day": "2019-12-20", "start_time": "15:30"}
     )
     assert response.status_code == 302
     assert unit.meetings.count() == 3

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.core.zone import HELSINKI
-from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, Meeting
-from pilotti.programmes.schedule import DateRange, ScheduleRule
+from pilotti.meetings import services
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.schedule import DateRange, ScheduleRule
+from pilotti.programmes.models import DeliveryUnit
 from tests.factories import make_programme, make_site, make_unit
 
 # A Sunday in the middle of the helper unit's series (Wednesdays 30.10.–11.12.2019 at 15.30).
@@ -88,7 +89,7 @@ def test_it_corrects_the_units_details(world: World, unit: DeliveryUnit) -> None
 
 
 def test_it_previews_then_saves_the_new_schedule_on_the_page(world: World, unit: DeliveryUnit) -> None:
-    url = reverse("programmes:unit_schedule", args=[unit.uuid])
+    url = reverse("meetings:unit_schedule", args=[unit.uuid])
     form = {"first_date": "2019-11-14", "start_time": "17:00", "duration_minutes": "90", "rule": "weekly", "count": "5"}
     with time_machine.travel(SUNDAY, tick=False):
         client = signed_in(world.coordinator)
@@ -101,7 +102,7 @@ def test_it_previews_then_saves_the_new_schedule_on_the_page(world: World, unit:
 
 
 def test_it_edits_the_details_on_the_page_and_shows_every_error(world: World, unit: DeliveryUnit) -> None:
-    url = reverse("programmes:unit_edit", args=[unit.uuid])
+    url = reverse("meetings:unit_edit", args=[unit.uuid])
     client = signed_in(world.coordinator)
     assert 'value="Hervanta"' in client.get(url).text
     response = client.post(url, {"name": "", "capacity": "0"})
@@ -123,7 +124,7 @@ def test_it_asks_before_moving_a_meeting_onto_a_holiday_a_break_or_another_meeti
     unit.breaks.create(first=date(2019, 12, 9), last=date(2019, 12, 10))
     other = make_unit(unit.programme, name="Toinen", first=date(2019, 11, 1), facilitator=world.facilitator)
     meeting = unit.meetings.get(starts_at__date=date(2019, 11, 13))
-    url = reverse("programmes:meeting_move", args=[meeting.uuid])
+    url = reverse("meetings:move", args=[meeting.uuid])
     client = signed_in(world.coordinator)
     cases = {
         "2019-11-20": "Hervanta already meets on",
@@ -140,17 +141,17 @@ def test_it_asks_before_moving_a_meeting_onto_a_holiday_a_break_or_another_meeti
         assert "The date is right" not in response.text
     assert other.meetings.count() == 7
     assert client.post(url, {"day": "2019-11-08", "start_time": "15:30", "confirm": "on"}).status_code == 302
-    last = reverse("programmes:meeting_move", args=[unit.meetings.order_by("starts_at").last().uuid])  # type: ignore[union-attr]
+    last = reverse("meetings:move", args=[unit.meetings.order_by("starts_at").last().uuid])  # type: ignore[union-attr]
     assert client.post(last, {"day": "2019-12-12", "start_time": "15:30"}).status_code == 302
 
 
 def test_it_restores_a_cancelled_meeting_and_can_keep_the_count(world: World, unit: DeliveryUnit) -> None:
     meeting = unit.meetings.get(starts_at__date=date(2019, 11, 13))
     client = signed_in(world.coordinator)
-    cancel = reverse("programmes:meeting_cancel", args=[meeting.uuid])
+    cancel = reverse("meetings:cancel", args=[meeting.uuid])
     assert client.post(cancel, {"reason": "Sairastuminen", "add_at_end": "on"}).status_code == 302
     assert days(unit)[-1] == date(2019, 12, 18)
-    assert client.post(reverse("programmes:meeting_restore", args=[meeting.uuid])).status_code == 302
+    assert client.post(reverse("meetings:restore", args=[meeting.uuid])).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.cancel_reason) == ("scheduled", "")
     with pytest.raises(ValidationError, match="Only a cancelled meeting"):
@@ -158,7 +159,7 @@ def test_it_restores_a_cancelled_meeting_and_can_keep_the_count(world: World, un
 
 
 def test_it_changes_the_remote_link_of_every_coming_meeting_only_when_asked(world: World, unit: DeliveryUnit) -> None:
-    url = reverse("programmes:unit_edit", args=[unit.uuid])
+    url = reverse("meetings:unit_edit", args=[unit.uuid])
     link = "https://meet.example/hervanta"
     with time_machine.travel(SUNDAY, tick=False):
         client = signed_in(world.coordinator)

@@ -86,5 +86,5 @@ def test_it_lets_an_adopter_add_its_own_units(world: World) -> None:
     programme = make_programme(world.org)
     services.adoption_add(actor=None, programme=programme, organisation=world.other_org)
     client = signed_in(world.outsider)
-    assert client.get(reverse("programmes:unit_create", args=[programme.slug])).status_code == 200
+    assert client.get(reverse("meetings:unit_create", args=[programme.slug])).status_code == 200
     assert client.get(reverse("programmes:edit", args=[programme.slug])).status_code == 403

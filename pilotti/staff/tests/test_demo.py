@@ -3,9 +3,9 @@ training, and nothing counts them as participants."""
 
 from datetime import date
 
+from pilotti.meetings import programmes_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.people.models import Participant
-from pilotti.programmes import demo as programmes_demo
 from pilotti.programmes.models import Programme
 from pilotti.recruitment import demo as people_demo
 from pilotti.recruitment.models import Enrolment

@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from conftest import World
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from tests.factories import enrol, make_participant, unit_with_meetings
 
 

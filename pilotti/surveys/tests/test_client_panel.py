@@ -13,8 +13,9 @@ from conftest import World, signed_in
 from pilotti.core import ratelimit
 from pilotti.instruments.models import Mode, Response
 from pilotti.instruments.selectors import current_version
-from pilotti.programmes import services as programme_services
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.meetings import services as meeting_services
+from pilotti.meetings.models import Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys import services
 from pilotti.surveys.models import ClientPanel, PanelDevice
 from tests.factories import library_file, make_instrument, panel_for, safety_instrument, unit_with_meetings
@@ -208,7 +209,7 @@ def test_it_takes_answers_from_an_hour_before_the_meeting_to_a_week_after(
 
 def test_a_cancelled_meetings_panel_takes_no_answers(world: World, group: Group) -> None:
     panel = panel_for(group[1])
-    programme_services.meeting_cancel(actor=world.facilitator, meeting=group[1], reason="Sairastuminen")
+    meeting_services.meeting_cancel(actor=world.facilitator, meeting=group[1], reason="Sairastuminen")
     assert 'name="q-rating"' not in Client().get(url(panel)).content.decode()
     Client().post(f"{url(panel)}?lang=fi", {"q-rating": "9"})
     assert not Response.objects.filter(meeting=group[1]).exists()

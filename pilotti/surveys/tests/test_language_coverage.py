@@ -8,8 +8,9 @@ from django.utils import translation
 
 from conftest import World, signed_in
 from pilotti.instruments import coverage
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import ClientPanel, PersonalLink
 from tests.factories import library_version
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from conftest import World, signed_in
 from pilotti.core.models import OnceKey
 from pilotti.instruments.models import Response
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from tests.factories import WHO5_ANSWERS, library_version, link_for, panel_for
 
 Group = tuple[DeliveryUnit, Meeting]

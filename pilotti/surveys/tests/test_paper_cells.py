@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from conftest import World, signed_in
 from pilotti.instruments.models import Answer, InstrumentVersion, Response
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.tests.test_paper_import import download, filled, upload
 from tests.factories import enrol, library_version, make_participant
 

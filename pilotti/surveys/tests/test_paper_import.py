@@ -17,8 +17,9 @@ from conftest import World, signed_in
 from pilotti.audit.models import AccessLog, Action
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys import paper_import
 from pilotti.surveys.paper_import import ANSWERS_SHEET, KEY_SHEET
 from tests.factories import enrol, library_file, library_version, make_instrument, make_participant

@@ -8,8 +8,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from pilotti.core.tokens import hash_token
+from pilotti.meetings.models import Meeting
 from pilotti.people.models import Participant
-from pilotti.programmes.models import DeliveryUnit, Meeting
+from pilotti.programmes.models import DeliveryUnit
 from pilotti.surveys.models import PersonalLink
 from tests.factories import link_for, panel_for
 

@@ -12,9 +12,9 @@ from pilotti.instruments.services import library_load
 from pilotti.interviews import demo as interviews_demo
 from pilotti.measurement import demo as measurement_demo
 from pilotti.meetings import demo as meetings_demo
+from pilotti.meetings import programmes_demo
 from pilotti.organisations import demo as organisations_demo
 from pilotti.organisations.demo import DEMO_PASSWORD
-from pilotti.programmes import demo as programmes_demo
 from pilotti.recruitment import demo as people_demo
 from pilotti.serviceuse import demo as serviceuse_demo
 from pilotti.staff import demo as staff_demo

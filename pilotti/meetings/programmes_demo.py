@@ -1,5 +1,8 @@
 """The five seed pilots as programmes, with their units and meetings, as docs/seeds.md describes them.
 
+Here, not in programmes, because a demo unit is nothing without its meetings: the units are created
+with their schedules (``meetings.services.unit_create``) and their meetings recorded.
+
 Where a seed does not say (a weekday, a start time, the length of a family track), the
 demo picks a plausible value and the description says it is made up. Idempotent: a
 programme whose slug exists is left alone, so a second run changes nothing.
@@ -17,10 +20,12 @@ from django.utils.text import slugify
 
 from pilotti.accounts.models import User
 from pilotti.core.zone import HELSINKI
+from pilotti.meetings import services as meetings
+from pilotti.meetings.models import Meeting
+from pilotti.meetings.schedule import DateRange, Rule, ScheduleRule
 from pilotti.organisations.models import Organisation
 from pilotti.programmes import services
-from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Meeting, Mode, Programme, Site
-from pilotti.programmes.schedule import DateRange, Rule, ScheduleRule
+from pilotti.programmes.models import DeliveryUnit, FacilitatorRole, Frequency, Mode, Programme, Site
 from pilotti.programmes.services import ProgrammeFields
 
 S = DeliveryUnit.Status
@@ -443,7 +448,7 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
             interval_weeks=u.interval_weeks,
             breaks=u.breaks,
         )
-        units[u.name] = services.unit_create(
+        units[u.name] = meetings.unit_create(
             actor=None,
             programme=programme,
             organisation=organisations[u.organisation],
@@ -465,7 +470,7 @@ def _load_programme(spec: DemoProgramme, organisations: dict[str, Organisation],
     for u in spec.units:  # statuses last: a replacement must exist before it is named
         for status, on, reason in u.statuses:
             replacement = units.get(u.replaced_by or "") if status == S.DISCONTINUED else None
-            services.unit_change_status(
+            meetings.unit_change_status(
                 actor=None,
                 unit=units[u.name],
                 status=status,
@@ -482,7 +487,7 @@ def _meet_today(unit: DeliveryUnit, at: time, today: date) -> None:
     meeting whatever day the demo is loaded: on a holiday the first meeting moves to today."""
     first = unit.meetings.order_by("starts_at").first()
     if first is not None and first.starts_at.astimezone(HELSINKI).date() != today:
-        services.meeting_move(actor=None, meeting=first, starts_at=services.helsinki(today, at))
+        meetings.meeting_move(actor=None, meeting=first, starts_at=meetings.helsinki(today, at))
 
 
 def _record_meetings(unit: DeliveryUnit, topics: list[str]) -> None:
@@ -494,7 +499,7 @@ def _record_meetings(unit: DeliveryUnit, topics: list[str]) -> None:
         past = meeting.starts_at.astimezone(HELSINKI).date() < today
         if meeting.status == Meeting.Status.CANCELLED or not (past or link):
             continue
-        services.meeting_update(
+        meetings.meeting_update(
             actor=None,
             meeting=meeting,
             theme=topics[number % len(topics)] if topics and past else "",
@@ -503,7 +508,7 @@ def _record_meetings(unit: DeliveryUnit, topics: list[str]) -> None:
             facilitators_present=present if past else [],
         )
         if past:
-            services.meeting_mark_held(actor=None, meeting=meeting)
+            meetings.meeting_mark_held(actor=None, meeting=meeting)
 
 
 @transaction.atomic

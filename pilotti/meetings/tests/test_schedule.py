@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pilotti.programmes.schedule import (
+from pilotti.meetings.schedule import (
     BREAK,
     DateRange,
     Rule,
