@@ -17,11 +17,6 @@ THREE_A_MINUTE = Limit("test-three", 3, 60)
 NOON = 1_800_000_000.0  # a window boundary: 1 800 000 000 is divisible by 60
 
 
-@pytest.fixture(autouse=True)
-def _no_pruning_by_chance(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "PRUNE_ONE_IN", 10**12)
-
-
 def test_it_refuses_past_the_limit_and_says_when_the_window_ends() -> None:
     waits = [consume(THREE_A_MINUTE, "198.51.100.9", now=NOON + 15) for _use in range(4)]
     assert waits == [0, 0, 0, 45]
