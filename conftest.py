@@ -27,7 +27,7 @@ from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
 from pilotti.accounts.models import User
-from pilotti.core import ratelimit
+from pilotti.core import once, ratelimit
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
 from tests.live import OneRequestAtATime
@@ -189,8 +189,10 @@ def _fresh_cache() -> None:
 def _no_rate_window_tidying_by_chance(monkeypatch: pytest.MonkeyPatch) -> None:
     # A rate window's first use deletes the closed windows one time in PRUNE_ONE_IN, drawn at
     # random: a request would make one statement more now and then, and a test that counts a
-    # page's queries would fail by chance (it did in CI). The tidying's own tests set it.
+    # page's queries would fail by chance (it did in CI). The tidying's own tests set it. Used
+    # form keys are tidied the same way.
     monkeypatch.setattr(ratelimit, "PRUNE_ONE_IN", 10**12)
+    monkeypatch.setattr(once, "PRUNE_ONE_IN", 10**12)
 
 
 @pytest.fixture(autouse=True)
