@@ -6,6 +6,7 @@ import os
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
@@ -64,6 +65,11 @@ def test_no_hidden_count_of_a_demo_pilot_s_shared_reports_can_be_worked_out(db: 
         assert recovered == {}, programme.slug
         assert leaks == [], programme.slug
         hidden += _suppressed(shared)
+        if programme.slug == "perhe-yhtenaiseksi":
+            # Six families' service use in five units, one pair in each: the programme's five
+            # pairs beside the units' hidden ones would make each of them 1.
+            [use] = shared[suppression.PROGRAMME]["service_use"]
+            assert use["scores"][0]["groups"][0] == {"population": "all_pairs", "n": X, "withheld": "derivable"}
         # The evaluator's internal view: other organisations' rows of the comparison are hidden.
         own = selectors.report(Viewer.everywhere(evaluator), programme)
         assert attacker.recoveries(suppression.internal(own, LIMIT), own) == {}, programme.slug
@@ -390,3 +396,67 @@ def test_the_internal_views_comparison_is_protected_with_what_left() -> None:
     )
     later = _protected(adopters, [seen])
     assert attacker.recoveries_releases([({"internal": view}, {"internal": owners}), (later, adopters)], scopes) == {}
+
+
+# The later sections, each with a programme where the defender forgetting its relations gives a
+# hidden count away. One family with both service-use counts in each of five units (Perhe
+# yhtenäiseksi's demo is the same): the programme's five pairs make each unit's hidden pair 1.
+FAMILIES = [
+    ("A", 2, [(3, None, [0, 0, 1, 0], 4, (12 + u, 3))] + [(2, None, [0, 0, 0, 0], None, None)] * 4) for u in range(5)
+]
+# One person behind one theme: the section's one coded excerpt bounds its hidden people.
+ONE_SPEAKER = [("A", 2, [(2, "not_reached", [2, 2, 2, 0], 4, None)])]
+# Two due for the intake questionnaire in a unit of two: the programme's due less the other unit's.
+TWO_DUE = [
+    ("A", 1, [(2, None, [0, 1, 0, 1], None, None), (2, "not_reached", [0, 0, 1, 0], 3, (3, 7))]),
+    (
+        "A",
+        4,
+        [
+            (1, "dropped_out", [0, 2, 1, 0], None, None),
+            (2, "dropped_out", [0, 2, 0, 0], 4, (7, None)),
+            (1, None, [0, 0, 1, 0], 3, None),
+            (2, "declined", [0, 2, 1, 2], None, None),
+            (3, "dropped_out", [2, 0, 2, 0], None, (15, None)),
+            (2, "declined", [0, 1, 1, 1], None, (9, 8)),
+            (1, "not_reached", [1, 2, 2, 0], None, (17, None)),
+            (3, None, [1, 1, 0, 2], 1, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "units", "cell", "value"),
+    [
+        ("service_use", FAMILIES, ("unit 0", "service_use", 0, "scores", 0, "groups", 0, "n"), 1),
+        ("qualitative", ONE_SPEAKER, ("unit 0", "qualitative", "themes", 3, "people"), 1),
+        ("response_rates", TWO_DUE, ("unit 0", "response_rates", 0, "due"), 2),
+    ],
+)
+def test_the_later_sections_are_protected_with_their_relations(
+    monkeypatch: Any, section: str, units: Any, cell: Any, value: int
+) -> None:
+    # What people said, service use and the response rates went through the table rules only:
+    # with their relations (within the report, with its other sections and between a programme's
+    # reports) left out of the defender, the attacker (attacker.read_newer) solves the cell.
+    internals = programmes.report_set(units)
+    relate, at_most = disclosure.Ledger.relate, disclosure.Ledger.at_most
+
+    def forgetful(ledger: disclosure.Ledger, relation: Any) -> None:
+        if not any(section in path for path in relation):
+            relate(ledger, relation)
+
+    def unordered(ledger: disclosure.Ledger, smaller: Any, larger: Any) -> None:
+        if section not in smaller and section not in larger:
+            at_most(ledger, smaller, larger)
+
+    monkeypatch.setattr(disclosure.Ledger, "relate", forgetful)
+    monkeypatch.setattr(disclosure.Ledger, "at_most", unordered)
+    forgot = suppression.shared_set(internals, LIMIT)
+    monkeypatch.setattr(disclosure.Ledger, "relate", relate)
+    monkeypatch.setattr(disclosure.Ledger, "at_most", at_most)
+    assert attacker.recoveries_set(forgot, internals)[cell] == value
+    shared, recovered, leaks = _attacked_together(internals)
+    assert (recovered, leaks) == ({}, [])
+    assert disclosure.count_at(shared, cell) == X
