@@ -338,7 +338,7 @@ class Ledger:
         # and proving each one determined with two integer programs was most of the time.
         # Then bounds propagation; the integer programs only where neither found anything.
         algebra = large or len(group) <= ALGEBRA_LIMIT
-        unfixable = getattr(self, "_unfixable", set())
+        unfixable: set[Path] = getattr(self, "_unfixable", set())
         targets = [p for p in targets if p not in unfixable]
         determined = _determined(group, linked, self._hidden, self.value, algebra=algebra)
         determined = [p for p in determined if p not in self.statistics and p not in unfixable]

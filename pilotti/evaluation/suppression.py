@@ -662,7 +662,7 @@ def _newer_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
     total = ("recruitment", "total")
     said = report.get("qualitative")
     if said:
-        head = ("qualitative",)
+        head: Path = ("qualitative",)
         themes = [(*head, "themes", i) for i in range(len(said["themes"]))]
         mains = [t for t, theme in zip(themes, said["themes"], strict=True) if theme["parent"] is None]
         for t, theme in zip(themes, said["themes"], strict=True):
@@ -680,7 +680,7 @@ def _newer_relations(ledger: disclosure.Ledger, report: dict[str, Any]) -> None:
         head = ("service_use", v)
         for s, score in enumerate(use["scores"]):
             for g, group in enumerate(score["groups"]):
-                here = (*head, "scores", s, "groups", g)
+                here: Path = (*head, "scores", s, "groups", g)
                 ledger.at_most((*here, "n"), (*head, "measured_people"))
                 for key in ("rci", "clinical_change"):
                     counts = (group.get(key) or {}).get("counts") or {}
