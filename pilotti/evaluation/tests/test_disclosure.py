@@ -500,3 +500,32 @@ def test_periods_that_overlap_without_one_holding_the_other_are_protected_togeth
     # 14 when this test was written: the first quarter's 8 enrolled and what repeats them.
     assert recovered[("2 programme", "recruitment", "total", "enrolled")] == 8
     assert attacker.recoveries_releases(_in_turn(internals)) == {}
+
+
+def test_a_demo_pilot_s_service_use_is_given_away_by_a_defender_without_its_relations(
+    db: None, monkeypatch: Any
+) -> None:
+    # Perhe yhtenäiseksi: one family with both service-use counts in each of five units. Without
+    # the section's relations in the defender, the programme's five pairs beside the units' hidden
+    # ones make each of them 1; with them, nothing is given away.
+    call_command("load_demo", stdout=None)
+    internals = _demo_reports(Programme.objects.get(slug="perhe-yhtenaiseksi"))
+    relate, at_most = disclosure.Ledger.relate, disclosure.Ledger.at_most
+
+    def forgetful(ledger: disclosure.Ledger, relation: Any) -> None:
+        if not any("service_use" in path for path in relation):
+            relate(ledger, relation)
+
+    def unordered(ledger: disclosure.Ledger, smaller: Any, larger: Any) -> None:
+        if "service_use" not in smaller and "service_use" not in larger:
+            at_most(ledger, smaller, larger)
+
+    monkeypatch.setattr(disclosure.Ledger, "relate", forgetful)
+    monkeypatch.setattr(disclosure.Ledger, "at_most", unordered)
+    forgot = suppression.shared_set(internals, LIMIT)
+    monkeypatch.undo()
+    recovered = attacker.recoveries_set(forgot, internals)
+    pairs = {path: n for path, n in recovered.items() if "service_use" in path and path[-1] == "n"}
+    assert len(pairs) == 5
+    assert set(pairs.values()) == {1}
+    assert attacker.recoveries_set(suppression.shared_set(internals, LIMIT), internals) == {}
