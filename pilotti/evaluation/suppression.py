@@ -884,8 +884,13 @@ COUNT_KEYS = frozenset(
 )
 SECTIONS = ("recruitment", "attendance", "feedback", "before_after", "comparison")
 # Sections a report may lack (report/types.py ``NotRequired``), linked between a programme's
-# reports like the others; not (yet) kept in the registry of releases (releases.py).
+# reports and with what left (the registry keeps their counts: releases.py) like the others.
 NEWER = ("qualitative", "service_use", "response_rates")
+
+
+def _sections(report: Any) -> dict[str, Any]:
+    """The tables whose counts are linked between reports: every section the report has."""
+    return {s: report[s] for s in (*SECTIONS, *NEWER) if s in report}
 
 
 def _counts(node: Any, path: Path, key: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Path, bool]]:
@@ -916,7 +921,7 @@ def between(ledger: disclosure.Ledger, truths: dict[str, Any], whole: str, parts
     found: dict[tuple[Any, ...], list[Path]] = {}
 
     def sections(name: str) -> dict[str, Any]:
-        return {s: truths[name][s] for s in (*SECTIONS, *NEWER) if s in truths[name]}
+        return _sections(truths[name])
 
     for name in parts:
         for key, path, _group in _counts(sections(name), (name,), ()):
@@ -988,8 +993,7 @@ def across(
         return
     everything = {**scopes, **old}
     keyed = {
-        name: {key: path for key, path, _group in _counts({s: truths[name][s] for s in SECTIONS}, (name,), ())}
-        for name in everything
+        name: {key: path for key, path, _group in _counts(_sections(truths[name]), (name,), ())} for name in everything
     }
     periods = {name: _period(truths[name]) for name in everything}
 
@@ -1049,8 +1053,7 @@ def segments(
     is in the ledger: April–June is January–June less January–March, and April–September less
     that is July–September."""
     keyed = {
-        name: {key: path for key, path, _group in _counts({s: truths[name][s] for s in SECTIONS}, (name,), ())}
-        for name in everything
+        name: {key: path for key, path, _group in _counts(_sections(truths[name]), (name,), ())} for name in everything
     }
     periods = {name: _period(truths[name]) for name in everything}
     groups: dict[tuple[Any, ...], list[tuple[str, Path]]] = {}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import World
 from pilotti.accounts.models import User
-from pilotti.evaluation import charts, disclosure, pdf, selectors, services, suppression
+from pilotti.evaluation import charts, disclosure, pdf, releases, selectors, services, suppression
 from pilotti.evaluation.models import SharedRelease
 from pilotti.evaluation.tests import attacker, programmes
 from pilotti.evaluation.tests.helpers import build
@@ -529,3 +529,63 @@ def test_a_demo_pilot_s_service_use_is_given_away_by_a_defender_without_its_rela
     assert len(pairs) == 5
     assert set(pairs.values()) == {1}
     assert attacker.recoveries_set(suppression.shared_set(internals, LIMIT), internals) == {}
+
+
+# Two units of one organisation: the owner's set (the programme's report and each unit's) and
+# the set of a viewer of the second unit only (its programme report and the unit's).
+SAID_A = [
+    (0, "declined", [2, 1, 1, 1], 5, (0, None)),
+    (3, "declined", [0, 2, 0, 0], 1, (17, None)),
+    (2, "not_reached", [1, 1, 2, 2], 4, None),
+    (1, "dropped_out", [0, 1, 1, 2], 4, (6, 16)),
+    (2, "dropped_out", [1, 0, 2, 2], 4, (25, 19)),
+    (0, "declined", [2, 0, 2, 2], 1, None),
+    (0, None, [0, 1, 0, 1], 1, (8, None)),
+    (2, None, [0, 0, 1, 2], 1, (21, 8)),
+]
+SAID_B = [
+    (3, None, [0, 1, 1, 1], 3, None),
+    (2, "declined", [2, 1, 0, 0], None, None),
+    (3, "dropped_out", [2, 0, 2, 2], 4, (14, None)),
+    (2, "dropped_out", [0, 2, 1, 0], 1, None),
+    (2, "not_reached", [2, 0, 1, 2], 2, None),
+    (3, "declined", [2, 2, 2, 0], 3, None),
+    (3, "declined", [1, 0, 2, 1], 2, (16, None)),
+]
+
+
+def test_the_later_sections_are_protected_with_another_viewers_set(monkeypatch: Any) -> None:
+    units = [("A", 4, SAID_A), ("A", 3, SAID_B)]
+    owners = {
+        "programme of A": programmes.report(units),
+        "unit 0": programmes.report(units[:1]),
+        "unit 1": programmes.report(units[1:], first=1),
+    }
+    second = {"programme of B": programmes.report(units[1:], first=1), "unit 1": programmes.report(units[1:], first=1)}
+    scopes = {"programme of A", "programme of B"}
+
+    def in_turn() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        shown = _protected(owners, [])
+        return [(shown, owners), (_protected(second, [suppression.Release(published=shown, internal=owners)]), second)]
+
+    with monkeypatch.context() as before:  # what left linked by the first sections only
+        before.setattr(suppression, "_sections", lambda report: {s: report[s] for s in suppression.SECTIONS})
+        recovered = attacker.recoveries_releases(in_turn(), scopes)
+    # The owner's set hid the first unit's 4 people behind its themes and the second unit's
+    # count; the second viewer's set, protected without that link, showed the second unit's.
+    assert recovered[("0 unit 0", "qualitative", "people")] == 4
+    assert recovered[("0 unit 0", "qualitative", "themes", 0, "people")] == 2
+    assert attacker.recoveries_releases(in_turn(), scopes) == {}
+
+
+def test_the_registry_keeps_the_later_sections_counts_without_their_words() -> None:
+    report = programmes.report([("A", 2, SAID_A)])
+    report["qualitative"]["quotes"] = [{"text": "Täällä minut kuullaan.", "themes": ["hope"]}]
+    report["qualitative"]["themes"][0]["description"] = "Mitä aloituksesta sanottiin"
+    report["service_use"][0]["description"] = "Perhetyön käynnit"
+    kept = releases._counts_only(report)
+    assert kept["qualitative"]["quotes"] == []
+    assert kept["qualitative"]["themes"][0]["description"] == kept["service_use"][0]["description"] == ""
+    assert kept["qualitative"]["themes"][0]["people"] == report["qualitative"]["themes"][0]["people"] > 0
+    assert kept["service_use"][0]["scores"] == report["service_use"][0]["scores"]
+    assert kept["response_rates"] == report["response_rates"]
