@@ -42,6 +42,18 @@ RANDOM_ROUNDS = 20
 ALGEBRA_LIMIT = 400
 
 
+# Cells under this first path key may be 0 (made-up counts over the stretches between releases'
+# period boundaries: ``suppression.segments``); every other hidden count is at least 1, because
+# zeros are shown.
+ZERO_ALLOWED = "~segments"
+
+
+def floor(path: Path, value: Any) -> float:
+    """The smallest value a hidden cell can have: 1 (zeros are shown), 0 for made-up stretches
+    (and never above the cell's value in the data)."""
+    return 0.0 if path[0] == ZERO_ALLOWED else float(min(1, value(path) or 0))
+
+
 def count_at(tree: Any, path: Path) -> Any:
     node = tree
     for key in path:
@@ -90,14 +102,29 @@ class Ledger:
     # Reports (by their first path key) that already left: their published figures are known to
     # everyone and cannot be hidden any more; only the others may hide more to keep theirs safe.
     frozen: frozenset[str | int] = frozenset()
+    # Cells named by a relation, an order or as the original of a copy (``same``).
+    _named: set[Path] = field(default_factory=set, repr=False)
 
     def same(self, copy: Path, original: Path) -> None:
         """``copy`` is ``original`` in another report (both full paths, kept if equal in the data)."""
         # Both published: a withheld group's classes are left out of the tree (a unit's sample-SD
         # reliable change is not its programme's, and may exist in one unit only).
         published = self.published(copy) and self.published(original)
-        if self.merge and published and self.value(copy) == self.value(original) is not None:
-            self.copies[copy] = self._original(original)
+        target = self._original(original)
+        if (
+            self.merge
+            and published
+            and self.value(copy) == self.value(original) is not None
+            # Merged only while ``copy`` is nothing yet: not a copy of another cell, nor named by a
+            # relation or order (a cell merged after a relation named it would be two cells).
+            # Else an equality: the same knowledge. Linking the
+            # releases with each other, a unit's meeting came back as its programme's copy, and
+            # ``_original`` went round for ever.
+            and target != copy
+            and copy not in self.copies
+            and copy not in self._named
+        ):
+            self.copies[copy] = target
         else:
             self.total([copy], original)
 
@@ -154,16 +181,21 @@ class Ledger:
             return
         if sum(c * (values[p] or 0) for p, c in relation.items()) == 0 and any(relation.values()):
             self.relations.append({p: c for p, c in relation.items() if c})
+            self._named.update(relation)
 
     def at_most(self, smaller: Path, larger: Path) -> None:
         smaller, larger = self._original((*self.prefix, *smaller)), self._original((*self.prefix, *larger))
         a, b = self.value(smaller), self.value(larger)
         if a is not None and b is not None and a <= b and self.published(smaller) and self.published(larger):
             self.orders.append((smaller, larger))
+            self._named.update((smaller, larger))
 
     def protect(self) -> int:
         """Hide counts until no hidden count is determined; returns how many more were hidden."""
-        for copy, original in self.copies.items():
+        # Each copy against the last cell of its chain (a unit's meeting is its programme's, which
+        # is an earlier release's): the cell the relations name.
+        roots = {copy: self._original(copy) for copy in self.copies}
+        for copy, original in roots.items():
             if original[0] in self.frozen and not self.hidden(original):
                 set_at(self.tree, copy, self.value(copy))  # out already: no use hiding it here
             elif self.hidden(copy) or self.hidden(original):
@@ -172,7 +204,7 @@ class Ledger:
         try:
             return self._protect()
         finally:
-            for copy, original in self.copies.items():
+            for copy, original in roots.items():
                 set_at(self.tree, copy, SUPPRESSED if self.hidden(original) else self.value(copy))
 
     def _protect(self) -> int:
@@ -190,22 +222,37 @@ class Ledger:
         # Values each count took in a solution. Hiding more only adds unknowns, so an earlier
         # solution stays one: later rounds start from everything seen so far.
         self._seen: dict[Path, set[float]] = {}
+        # Determined cells nothing can protect (a made-up difference whose every neighbour is
+        # hidden already): set aside, so that the other hidden counts of their group are still
+        # checked. Before, one such cell ended the rounds with the rest of its group unchecked
+        # (the tests' attacker then solved a response rate's hidden count of answers).
+        self._unfixable: set[Path] = set()
         added = 0
         while True:
             exposed = [p for group in self._components() for p in self._exposed_in(group, clean)]
             # One more count beside each exposed one per round: a round re-solves the linked
             # group, which costs more than hiding a count too many now and then.
             round_added = 0
-            choices = [self._beside(path) for path in exposed] + self._few_together()
+            beside = [self._beside(path) for path in exposed]
+            choices = beside + self._few_together()
             for chosen in choices:
                 if chosen is None or chosen in self._hidden:
                     continue
                 set_at(self.tree, chosen, SUPPRESSED)
                 self._hidden.add(chosen)
                 round_added += 1
-            if not round_added and not self._published_anyway(exposed):
-                return added  # none exposed (or nothing left to hide, which zeros shown rule out)
-            added += round_added
+            if round_added:
+                added += round_added
+                continue
+            if self._published_anyway(exposed):
+                continue
+            # Hiding more only takes candidates away: what is stuck now is stuck for good.
+            stuck = {path for path, chosen in zip(exposed, beside, strict=True) if chosen is None}
+            if stuck - self._unfixable:
+                self._unfixable |= stuck
+                clean.clear()
+                continue
+            return added  # none exposed (or nothing left to hide, which zeros shown rule out)
 
     def _published_anyway(self, exposed: list[Path]) -> bool:
         """Shows the exposed counts nothing more can hide: with reports that already left
@@ -291,11 +338,13 @@ class Ledger:
         # and proving each one determined with two integer programs was most of the time.
         # Then bounds propagation; the integer programs only where neither found anything.
         algebra = large or len(group) <= ALGEBRA_LIMIT
+        unfixable: set[Path] = getattr(self, "_unfixable", set())
+        targets = [p for p in targets if p not in unfixable]
         determined = _determined(group, linked, self._hidden, self.value, algebra=algebra)
-        determined = [p for p in determined if p not in self.statistics]
+        determined = [p for p in determined if p not in self.statistics and p not in unfixable]
         if not determined:
             determined = propagated(group, linked, self.orders, self._hidden, self.value)
-            determined = [p for p in determined if p not in self.statistics]
+            determined = [p for p in determined if p not in self.statistics and p not in unfixable]
         if not determined and not large:
             ranges = solve(group, linked, self.orders, self._hidden, self.value, self._seen, targets=targets)
             determined = [p for p, (low, high) in ranges.items() if high - low < 0.5]
@@ -361,10 +410,11 @@ def _determined(
     if not len(matrix):
         return []
     found = set()
+    floors = np.array([floor(p, value) for p in cells])
     for row, b in zip(matrix, rhs, strict=True):
         members = np.nonzero(row)[0]
-        if (row[members] > 0).all() and abs(b - row[members].sum()) < 1e-9:
-            found.update(members.tolist())  # every one of them is 1
+        if (row[members] > 0).all() and abs(b - row[members] @ floors[members]) < 1e-9:
+            found.update(members.tolist())  # every one of them is at its smallest (1)
     if algebra and len(cells) <= 4000:
         # The rows reduced first (QR keeps the row space): a full SVD of the many relations
         # computed a square matrix as tall as they are, 0.2 s a time.
@@ -420,7 +470,7 @@ def propagated(
     coef = dense[row, col]
     up = coef > 0
     big = 1e9
-    low = np.array([float(min(1, value(p) or 0)) for p in cells])
+    low = np.array([floor(p, value) for p in cells])
     high = np.full(n, big)
     for _ in range(200):
         # The smallest each row's other terms can be: row·x ≤ bound gives c·x_i ≤ bound − rest.
@@ -459,7 +509,7 @@ def solve(
     constraints = [LinearConstraint(csr_array(rows), lows, highs)] if len(rows) else []
     big = 10.0**7
     # Zeros are shown, so a hidden count is at least 1 (min(): the bound must hold in the data).
-    bounds = Bounds(np.array([min(1, value(p) or 0) for p in cells]), np.full(len(cells), big))
+    bounds = Bounds(np.array([floor(p, value) for p in cells]), np.full(len(cells), big))
     integrality = np.ones(len(cells))
     # Every solution found shows a value each cell can take: a cell seen with two values is not
     # determined, and most cells need no program of their own.

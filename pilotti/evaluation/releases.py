@@ -19,9 +19,11 @@ KEPT = ("filters", *suppression.SECTIONS)
 
 
 def _counts_only(report: Any) -> dict[str, Any]:
-    """What the ledger reads: the filters (the period) and the tables, without single people's
-    rows, free text or reasons for leaving."""
-    kept: dict[str, Any] = json.loads(json.dumps({key: report[key] for key in KEPT}, default=str))
+    """What the ledger reads: the filters (the period) and the tables (the later sections too:
+    what people said, service use, response rates), without single people's rows, free text,
+    quotes or reasons for leaving."""
+    tables = {key: report[key] for key in (*KEPT, *suppression.NEWER) if key in report}
+    kept: dict[str, Any] = json.loads(json.dumps(tables, default=str))
     kept["attendance"]["participants"] = []
     for step in kept["recruitment"]["flow"]:
         step["reasons"] = []
@@ -29,6 +31,12 @@ def _counts_only(report: Any) -> dict[str, Any]:
         for item in version["items"]:
             if "answers" in item:
                 item["answers"] = []
+    # What people said: the themes' counts, not the quotes; no descriptions (free text) of
+    # themes or services.
+    if "qualitative" in kept:
+        kept["qualitative"]["quotes"] = []
+    for row in [*kept.get("qualitative", {}).get("themes", []), *kept.get("service_use", [])]:
+        row["description"] = ""
     return kept
 
 

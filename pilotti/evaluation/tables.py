@@ -244,6 +244,147 @@ def tables(report: Report) -> dict[str, Table]:
     cost = report.get("cost")
     if cost is not None:
         result.update(_cost_tables(cost))
+    result.update(_later_tables(report))
+    return result
+
+
+SERVICE_USE_COLUMNS = [
+    "service",
+    "name",
+    "period_months",
+    "measured",
+    "population",
+    "pairs",
+    "withheld",
+    "before_mean",
+    "before_sd",
+    "after_mean",
+    "after_sd",
+    "change_mean",
+    "change_ci_low",
+    "change_ci_high",
+    "t",
+    "df",
+    "p_t",
+    "p_wilcoxon",
+    "wilcoxon_method",
+    "g_z",
+    "g_z_ci_low",
+    "g_z_ci_high",
+]
+
+
+def _later_tables(report: Report) -> dict[str, Table]:
+    """What participants changed (the client council), service use before and after, what people
+    said and the response rates (docs/evaluation.md): the figures of the page, in its view (the
+    shared report's are suppressed by the same step as the page's)."""
+    result: dict[str, Table] = {}
+    council = report.get("council")
+    if council is not None:
+        by_meeting: dict[tuple[str, str], list[int]] = {}
+        for item in council["items"]:
+            counts = by_meeting.setdefault((item["meeting_on"], item["unit"]), [0, 0, 0, 0])
+            counts[0] += 1
+            counts[1] += item["decision"] == "accepted"
+            counts[2] += item["decision"] == "declined"
+            counts[3] += bool(item["done_on"])
+        result["council"] = (
+            ["meeting_on", "unit", "suggestions", "accepted", "declined", "done"],
+            [
+                *([_day(day), unit, *counts] for (day, unit), counts in sorted(by_meeting.items())),
+                ["(total)", None, council["suggestions"], council["accepted"], council["declined"], council["done"]],
+            ],
+        )
+        result["council_suggestions"] = (
+            ["meeting_on", "unit", "suggestion", "decision", "decision_text", "decided_on", "action", "done_on"],
+            [
+                [
+                    _day(item["meeting_on"]),
+                    item["unit"],
+                    item["suggestion"],
+                    item["decision"],
+                    item["decision_text"],
+                    _day(item["decided_on"]),
+                    item["action"],
+                    _day(item["done_on"]),
+                ]
+                for item in council["items"]
+            ],
+        )
+    uses = report.get("service_use")
+    if uses is not None:
+        rows = []
+        for use in uses:
+            for score in use["scores"]:
+                for group in score["groups"]:
+                    pick = _picker(group)
+                    rows.append(
+                        [
+                            use["service"],
+                            use["name"],
+                            use["period_months"],
+                            use["measured_people"],
+                            group["population"],
+                            group["n"],
+                            group.get("withheld"),
+                            pick("pre", "mean"),
+                            pick("pre", "sd"),
+                            pick("post", "mean"),
+                            pick("post", "sd"),
+                            pick("difference", "mean"),
+                            pick("difference", "ci_low"),
+                            pick("difference", "ci_high"),
+                            group.get("t"),
+                            group.get("df"),
+                            group.get("p_t"),
+                            pick("wilcoxon", "p"),
+                            pick("wilcoxon", "method"),
+                            pick("d_z", "g"),
+                            pick("d_z", "ci_low"),
+                            pick("d_z", "ci_high"),
+                        ]
+                    )
+        result["service_use"] = (SERVICE_USE_COLUMNS, rows)
+    said = report.get("qualitative")
+    if said is not None:
+        result["qualitative_themes"] = (
+            ["theme", "main_theme", "people", "excerpts"],
+            [
+                *([t["name"], t["parent"], t["people"], t["excerpts"]] for t in said["themes"]),
+                ["(all)", None, said["people"], said["excerpts"]],
+            ],
+        )
+    rates = report.get("response_rates")
+    if rates is not None:
+        result["response_rates"] = (
+            [
+                "instrument",
+                "when",
+                "follow_up_weeks",
+                "per_meeting",
+                "due",
+                "answered",
+                "share_of_due",
+                "invited",
+                "answered_invited",
+                "share_of_invited",
+            ],
+            [
+                [
+                    r["instrument"],
+                    r["when"],
+                    r["follow_up_weeks"],
+                    r["per_meeting"],
+                    r["due"],
+                    r["answered"],
+                    r["share_of_due"],
+                    r["invited"],
+                    r["answered_invited"],
+                    r["share_of_invited"],
+                ]
+                for r in rates
+            ],
+        )
     return result
 
 

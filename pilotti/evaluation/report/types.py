@@ -449,7 +449,7 @@ class Qualitative(TypedDict):
     people: Count  # different people whose coded material the section covers
     interviews: int
     focus_groups: int
-    excerpts: int  # excerpts tagged with at least one theme
+    excerpts: Count  # excerpts tagged with at least one theme (hidden where it would bound a hidden count)
     themes: list[ThemeOut]
     quotes: list[Quote]
 

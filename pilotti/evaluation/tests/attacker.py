@@ -27,6 +27,9 @@ from scipy.sparse import csr_array
 from pilotti.evaluation import suppression
 
 Path = tuple[str | int, ...]
+# Made-up unknowns: a count over the days between two of the releases' period boundaries (at
+# least 0; ``knowledge_releases``). Never reported as recovered: they are no published cell.
+SEGMENT = "~segment"
 TOLERANCE = 1e-6  # published floats are exact up to rounding in the last digits
 
 
@@ -38,6 +41,7 @@ class Knowledge:
     internal: Any
     equalities: list[tuple[dict[Path, float], float]] = field(default_factory=list)  # Σ c·x = b (± tolerance)
     orders: list[tuple[Path, Path]] = field(default_factory=list)
+    sums: list[dict[Path, float]] = field(default_factory=list)  # Σ c·x ≤ 0
 
     def count(self, path: Path) -> Any:
         return _at(self.shared, path)
@@ -46,7 +50,7 @@ class Knowledge:
         return _at(self.internal, path)
 
     def hidden(self, path: Path) -> bool:
-        return bool(self.count(path) == suppression.SUPPRESSED)
+        return path[0] == SEGMENT or bool(self.count(path) == suppression.SUPPRESSED)
 
 
 def knowledge(shared: Any, internal: Any) -> Knowledge:
@@ -63,11 +67,16 @@ def knowledge_set(shared: dict[str, Any], internal: dict[str, Any]) -> Knowledge
     if suppression.PROGRAMME in shared:
         parts: list[Path] = [(name,) for name in shared if name != suppression.PROGRAMME]
         read_together(reading, (suppression.PROGRAMME,), parts)
-    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in reading.equalities]
-    known.orders += reading.orders
+    _add(known, reading)
     for name in shared:
         _statistics(known, (name,))
     return known
+
+
+def _add(known: Knowledge, reading: "Reading") -> None:
+    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in reading.equalities]
+    known.orders += reading.orders
+    known.sums += [{p: float(c) for p, c in r.items()} for r in reading.sums]
 
 
 def _published(value: Any) -> bool:
@@ -98,6 +107,28 @@ def _statistics(known: Knowledge, report: Path) -> None:
                     known.equalities.append(
                         ({cell: float(e["value"]) ** 2 for cell, e in zip(cells, entries, strict=True)}, second)
                     )
+    for k, row in enumerate(shared.get("response_rates", [])):
+        # A share is published to four decimals: a k of n, one of them published, gives the other
+        # where a single whole number rounds to the share.
+        for count, of, share in (
+            ("answered", "due", "share_of_due"),
+            ("answered_invited", "invited", "share_of_invited"),
+        ):
+            here = (*report, "response_rates", k)
+            if not _published(row[share]):
+                continue
+            if _published(row[of]) and not _published(row[count]):
+                found = [x for x in range(row[of] + 1) if round(x / row[of], 4) == row[share]]
+                if len(found) == 1:
+                    known.equalities.append(({(*here, count): 1.0}, float(found[0])))
+            elif _published(row[count]) and not _published(row[of]) and row[share]:
+                found = [
+                    x
+                    for x in range(max(row[count], 1), 10 * row[count] + 100)
+                    if round(row[count] / x, 4) == row[share]
+                ]
+                if len(found) == 1:
+                    known.equalities.append(({(*here, of): 1.0}, float(found[0])))
     dose = shared["attendance"]["dose"]
     if _published(dose["share"]) and _published(dose["of"]):
         known.equalities.append(({(*report, "attendance", "dose", "reached"): 1.0}, dose["share"] * dose["of"]))
@@ -107,7 +138,8 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
     """Each hidden count's smallest and largest possible value (one program for all of them)."""
     cells = sorted(
         {p for relation, _ in known.equalities for p in relation if known.hidden(p)}
-        | {p for pair in known.orders for p in pair if known.hidden(p)},
+        | {p for pair in known.orders for p in pair if known.hidden(p)}
+        | {p for relation in known.sums for p in relation if known.hidden(p)},
         key=str,
     )
     index = {p: i for i, p in enumerate(cells)}
@@ -140,12 +172,29 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
             high_rows.append(row)
             lows.append(-np.inf)
             highs.append(rhs)
+    for relation in known.sums:
+        row = np.zeros(len(cells))
+        rhs = 0.0
+        for p, c in relation.items():
+            if p in index:
+                row[index[p]] += c
+            else:
+                rhs -= c * float(known.count(p))
+        if row.any():
+            high_rows.append(row)
+            lows.append(-np.inf)
+            highs.append(rhs)
     matrix = csr_array(np.array(low_rows + high_rows))
     constraints = [LinearConstraint(matrix, np.array(lows), np.array(highs))]
+    seed: dict[Path, float] = {}
     big = 10.0**6
-    bounds = Bounds(np.ones(len(cells)), np.full(len(cells), big))
+    bounds = Bounds(np.array([0.0 if p[0] == SEGMENT else 1.0 for p in cells]), np.full(len(cells), big))
     integrality = np.ones(len(cells))
-    lowest = {p: float(known.internal_count(p)) for p in cells}
+    if any(p[0] == SEGMENT for p in cells):  # no truth for these: a first solution stands for it
+        first = milp(np.zeros(len(cells)), constraints=constraints, bounds=bounds, integrality=integrality)
+        assert first.status == 0, first.message
+        seed = {p: float(round(first.x[index[p]])) for p in cells}
+    lowest = {p: seed[p] if p[0] == SEGMENT else float(known.internal_count(p)) for p in cells}
     highest = dict(lowest)
 
     def seen(found: Any) -> None:
@@ -179,7 +228,7 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
                 highest[path] = big
                 break
             seen(found)
-    return {p: (int(lowest[p]), int(highest[p])) for p in cells}
+    return {p: (int(lowest[p]), int(highest[p])) for p in cells if p[0] != SEGMENT}
 
 
 def recoveries(shared: Any, internal: Any) -> dict[Path, int]:
@@ -203,7 +252,7 @@ def small_sums(shared: dict[str, Any], internal: dict[str, Any], limit: int) -> 
     non-empty parts standing for 1 … limit − 1 people is tried."""
     leaks = []
     units = [name for name in internal if name != suppression.PROGRAMME]
-    for key in {_score_key(i, s) for r in internal.values() for i in r["before_after"] for s in i["scores"]}:
+    for key in {key for r in internal.values() for key, _groups in _scores(r)}:
         parts: list[tuple[str, str]] = []  # (unit, "completers" | "others")
         sizes: list[int] = []
         for unit in units:
@@ -256,23 +305,27 @@ MEMBERS = {
 }
 
 
-def _score_key(instrument: Any, score: Any) -> tuple[str, int, str]:
-    return (instrument["instrument"], instrument["version"], score["score"])
+ScoreKey = tuple[str, str, int, str]
 
 
-def _groups(report: Any, key: tuple[str, int, str]) -> dict[str, int]:
+def _scores(report: Any) -> Iterator[tuple[ScoreKey, list[Any]]]:
+    """Each paired score's groups: the before/after's instruments and the services whose use is
+    compared before and after (the same shape: ``ServiceUseOut.scores``)."""
+    for section, name in (("before_after", "instrument"), ("service_use", "service")):
+        for measure in report.get(section, []):
+            for score in measure["scores"]:
+                yield (section, measure[name], measure.get("version", 0), score["score"]), list(score["groups"])
+
+
+def _groups(report: Any, key: ScoreKey) -> dict[str, int]:
     return {g["population"]: g["n"] for g in _all_groups(report, key)}
 
 
-def _all_groups(report: Any, key: tuple[str, int, str]) -> list[Any]:
-    for instrument in report["before_after"]:
-        for score in instrument["scores"]:
-            if _score_key(instrument, score) == key:
-                return list(score["groups"])
-    return []
+def _all_groups(report: Any, key: ScoreKey) -> list[Any]:
+    return next((groups for found, groups in _scores(report) if found == key), [])
 
 
-def _published_groups(report: Any, key: tuple[str, int, str]) -> dict[str, Any]:
+def _published_groups(report: Any, key: ScoreKey) -> dict[str, Any]:
     return {g["population"]: g for g in _all_groups(report, key) if "pre" in g}
 
 
@@ -280,16 +333,21 @@ def person_level_leaks(shared: Any, limit: int) -> list[str]:
     """Published statistics of groups that differ by fewer than ``limit`` people, or that stand
     for fewer people than that."""
     leaks = []
-    for instrument in shared["before_after"]:
-        for score in instrument["scores"]:
-            published = [g for g in score["groups"] if "pre" in g]
-            for group in published:
-                if group["n"] < limit:
-                    leaks.append(f"{instrument['instrument']} {score['score']} {group['population']}: n {group['n']}")
-            for a in published:
-                for b in published:
-                    if a is not b and 0 < a["n"] - b["n"] < limit:
-                        leaks.append(f"{instrument['instrument']} {score['score']}: {a['n']} vs {b['n']}")
+    for key, groups in _scores(shared):
+        published = [g for g in groups if "pre" in g]
+        for group in published:
+            if group["n"] < limit:
+                leaks.append(f"{key} {group['population']}: n {group['n']}")
+        for a in published:
+            for b in published:
+                if a is not b and 0 < a["n"] - b["n"] < limit:
+                    leaks.append(f"{key}: {a['n']} vs {b['n']}")
+    for use in shared.get("service_use", []):  # those with a count before only: measured − pairs
+        measured = use["measured_people"]
+        for score in use["scores"]:
+            for group in score["groups"]:
+                if _published(measured) and _published(group["n"]) and 0 < measured - group["n"] < limit:
+                    leaks.append(f"{use['name']}: {measured} measured, {group['n']} pairs")
     for version in shared["feedback"]:
         for item in version["items"]:
             if _published(item.get("mean")) and _published(item["people"]) and item["people"] < limit:
@@ -344,6 +402,7 @@ class Reading:
     internal: Any
     equalities: list[dict[Path, int]] = field(default_factory=list)
     orders: list[tuple[Path, Path]] = field(default_factory=list)
+    sums: list[dict[Path, int]] = field(default_factory=list)  # Σ c·x ≤ 0
 
     def _known(self, path: Path) -> bool:
         shown = _at(self.shared, path)
@@ -365,6 +424,19 @@ class Reading:
     def at_most(self, small: Path, large: Path) -> None:
         if self._known(small) and self._known(large) and _at(self.internal, small) <= _at(self.internal, large):
             self.orders.append((small, large))
+
+    def sum_at_most(self, parts: list[Path], whole: Path) -> None:
+        """``whole`` is at most the sum of ``parts``."""
+        terms: dict[Path, int] = {whole: 1}
+        for part in parts:
+            terms[part] = terms.get(part, 0) - 1
+        terms = {p: c for p, c in terms.items() if c}
+        if (
+            terms
+            and all(self._known(p) for p in terms)
+            and sum(c * _at(self.internal, p) for p, c in terms.items()) <= 0
+        ):
+            self.sums.append(terms)
 
 
 def read_report(reading: Reading, at: Path) -> None:
@@ -491,6 +563,76 @@ def read_report(reading: Reading, at: Path) -> None:
         if own:
             reading.adds_up([(*m, "present") for m in own], (*u, "present"))
             reading.adds_up([(*m, "recorded") for m in own], (*u, "recorded"))
+    read_newer(reading, at, report)
+
+
+def read_newer(reading: Reading, at: Path, report: Any) -> None:
+    """The sections added after the first audit: what people said, service use before and after,
+    the response rates and the client council (report/types.py: Qualitative, ServiceUseOut,
+    ResponseRate, Council). Only what their definitions imply: an equality that merely happens
+    to hold (no one under two themes, everyone due answering) is not the attacker's to know."""
+    total = (*at, "recruitment", "total")
+    said = report.get("qualitative")
+    if said:
+        head = (*at, "qualitative")
+        themes = [(*head, "themes", i) for i in range(len(said["themes"]))]
+        mains = [t for t, theme in zip(themes, said["themes"], strict=True) if theme["parent"] is None]
+        for t, theme in zip(themes, said["themes"], strict=True):
+            # Each person behind a theme has an excerpt tagged with it; a theme's people and
+            # excerpts are among the section's; a main theme counts its themes' people and excerpts.
+            reading.at_most((*t, "people"), (*t, "excerpts"))
+            reading.at_most((*t, "people"), (*head, "people"))
+            reading.at_most((*t, "excerpts"), (*head, "excerpts"))
+            for main, row in zip(themes, said["themes"], strict=True):
+                if theme["parent"] is not None and row["parent"] is None and row["name"] == theme["parent"]:
+                    reading.at_most((*t, "people"), (*main, "people"))
+                    reading.at_most((*t, "excerpts"), (*main, "excerpts"))
+        # Everyone and every excerpt is under some main theme.
+        for key in ("people", "excerpts"):
+            reading.sum_at_most([(*m, key) for m in mains], (*head, key))
+        reading.at_most((*head, "people"), (*head, "excerpts"))
+    for v, use in enumerate(report.get("service_use", [])):
+        head = (*at, "service_use", v)
+        for s, score in enumerate(use["scores"]):
+            for g, group in enumerate(score["groups"]):
+                here = (*head, "scores", s, "groups", g)
+                reading.at_most((*here, "n"), (*head, "measured_people"))
+                for classes in ("rci", "clinical_change"):
+                    counts = (group.get(classes) or {}).get("counts") or {}
+                    reading.adds_up([(*here, classes, "counts", name) for name in counts], (*here, "n"))
+    versions = {
+        section: {version.get("name"): (*at, section, v) for v, version in enumerate(report[section])}
+        for section in ("feedback", "before_after")
+    }
+    for k, row in enumerate(report.get("response_rates", [])):
+        here = (*at, "response_rates", k)
+        reading.at_most((*here, "answered"), (*here, "due"))
+        reading.at_most((*here, "answered_invited"), (*here, "invited"))
+        if not row["per_meeting"]:  # people, each enrolled
+            reading.at_most((*here, "due"), (*total, "enrolled"))
+        # The same questionnaire's answers in the feedback and before/after sections.
+        if row["instrument"] in versions["feedback"]:
+            version = versions["feedback"][row["instrument"]]
+            reading.at_most((*here, "answered"), (*version, "responses"))
+            if not row["per_meeting"]:
+                reading.at_most((*here, "answered"), (*version, "people"))
+        if row["instrument"] in versions["before_after"]:
+            outcome = versions["before_after"][row["instrument"]]
+            reading.at_most((*here, "answered"), (*outcome, "responses"))
+            if row["when"] == "intake":  # those who answered the intake were measured
+                reading.at_most((*here, "answered"), (*outcome, "measured_people"))
+            if row["when"] == "end":  # a pair's end is an end answer
+                for s, score in enumerate(_at(reading.shared, outcome)["scores"]):
+                    for g, group in enumerate(score["groups"]):
+                        if group["population"] != "itt":
+                            reading.at_most((*outcome, "scores", s, "groups", g, "n"), (*here, "answered"))
+    council = report.get("council")
+    if council:  # suggestions, not people: never hidden, but written down all the same
+        head = (*at, "council")
+        reading.sum_at_most([(*head, "suggestions")], (*head, "accepted"))
+        reading.sum_at_most([(*head, "suggestions")], (*head, "declined"))
+        reading.sum_at_most([(*head, "suggestions")], (*head, "done"))
+        reading.at_most((*head, "done"), (*head, "accepted"))
 
 
 def keyed(report: Any, at: Path) -> Iterator[tuple[tuple[Any, ...], Path]]:
@@ -556,6 +698,30 @@ def keyed(report: Any, at: Path) -> Iterator[tuple[tuple[Any, ...], Path]]:
             for rating in row["ratings"]:
                 for key in ("n", "people"):
                     yield (level, row["name"], rating, key), (*here, "ratings", rating, key)
+    said = report.get("qualitative")
+    if said:
+        for key in ("people", "excerpts"):
+            yield ("qualitative", key), (*at, "qualitative", key)
+        for i, theme in enumerate(said["themes"]):
+            for key in ("people", "excerpts"):
+                yield ("theme", theme["name"], key), (*at, "qualitative", "themes", i, key)
+    for v, use in enumerate(report.get("service_use", [])):
+        head = (*at, "service_use", v)
+        yield ("service_use", use["service"], "measured_people"), (*head, "measured_people")
+        for s, score in enumerate(use["scores"]):
+            for g, group in enumerate(score["groups"]):
+                here = (*head, "scores", s, "groups", g)
+                population = ("service_use", use["service"], score["score"], group["population"])
+                yield population, (*here, "n")
+                for classes in ("rci", "clinical_change"):
+                    for label in (group.get(classes) or {}).get("counts") or {}:
+                        yield (*population, classes, label), (*here, classes, "counts", label)
+    for k, row in enumerate(report.get("response_rates", [])):
+        for key in ("due", "answered", "invited", "answered_invited"):
+            yield ("response", row["entry"], key), (*at, "response_rates", k, key)
+    if report.get("council"):
+        for key in ("suggestions", "accepted", "declined", "done"):
+            yield ("council", key), (*at, "council", key)
 
 
 def read_together(reading: Reading, whole: Path, parts: list[Path]) -> None:
@@ -644,11 +810,42 @@ def knowledge_releases(
                 same = [n for n in (x, y) if scope_of[n] == scope_of[whole] or key[0] in ("meeting", "units")]
                 if _events(key) and same:
                     reading.adds_up([counts[n][key] for n in same if key in counts[n]], path)
-    known.equalities += [({p: float(c) for p, c in r.items()}, 0.0) for r in reading.equalities]
-    known.orders += reading.orders
+    _add(known, reading)
+    _segments(known, counts, days, scope_of)
     for name in shared:
         _statistics(known, (name,))
     return known
+
+
+def _segments(
+    known: Knowledge,
+    counts: dict[str, dict[tuple[Any, ...], Path]],
+    days: dict[str, tuple[str, str]],
+    scope_of: dict[str, str],
+) -> None:
+    """Periods that overlap without one holding the other (January–June and April–September):
+    a count of events over a period is the sum of its counts over the stretches between any
+    release's period boundaries, each a whole number of at least 0. Written as unknowns, these
+    give every difference the periods allow, nested, following each other or overlapping."""
+    everywhere = ("meeting", "units")
+    keys = {key for found in counts.values() for key in found if _events(key)}
+    for key in keys:
+        having = [n for n in counts if key in counts[n]]
+        groups: dict[str, list[str]] = {}
+        for name in having:
+            groups.setdefault("" if key[0] in everywhere else scope_of[name], []).append(name)
+        for group, names in groups.items():
+            if len({days[n] for n in names}) < 3 or not any(known.hidden(counts[n][key]) for n in names):
+                continue  # two periods alone give orders only (read above)
+            if not all(_whole(_at(known.internal, counts[n][key])) for n in names):
+                continue
+            points = sorted({days[n][0] for n in names} | {_next_day(days[n][1]) for n in names if days[n][1] < "9"})
+            for name in names:
+                start, end = days[name]
+                inside = [p for p in points if start <= p and (end.startswith("9999") or p <= end)]
+                terms: dict[Path, float] = {(SEGMENT, group, *map(str, key), p): 1.0 for p in inside}
+                terms[counts[name][key]] = -1.0
+                known.equalities.append((terms, 0.0))
 
 
 def recoveries_releases(

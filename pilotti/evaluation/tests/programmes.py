@@ -165,6 +165,7 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]], first: int = 0) 
     ]
     pairs = [m for m in measured if m[2] is not None]
     groups = [_group(population, measured) for population in POPULATIONS]
+    newer = _newer(units, [p for _, p in people], measured, pairs)
     compared = [_compared(row["name"], [row], {}, {}, set()) for row in by_unit_rows]
     organisations = []
     for organisation in sorted({row["organisation__name"] for row in by_unit_rows}):
@@ -222,4 +223,101 @@ def report(units: list[tuple[str, int, list[tuple[Any, ...]]]], first: int = 0) 
             }
         ],
         "comparison": {"instruments": [], "units": compared, "sites": [], "organisations": organisations},
+        **newer,
+    }
+
+
+# What people said, by a person's rating: 1–2 "slow start" and 3 "good start" (themes of "start"),
+# 4–5 "hope". Each person's material is one excerpt per theme, one more for a rating of 5.
+THEMES = (("start", None), ("slow start", "start"), ("good start", "start"), ("hope", None))
+
+
+def _themes_of(rating: int | None) -> list[str]:
+    if rating is None:
+        return []
+    return ["start", "slow start"] if rating <= 2 else ["start", "good start"] if rating == 3 else ["hope"]
+
+
+def _newer(
+    units: list[tuple[str, int, list[tuple[Any, ...]]]],
+    people: list[tuple[Any, ...]],
+    measured: list[tuple[bool, float | None, float | None]],
+    pairs: list[tuple[bool, float | None, float | None]],
+) -> dict[str, Any]:
+    """The report's later sections from the same people: the qualitative themes by rating, the
+    service use before and after from the scores (a contact per five points), the response rates
+    of the intake and end questionnaires ("x", as the before/after) and the council's suggestions
+    (one a meeting held, every other accepted)."""
+    starters = [p for p in people if _step(p) >= 2]
+    speakers = [_themes_of(p[3]) for p in starters]
+    themes = []
+    for name, parent in THEMES:
+        behind = [(t, p) for t, p in zip(speakers, starters, strict=True) if name in t]
+        themes.append(
+            {
+                "name": name,
+                "description": "",
+                "parent": parent,
+                "people": len(behind),
+                "excerpts": len(behind) + sum(1 for _, p in behind if p[3] == 5),
+            }
+        )
+    said = [p for p in starters if p[3] is not None]
+    before = [float(int(a or 0) // 5) for _, a, _b in measured]
+    counted = [(float(int(a or 0) // 5), float(int(b) // 5)) for _, a, b in pairs if b is not None]
+    try:
+        service = dict(_paired_group("all_pairs", [a for a, _ in counted], [b for _, b in counted], None))
+    except ValueError:  # as in _group
+        service = {"population": "all_pairs", "n": len(counted)}
+    held = sum(h for _, h, _m in units)
+    rates = [
+        ("intake", len(starters), len(measured), len(starters) - sum(1 for p in starters if p[2][0] == 2)),
+        ("end", len(measured), len(pairs), len(measured)),
+    ]
+    response = []
+    for when, due, answered, invited in rates:
+        answered_invited = min(answered, invited)
+        response.append(
+            {
+                "entry": when,
+                "instrument": "x",
+                "when": when,
+                "when_label": when,
+                "follow_up_weeks": None,
+                "per_meeting": False,
+                "due": due,
+                "answered": answered,
+                "share_of_due": round(answered / due, 4) if due else None,
+                "invited": invited,
+                "answered_invited": answered_invited,
+                "share_of_invited": round(answered_invited / invited, 4) if invited else None,
+            }
+        )
+    return {
+        "qualitative": {
+            "people": len(said),
+            "interviews": len(said),
+            "focus_groups": 0,
+            "excerpts": sum(2 if p[3] == 5 else 1 for p in said),
+            "themes": themes,
+            "quotes": [],
+        },
+        "service_use": [
+            {
+                "service": "s",
+                "name": "family work",
+                "description": "",
+                "period_months": 6,
+                "measured_people": len(before),
+                "scores": [{"score": "contacts", "label": "", "groups": [service]}],
+            }
+        ],
+        "response_rates": response,
+        "council": {
+            "suggestions": held,
+            "accepted": (held + 1) // 2,
+            "declined": held // 2,
+            "done": held // 3,
+            "items": [],
+        },
     }
