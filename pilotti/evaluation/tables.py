@@ -155,21 +155,7 @@ def tables(report: Report) -> dict[str, Table]:
                         score["score"],
                         g["population"],
                         g["n"],
-                        pick("pre", "mean"),
-                        pick("pre", "sd"),
-                        pick("post", "mean"),
-                        pick("post", "sd"),
-                        pick("difference", "mean"),
-                        pick("difference", "ci_low"),
-                        pick("difference", "ci_high"),
-                        g.get("t"),
-                        g.get("df"),
-                        g.get("p_t"),
-                        pick("wilcoxon", "p"),
-                        pick("wilcoxon", "method"),
-                        pick("d_z", "g"),
-                        pick("d_z", "ci_low"),
-                        pick("d_z", "ci_high"),
+                        *_paired_values(g),
                         pick("d_av", "g"),
                         pick("d_av", "ci_low"),
                         pick("d_av", "ci_high"),
@@ -187,21 +173,7 @@ def tables(report: Report) -> dict[str, Table]:
             "score",
             "population",
             "pairs",
-            "pre_mean",
-            "pre_sd",
-            "post_mean",
-            "post_sd",
-            "change_mean",
-            "change_ci_low",
-            "change_ci_high",
-            "t",
-            "df",
-            "p_t",
-            "p_wilcoxon",
-            "wilcoxon_method",
-            "g_z",
-            "g_z_ci_low",
-            "g_z_ci_high",
+            *_paired_columns("pre", "post"),
             "g_av",
             "g_av_ci_low",
             "g_av_ci_high",
@@ -248,6 +220,30 @@ def tables(report: Report) -> dict[str, Table]:
     return result
 
 
+def _paired_columns(before: str, after: str) -> list[str]:
+    """The columns of a paired comparison (``_paired_values``), its two sides named ``before`` and
+    ``after``."""
+    return [
+        *(f"{side}_{part}" for side in (before, after) for part in ("mean", "sd")),
+        *("change_mean", "change_ci_low", "change_ci_high", "t", "df", "p_t"),
+        *("p_wilcoxon", "wilcoxon_method", "g_z", "g_z_ci_low", "g_z_ci_high"),
+    ]
+
+
+def _paired_values(group: Mapping[str, Any]) -> list[Any]:
+    """A paired comparison's figures as the report holds them (``statistics.paired``), withheld
+    parts empty."""
+    pick = _picker(group)
+    return [
+        *(pick(side, part) for side in ("pre", "post") for part in ("mean", "sd")),
+        *(pick("difference", part) for part in ("mean", "ci_low", "ci_high")),
+        *(group.get(key) for key in ("t", "df", "p_t")),
+        pick("wilcoxon", "p"),
+        pick("wilcoxon", "method"),
+        *(pick("d_z", part) for part in ("g", "ci_low", "ci_high")),
+    ]
+
+
 SERVICE_USE_COLUMNS = [
     "service",
     "name",
@@ -256,21 +252,7 @@ SERVICE_USE_COLUMNS = [
     "population",
     "pairs",
     "withheld",
-    "before_mean",
-    "before_sd",
-    "after_mean",
-    "after_sd",
-    "change_mean",
-    "change_ci_low",
-    "change_ci_high",
-    "t",
-    "df",
-    "p_t",
-    "p_wilcoxon",
-    "wilcoxon_method",
-    "g_z",
-    "g_z_ci_low",
-    "g_z_ci_high",
+    *_paired_columns("before", "after"),
 ]
 
 
@@ -317,7 +299,6 @@ def _later_tables(report: Report) -> dict[str, Table]:
         for use in uses:
             for score in use["scores"]:
                 for group in score["groups"]:
-                    pick = _picker(group)
                     rows.append(
                         [
                             use["service"],
@@ -327,21 +308,7 @@ def _later_tables(report: Report) -> dict[str, Table]:
                             group["population"],
                             group["n"],
                             group.get("withheld"),
-                            pick("pre", "mean"),
-                            pick("pre", "sd"),
-                            pick("post", "mean"),
-                            pick("post", "sd"),
-                            pick("difference", "mean"),
-                            pick("difference", "ci_low"),
-                            pick("difference", "ci_high"),
-                            group.get("t"),
-                            group.get("df"),
-                            group.get("p_t"),
-                            pick("wilcoxon", "p"),
-                            pick("wilcoxon", "method"),
-                            pick("d_z", "g"),
-                            pick("d_z", "ci_low"),
-                            pick("d_z", "ci_high"),
+                            *_paired_values(group),
                         ]
                     )
         result["service_use"] = (SERVICE_USE_COLUMNS, rows)
