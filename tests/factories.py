@@ -18,6 +18,7 @@ from django.utils import timezone
 from pilotti.accounts.models import User
 from pilotti.api import services as api_services
 from pilotti.core.zone import HELSINKI
+from pilotti.council import services as council_services
 from pilotti.instruments import fileformat
 from pilotti.instruments import selectors as instruments_selectors
 from pilotti.instruments import services as instruments_services
@@ -41,6 +42,8 @@ from pilotti.programmes.services import ProgrammeFields
 from pilotti.recruitment import services as recruitment_services
 from pilotti.recruitment.models import Enrolment
 from pilotti.recruitment.services import enrolment_transition
+from pilotti.serviceuse import services as serviceuse_services
+from pilotti.serviceuse.models import Service
 from pilotti.surveys import services as surveys_services
 from pilotti.surveys.models import ClientPanel, PersonalLink
 
@@ -431,6 +434,54 @@ def answer_version(
         participant=person,
         now=at(day),
     )
+
+
+# --- council and service use ------------------------------------------------------------------------
+# A pilot's client council and its service-use counts, on top of the evaluation section's ``build``.
+
+
+def council_suggestions(world: Any, pilot: Pilot) -> None:
+    """Two suggestions at the pilot's second meeting: one accepted and done three days later, one
+    still open."""
+    meeting = pilot.meetings[1]
+    day = meeting.starts_at.astimezone(HELSINKI).date()
+    council_services.council_item_add(
+        actor=world.coordinator,
+        meeting=meeting,
+        fields=council_services.ItemFields(
+            suggestion="Yhteistä ruoanlaittoa",
+            decision="accepted",
+            decided_on=day,
+            action="Ruoanlaitto joka toinen kerta",
+            done_on=day + timedelta(days=3),
+        ),
+    )
+    council_services.council_item_add(
+        actor=world.coordinator, meeting=meeting, fields=council_services.ItemFields(suggestion="Myöhempi aloitus")
+    )
+
+
+def family_work(world: Any, pilot: Pilot) -> Service:
+    """The service whose use the pilot counts before and after: family work."""
+    return serviceuse_services.service_add(
+        actor=world.owner, programme=pilot.programme, fields=serviceuse_services.ServiceFields(name="Perhetyö")
+    )
+
+
+def service_use_counts(world: Any, pilot: Pilot, service: Service, pairs: list[tuple[int, int | None]]) -> None:
+    """Each of the pilot's people in turn gets a (before, after) pair of counts; None: not yet counted."""
+    for person, (before, after) in zip(pilot.people, pairs, strict=False):
+        serviceuse_services.service_use_add(
+            actor=world.coordinator,
+            service=service,
+            person=person,
+            fields=serviceuse_services.UseFields(
+                support_started_on=START,
+                support_ended_on=START + timedelta(days=60),
+                before_count=before,
+                after_count=after,
+            ),
+        )
 
 
 # --- interviews -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pilotti.council.models import CouncilItem
 from pilotti.council.services import ItemFields, council_item_add
 from pilotti.evaluation import selectors, suppression
 from pilotti.organisations.viewer import Viewer
-from tests.factories import build, make_programme, make_unit
+from tests.factories import build, council_suggestions, make_programme, make_unit
 
 
 def test_it_records_a_suggestion_then_its_decision_and_what_was_done_with_history(world: World) -> None:
@@ -75,20 +75,7 @@ def test_an_evaluator_reads_the_council_but_cannot_record(world: World) -> None:
 
 def test_council_items_show_in_the_report_as_what_participants_changed(world: World) -> None:
     pilot = build(world, people=6, meetings=3)
-    meeting = pilot.meetings[1]
-    day = meeting.starts_at.astimezone(HELSINKI).date()
-    council_item_add(
-        actor=world.coordinator,
-        meeting=meeting,
-        fields=ItemFields(
-            suggestion="Yhteistä ruoanlaittoa",
-            decision="accepted",
-            decided_on=day,
-            action="Ruoanlaitto joka toinen kerta",
-            done_on=day + timedelta(days=3),
-        ),
-    )
-    council_item_add(actor=world.coordinator, meeting=meeting, fields=ItemFields(suggestion="Myöhempi aloitus"))
+    council_suggestions(world, pilot)
     internal = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme)
     assert internal["council"]["suggestions"] == 2
     assert internal["council"]["done"] == 1

@@ -4,7 +4,7 @@ one suppressed by the same step as the page (suppression.shared_set)."""
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,45 +14,18 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from conftest import World
 from pilotti.core.zone import HELSINKI
-from pilotti.council.services import ItemFields, council_item_add
-from pilotti.serviceuse.services import ServiceFields, UseFields, service_add, service_use_add
-from tests.factories import START, Pilot, build
+from tests.factories import Pilot, build, council_suggestions, family_work, service_use_counts
 
 X = "suppressed"
 
 
 def _pilot(world: World) -> Pilot:
     pilot = build(world, people=6, meetings=3)
-    meeting = pilot.meetings[1]
-    day = meeting.starts_at.astimezone(HELSINKI).date()
-    council_item_add(
-        actor=world.coordinator,
-        meeting=meeting,
-        fields=ItemFields(
-            suggestion="Yhteistä ruoanlaittoa",
-            decision="accepted",
-            decided_on=day,
-            action="Ruoanlaitto joka toinen kerta",
-            done_on=day + timedelta(days=3),
-        ),
-    )
-    council_item_add(actor=world.coordinator, meeting=meeting, fields=ItemFields(suggestion="Myöhempi aloitus"))
-    service = service_add(actor=world.owner, programme=pilot.programme, fields=ServiceFields(name="Perhetyö"))
+    council_suggestions(world, pilot)
     # Six people counted before, three of them after as well: three pairs, fewer than five.
-    for person, (before, after) in zip(
-        pilot.people, [(9, 3), (7, 2), (11, 5), (6, None), (8, None), (10, None)], strict=True
-    ):
-        service_use_add(
-            actor=world.coordinator,
-            service=service,
-            person=person,
-            fields=UseFields(
-                support_started_on=START,
-                support_ended_on=START + timedelta(days=60),
-                before_count=before,
-                after_count=after,
-            ),
-        )
+    service_use_counts(
+        world, pilot, family_work(world, pilot), [(9, 3), (7, 2), (11, 5), (6, None), (8, None), (10, None)]
+    )
     return pilot
 
 

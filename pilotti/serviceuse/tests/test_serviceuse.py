@@ -15,31 +15,12 @@ from scipy import stats
 from conftest import World, signed_in
 from pilotti.evaluation import selectors, suppression
 from pilotti.organisations.viewer import Viewer
-from pilotti.serviceuse.models import Service, ServiceUse
+from pilotti.serviceuse.models import ServiceUse
 from pilotti.serviceuse.services import ServiceFields, UseFields, service_add, service_use_add
-from tests.factories import START, Pilot, build
+from tests.factories import START, Pilot, build, family_work, service_use_counts
 
 BEFORE = [9, 7, 11, 6, 8, 10]
 AFTER = [3, 2, 5, 3, 2, 6]
-
-
-def _family_work(world: World, pilot: Pilot) -> Service:
-    return service_add(actor=world.owner, programme=pilot.programme, fields=ServiceFields(name="Perhetyö"))
-
-
-def _counts(world: World, pilot: Pilot, service: Service, pairs: list[tuple[int, int | None]]) -> None:
-    for person, (before, after) in zip(pilot.people, pairs, strict=False):
-        service_use_add(
-            actor=world.coordinator,
-            service=service,
-            person=person,
-            fields=UseFields(
-                support_started_on=START,
-                support_ended_on=START + timedelta(days=60),
-                before_count=before,
-                after_count=after,
-            ),
-        )
 
 
 def _upload(client: object, pilot: Pilot, name: str, content: bytes) -> object:
@@ -49,7 +30,7 @@ def _upload(client: object, pilot: Pilot, name: str, content: bytes) -> object:
 
 def test_the_import_refuses_a_bad_sheet_naming_each_bad_row_and_saves_nothing(world: World) -> None:
     pilot = build(world, people=3, meetings=2)
-    _family_work(world, pilot)
+    family_work(world, pilot)
     good, second = pilot.people[0].code, pilot.people[1].code
     sheet = (
         "code;service;support_started_on;support_ended_on;before;after\n"
@@ -73,9 +54,9 @@ def test_the_import_refuses_a_bad_sheet_naming_each_bad_row_and_saves_nothing(wo
     assert not ServiceUse.objects.exists()
 
 
-def test_the_import_saves_a_good_excel_sheet_and_a_later_file_adds_the_after_counts(world: World) -> None:
+def test_the_import_saves_a_good_excel_sheet_and_a_later_file_adds_the_afterservice_use_counts(world: World) -> None:
     pilot = build(world, people=2, meetings=2)
-    _family_work(world, pilot)
+    family_work(world, pilot)
     client = signed_in(world.coordinator)
 
     def workbook(after: str) -> bytes:
@@ -102,7 +83,7 @@ def test_the_import_saves_a_good_excel_sheet_and_a_later_file_adds_the_after_cou
 
 def test_the_paired_result_matches_scipy(world: World) -> None:
     pilot = build(world, people=6, meetings=2)
-    _counts(world, pilot, _family_work(world, pilot), list(zip(BEFORE, AFTER, strict=True)))
+    service_use_counts(world, pilot, family_work(world, pilot), list(zip(BEFORE, AFTER, strict=True)))
     [service] = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme)["service_use"]
     [group] = service["scores"][0]["groups"]
     t = stats.ttest_rel(AFTER, BEFORE)
@@ -118,7 +99,9 @@ def test_the_paired_result_matches_scipy(world: World) -> None:
 def test_a_small_group_is_withheld_in_the_shared_report(world: World) -> None:
     pilot = build(world, people=6, meetings=2)
     # Six people counted before, three of them after as well.
-    _counts(world, pilot, _family_work(world, pilot), [(9, 3), (7, 2), (11, 5), (6, None), (8, None), (10, None)])
+    service_use_counts(
+        world, pilot, family_work(world, pilot), [(9, 3), (7, 2), (11, 5), (6, None), (8, None), (10, None)]
+    )
     internal = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme)
     assert internal["service_use"][0]["scores"][0]["groups"][0]["n"] == 3
     shared = suppression.shared(internal)["service_use"][0]
@@ -133,8 +116,8 @@ def test_a_small_group_is_withheld_in_the_shared_report(world: World) -> None:
 
 def test_counts_without_evaluation_consent_are_left_out_of_the_report(world: World) -> None:
     pilot = build(world, people=6, meetings=2)
-    service = _family_work(world, pilot)
-    _counts(world, pilot, service, list(zip(BEFORE, AFTER, strict=True)))
+    service = family_work(world, pilot)
+    service_use_counts(world, pilot, service, list(zip(BEFORE, AFTER, strict=True)))
     # The consent was given a week before the start: support that started earlier is not counted.
     ServiceUse.objects.filter(participant=pilot.people[0]).update(support_started_on=START - timedelta(days=30))
     [out] = selectors.report(Viewer.everywhere(world.evaluator), pilot.programme)["service_use"]
@@ -143,7 +126,7 @@ def test_counts_without_evaluation_consent_are_left_out_of_the_report(world: Wor
 
 def test_the_page_shows_the_counts_and_a_correction_keeps_its_history(world: World) -> None:
     pilot = build(world, people=2, meetings=2)
-    _counts(world, pilot, _family_work(world, pilot), [(9, None)])
+    service_use_counts(world, pilot, family_work(world, pilot), [(9, None)])
     use = ServiceUse.objects.get()
     client = signed_in(world.coordinator)
     page = client.get(reverse("serviceuse:programme", kwargs={"slug": pilot.programme.slug}))
