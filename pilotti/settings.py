@@ -184,6 +184,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The busiest statements (the client panel's read, counters and answer) are prepared on PostgreSQL
+# while connections persist (pilotti.core.prepared); off for a connection per request, e.g. behind
+# PgBouncer in transaction mode (docs/deployment.md).
+DATABASE_PREPARED_STATEMENTS = env_bool(
+    "DATABASE_PREPARED_STATEMENTS", DATABASES["default"].get("CONN_MAX_AGE", 0) != 0
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -10,18 +10,25 @@ returns the new counts (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, Post
 3.35+ alike). The database adds under the row's lock, so the count is exact with any number of
 servers and workers; the first use of a window inserts its row. Closed windows are deleted by
 ``prune``, which a window's first use runs now and then (``PRUNE_ONE_IN``).
+
+On PostgreSQL a page may read its row in the same statement (``waits_and_read``: the upsert as
+a data-modifying ``WITH`` and the page's query beside it), one round trip for both; the
+statement is prepared there (pilotti.core.prepared). Elsewhere the read follows the upsert.
 """
 
 import hashlib
 import math
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pilotti.core import prepared
 from pilotti.core.models import RateCounter
 
 # A window's first use deletes the closed windows once in this many times: the table holds about
@@ -55,9 +62,26 @@ def _retry_after(limit: Limit, window_index: int, now: float) -> int:
     return max(1, math.ceil((window_index + 1) * limit.window - now))
 
 
+@dataclass(frozen=True)
+class Read:
+    """A query whose first row a page wants with its counters: ``sql`` with ``%s`` placeholders,
+    its columns named apart from ``key`` and ``count``."""
+
+    sql: str
+    params: Sequence[Any]
+
+
 def waits(*uses: Use, now: float | None = None) -> list[int]:
     """Counts the uses in one statement; for each, 0 while within its limit, else the seconds
     until its window ends."""
+    return waits_and_read(*uses, now=now)[0]
+
+
+def waits_and_read(
+    *uses: Use, read: Read | None = None, now: float | None = None
+) -> tuple[list[int], tuple[Any, ...] | None]:
+    """``waits``, and the first row of ``read`` (None when it finds none), in the same statement
+    on PostgreSQL. A row is found whatever the waits say: the caller decides what to show."""
     now = time.time() if now is None else now
     rows: dict[str, list[int]] = {}  # counter key: [added, expires]
     for use in uses:
@@ -66,7 +90,7 @@ def waits(*uses: Use, now: float | None = None) -> list[int]:
             _counter_key(use.limit, use.key, window_index), [0, (window_index + 1) * use.limit.window]
         )
         row[0] += int(use.counted)
-    counts = _add(rows)
+    counts, found = _add(rows, read)
     first_use = any(added and counts[key] == added for key, (added, _expires) in rows.items())
     if first_use and secrets.randbelow(PRUNE_ONE_IN) == 0:  # now and then, tidy up
         prune(now=now)
@@ -77,7 +101,7 @@ def waits(*uses: Use, now: float | None = None) -> list[int]:
         # A counted use may be the limit's last; an uncounted one asks whether the next would pass it.
         passed = count > use.limit.count - (0 if use.counted else 1)
         result.append(_retry_after(use.limit, window_index, now) if passed else 0)
-    return result
+    return result, found
 
 
 def wait(*uses: Use, now: float | None = None) -> int:
@@ -85,7 +109,7 @@ def wait(*uses: Use, now: float | None = None) -> int:
     return max(waits(*uses, now=now), default=0)
 
 
-def _add(rows: dict[str, list[int]]) -> dict[str, int]:
+def _add(rows: dict[str, list[int]], read: Read | None) -> tuple[dict[str, int], tuple[Any, ...] | None]:
     connection = connections[router.db_for_write(RateCounter)]
     quote = connection.ops.quote_name
     table, key, count, expires = (quote(name) for name in (RateCounter._meta.db_table, "key", "count", "expires"))
@@ -96,12 +120,30 @@ def _add(rows: dict[str, list[int]]) -> dict[str, int]:
         f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count} "
         f"RETURNING {key}, {count}"
     )
-    with connection.cursor() as cursor:
-        params: list[str | int] = []
-        for name in ordered:
-            params += [name, *rows[name]]
+    params: list[Any] = []
+    for name in ordered:
+        params += [name, *rows[name]]
+    together = read is not None and connection.vendor == "postgresql"
+    if together and read is not None:
+        # One round trip: the read sees the tables as they were before this statement, which is
+        # all it needs (the counters come from the upsert's RETURNING, not from a read).
+        sql = (
+            f"WITH counted AS ({sql}) SELECT counted.{key}, counted.{count}, found.* "  # noqa: S608 - as above
+            f"FROM counted LEFT JOIN ({read.sql}) AS found ON TRUE"
+        )
+        params += read.params
+    with prepared.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        return {name: int(value) for name, value in cursor.fetchall()}
+        fetched = cursor.fetchall()
+        counts = {name: int(value) for name, value, *_rest in fetched}
+        if together:
+            first = tuple(fetched[0][2:]) if fetched else ()
+            return counts, first if any(value is not None for value in first) else None
+        if read is None:
+            return counts, None
+        cursor.execute(read.sql, read.params)
+        row = cursor.fetchone()
+        return counts, tuple(row) if row is not None else None
 
 
 def consume(limit: Limit, key: str, *, now: float | None = None) -> int:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotti.accounts.models import User
-from pilotti.instruments import fileformat, packs, selectors
+from pilotti.instruments import fileformat, packs, selectors, writes
 from pilotti.instruments.models import (
     Answer,
     Band,
@@ -304,7 +304,6 @@ def _store_score(response: Response, spec: VersionSpec, answers: Mapping[str, An
     response.safety_flagged = bool(result.safety_items)
 
 
-@transaction.atomic
 def response_record(
     *,
     version: InstrumentVersion,
@@ -344,28 +343,43 @@ def response_record(
         submitted_at=(now or timezone.now()) if submitted else None,
     )
     _store_score(response, spec, answers)
-    response.save()
-    _write_answers(response, version, answers)
+    rows = _answer_rows(version, answers)
+    if any(chosen is not None for _answer, chosen in rows):  # chosen options are rows of their own
+        with transaction.atomic():
+            response.save()
+            for answer, chosen in rows:
+                answer.response = response
+                answer.save()
+                if chosen is not None:
+                    answer.choices.set(chosen)
+    else:
+        writes.response_insert(response, [answer for answer, _chosen in rows])
     return response
 
 
-def _write_answers(response: Response, version: InstrumentVersion, answers: Mapping[str, AnswerValue]) -> None:
+def _answer_rows(
+    version: InstrumentVersion, answers: Mapping[str, AnswerValue]
+) -> list[tuple[Answer, list[Option] | None]]:
+    """The answers to store, each with its chosen options (None unless multiple choice)."""
     items = {item.key: item for item in version.items.all()}  # read with the structure, options included
+    rows: list[tuple[Answer, list[Option] | None]] = []
     for key, value in answers.items():
         item = items.get(key)
         if item is None or is_blank(value):
             continue
-        answer = Answer(response=response, item=item)
+        answer = Answer(item=item)
+        chosen = None
         if item.type == ItemType.FREE_TEXT:
             answer.text = str(value)
         elif item.type == ItemType.DATE and isinstance(value, date):
             answer.date = value
         elif item.type != ItemType.MULTIPLE_CHOICE:
             answer.value = float(str(value).replace(",", "."))
-        answer.save()
         if item.type == ItemType.MULTIPLE_CHOICE and isinstance(value, list | tuple):
             wanted = {int(v) for v in value}
-            answer.choices.set([o for o in item.options.all() if o.value in wanted])
+            chosen = [o for o in item.options.all() if o.value in wanted]
+        rows.append((answer, chosen))
+    return rows
 
 
 def answers_of(response: Response) -> dict[str, AnswerValue]:

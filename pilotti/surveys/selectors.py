@@ -11,11 +11,13 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, Model, Q, QuerySet
 
+from pilotti.core.ratelimit import Read
 from pilotti.instruments import coverage
 from pilotti.instruments import selectors as instruments
 from pilotti.instruments.models import Instrument, InstrumentVersion, Mode, Response, ScoringRule
@@ -113,9 +115,35 @@ def live_panel(code: str) -> ClientPanel | None:
     the meeting, unit and organisation are known by id only: their other fields load if read.
     """
     panel = next(iter(ClientPanel.objects.raw(_live_panel_sql(), [code])), None)
-    if panel is None:
-        return None
-    extra = panel.__dict__
+    return None if panel is None else _with_meeting_and_version(panel, panel.__dict__)
+
+
+def live_panel_read(code: str) -> Read:
+    """``live_panel``'s query, for reading the panel in the request's counter statement."""
+    return Read(_live_panel_sql(), [code])
+
+
+def live_panel_from_row(row: tuple[Any, ...]) -> ClientPanel:
+    """The panel from a row of ``live_panel_read`` as PostgreSQL's driver gives it (typed values:
+    SQLite's would need Django's converters, so SQLite reads through ``live_panel``)."""
+    fields = [field.attname for field in ClientPanel._meta.concrete_fields]
+    panel = ClientPanel.from_db(connection.alias, fields, row[: len(fields)])
+    extra = dict(zip(_EXTRA_COLUMNS, row[len(fields) :], strict=True))
+    return _with_meeting_and_version(panel, extra)
+
+
+_EXTRA_COLUMNS = (
+    "unit_id",
+    "organisation_id",
+    "meeting_starts_at",
+    "meeting_status",
+    "version_uuid",
+    "rule_id",
+    "instrument_name",
+)
+
+
+def _with_meeting_and_version(panel: ClientPanel, extra: dict[str, Any]) -> ClientPanel:
     organisation = Organisation.from_db(panel._state.db, ["id"], [extra["organisation_id"]])
     unit = DeliveryUnit.from_db(panel._state.db, ["id", "organisation_id"], [extra["unit_id"], organisation.pk])
     unit.organisation = organisation

@@ -183,10 +183,9 @@ def _with_device(response: HttpResponse, panel: ClientPanel, device_id: str) -> 
 
 def panel_answer(request: HttpRequest, code: str) -> HttpResponse:
     """The client panel: anonymous, one answer per device (unless in kiosk mode), rate-limited."""
-    waits = throttling.panel_waits(request, code)  # a POST's answer too: one statement
+    waits, panel = throttling.panel_waits(request, code)  # a POST's answer and the panel too
     if waits.page:
         return _too_many_requests(request, waits.page)
-    panel = selectors.live_panel(code)
     language = languages.chosen(request)
     if panel is None:
         throttling.unknown_address(request)
