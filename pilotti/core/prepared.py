@@ -53,14 +53,14 @@ def cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
 @functools.cache
 def _preparing_cursor_class() -> Any:
     """Built on the first use: the PostgreSQL backend imports psycopg, which SQLite sites lack."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
-    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
+    class PreparingCursor(ServerBindingCursor):
         logged = False
 
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             result = super().execute(query, params, prepare=True, **kwargs)
-            if self.logged and self._query is None:  # a prepared run keeps no query for Django's log
+            if self.logged and getattr(self, "_query", None) is None:  # a prepared run keeps none for Django's log
                 self._query = self._convert_query(query, params)
             return result
 

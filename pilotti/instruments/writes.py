@@ -16,6 +16,9 @@ options of multiple-choice answers are rows of their own and go through the ORM
 (``services.response_record``).
 """
 
+import functools
+from typing import Any
+
 from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
@@ -60,17 +63,35 @@ def response_insert(response: Response, answers: list[Answer]) -> None:
     response._state.db = using
 
 
-def _response_insert_sql(response: Response, using: str) -> tuple[str, list[object]]:
-    """``Model.save``'s insert of the response, returning its id."""
-    fields = [field for field in Response._meta.local_concrete_fields if field is not Response._meta.auto_field]
+def _response_insert_sql(response: Response, using: str) -> tuple[str, list[Any]]:
+    """``Model.save``'s insert of the response, returning its id: the statement as Django's
+    compiler writes it (made once per database: compiling it cost more than running it), the
+    values as the compiler prepares them (``pre_save``: ``auto_now_add``; ``get_db_prep_save``)."""
+    connection = connections[using]
+    return _response_insert_statement(using), [
+        field.get_db_prep_save(field.pre_save(response, True), connection) for field in _response_fields()
+    ]
+
+
+@functools.cache
+def _response_fields() -> list[Field[object, object]]:
+    meta = Response._meta
+    return [field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated]
+
+
+@functools.cache
+def _response_insert_statement(using: str) -> str:
     query = InsertQuery(Response)
-    query.insert_values([field for field in fields if not field.generated], [response])
+    query.insert_values(_response_fields(), [Response(organisation_id=0, version_id=0)])
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [Response._meta.pk]
     [(sql, params)] = compiler.as_sql()
-    return sql, list(params)
+    if sql.count("%s") != len(params) or len(params) != len(_response_fields()):  # one plain placeholder a field
+        raise RuntimeError(f"unexpected insert of a response: {sql}")
+    return str(sql)
 
 
+@functools.cache
 def _answer_fields() -> list[Field[object, object]]:
     return [field for field in Answer._meta.local_concrete_fields if not field.primary_key]
 
@@ -81,7 +102,7 @@ def _answer_columns(connection: BaseDatabaseWrapper) -> str:
 
 def _answers_values(
     answers: list[Answer], connection: BaseDatabaseWrapper, response_placeholder: str, response_id: object = None
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """The VALUES rows of the answers, the response's id written as ``response_placeholder``."""
     rows, params = [], []
     for answer in answers:
@@ -93,6 +114,6 @@ def _answers_values(
                     params.append(response_id)
                 continue
             placeholders.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(answer, True), connection))  # type: ignore[arg-type]
+            params.append(field.get_db_prep_save(field.pre_save(answer, True), connection))
         rows.append(f"({', '.join(placeholders)})")
     return ", ".join(rows), params

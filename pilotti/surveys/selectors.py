@@ -11,10 +11,10 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Avg, Count, Model, Q, QuerySet
 
 from pilotti.core.ratelimit import Read
@@ -106,28 +106,26 @@ def panel_accepts_answers(panel: ClientPanel, now: datetime) -> bool:
     return meeting.starts_at - PANEL_OPENS_BEFORE <= now <= meeting.starts_at + PANEL_CLOSES_AFTER
 
 
-def live_panel(code: str) -> ClientPanel | None:
-    """The panel of a code, for answering it: one statement, and the version as
-    ``instruments.version_for_answering`` keeps it, usually from memory.
+def live_panel_read(code: str) -> Read:
+    """The panel of a code, for answering it (``live_panel_from_row`` makes the panel of its
+    row): read in the request's counter statement (``throttling.panel_waits``).
 
     Every answer of a full room comes through here, so the row is read with hand-written SQL (the
     same query through ``select_related`` cost more to build than all of the answer's writes) and
     the meeting, unit and organisation are known by id only: their other fields load if read.
     """
-    panel = next(iter(ClientPanel.objects.raw(_live_panel_sql(), [code])), None)
-    return None if panel is None else _with_meeting_and_version(panel, panel.__dict__)
-
-
-def live_panel_read(code: str) -> Read:
-    """``live_panel``'s query, for reading the panel in the request's counter statement."""
     return Read(_live_panel_sql(), [code])
 
 
 def live_panel_from_row(row: tuple[Any, ...]) -> ClientPanel:
-    """The panel from a row of ``live_panel_read`` as PostgreSQL's driver gives it (typed values:
-    SQLite's would need Django's converters, so SQLite reads through ``live_panel``)."""
+    """The panel of a row of ``live_panel_read``, the version as
+    ``instruments.version_for_answering`` keeps it, usually from memory."""
     fields = [field.attname for field in ClientPanel._meta.concrete_fields]
-    panel = ClientPanel.from_db(connection.alias, fields, row[: len(fields)])
+    values = list(row[: len(fields)])
+    for at, column, converters in _panel_converters(connection.alias):  # as the ORM converts a row
+        for converter in converters:
+            values[at] = converter(values[at], column, connection)
+    panel = ClientPanel.from_db(connection.alias, fields, values)
     extra = dict(zip(_EXTRA_COLUMNS, row[len(fields) :], strict=True))
     return _with_meeting_and_version(panel, extra)
 
@@ -141,6 +139,20 @@ _EXTRA_COLUMNS = (
     "rule_id",
     "instrument_name",
 )
+
+
+@functools.cache
+def _panel_converters(alias: str) -> list[tuple[int, Any, list[Any]]]:
+    """The database's and the fields' converters of the panel's columns (SQLite's booleans and
+    UUIDs, for example), as ``SQLCompiler.get_converters`` finds them."""
+    db = connections[alias]
+    found = []
+    for at, field in enumerate(ClientPanel._meta.concrete_fields):
+        column = field.get_col(ClientPanel._meta.db_table)
+        converters = db.ops.get_db_converters(column) + cast(Any, field).get_db_converters(db)
+        if converters:
+            found.append((at, column, converters))
+    return found
 
 
 def _with_meeting_and_version(panel: ClientPanel, extra: dict[str, Any]) -> ClientPanel:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 
 from pilotti.core.client_address import client_address
@@ -56,22 +55,19 @@ def panel_waits(request: HttpRequest, code: str) -> tuple[PanelWaits, ClientPane
     """Counts a request to a client panel, and on a POST an answer from this address to it: a
     script filling a meeting's panel from one address stops at ``SURVEY_PANEL_RATE_LIMIT``.
 
-    With the waits, the live panel of the code (``selectors.live_panel``), or None when there is
-    none or the page must wait: on PostgreSQL read in the counters' statement, one round trip
-    for both (every answer of a full room comes through here); elsewhere after them."""
+    With the waits, the live panel of the code (``selectors.live_panel_read``), or None when
+    there is none or the page must wait: on PostgreSQL read in the counters' statement, one round
+    trip for both (every answer of a full room comes through here); elsewhere right after them."""
     page = _page_uses(request, "panel", code)
     answers: tuple[Use, ...] = ()
     if request.method == "POST":
         limit = Limit("surveys-panel-answers", settings.SURVEY_PANEL_RATE_LIMIT, settings.SURVEY_PANEL_RATE_WINDOW)
         answers = (Use(limit, f"{code}:{_client(request)}"),)
-    together = connection.vendor == "postgresql"
-    found, row = waits_and_read(*page, *answers, read=selectors.live_panel_read(code) if together else None)
+    found, row = waits_and_read(*page, *answers, read=selectors.live_panel_read(code))
     result = PanelWaits(page=max(found[: len(page)]), answers=max(found[len(page) :], default=0))
-    if result.page:
+    if result.page or row is None:
         return result, None
-    if together:
-        return result, selectors.live_panel_from_row(row) if row is not None else None
-    return result, selectors.live_panel(code)
+    return result, selectors.live_panel_from_row(row)
 
 
 def unknown_address(request: HttpRequest) -> None:
