@@ -321,7 +321,9 @@ def response_record(
 
     Raises ValidationError keyed by item key (the code is a ``scoring.Problem``) for missing or
     invalid answers; paper entries and paused answers (``submitted=False``) may leave required
-    items blank, and the instrument's missing-items rule decides the total.
+    items blank, and the instrument's missing-items rule decides the total. The response and its
+    answers are stored together or not at all (``writes.response_insert``: one statement on
+    PostgreSQL, one transaction elsewhere and with multiple-choice answers).
     """
     if version.instrument.organisation_id not in (None, organisation.pk):
         raise ValidationError(_("This instrument belongs to another organisation."))

@@ -309,7 +309,7 @@ def panel_answer(
     # With safety items left out the form is partial for the instrument's checks; the offered
     # items were checked in full above, and the missing-items rule decides the total.
     complete = offered == {item.key for item in spec.items}
-    if panel.kiosk and complete and not once_key:  # response_record is one transaction
+    if panel.kiosk and complete and not once_key:  # response_record stores all or nothing by itself
         response = _panel_response(panel, version, answers, language, submitted=True, now=now)
     else:
         with transaction.atomic():
