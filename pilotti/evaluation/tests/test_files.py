@@ -159,6 +159,20 @@ def test_a_failure_is_told_and_can_be_asked_again(world: World, monkeypatch: pyt
     assert fetch(client, pdf_url(pilot), method="post").content.startswith(b"%PDF")  # a failed file is not reused
 
 
+def test_a_failed_export_is_asked_for_again_by_a_post(world: World, queue: None) -> None:
+    pilot = build(world, people=2)
+    client = reauthenticated(world.evaluator)
+    url = f"{export_url(pilot, 'sav')}?since=2022-09-01"
+    assert client.post(url).status_code == 303
+    GeneratedFile.objects.update(status=GeneratedFile.Status.FAILED)
+    page = client.get(reverse("evaluation:file_status", args=[GeneratedFile.objects.get().uuid])).content.decode()
+    assert "The file could not be made." in page
+    assert f'<form method="post" action="{url}">' in page  # "Try again": a button, as on the report page
+    assert f'href="{url}"' not in page
+    assert client.post(url).status_code == 303
+    assert GeneratedFile.objects.filter(status=GeneratedFile.Status.PENDING).count() == 1
+
+
 def test_it_limits_pdfs_per_hour(world: World, queue: None) -> None:
     pilot = build(world, people=2)
     client = signed_in(world.evaluator)
