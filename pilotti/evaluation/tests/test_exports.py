@@ -73,7 +73,8 @@ def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, A
 
 
 def download(client: Client, pilot: Pilot, format: str, **query: str) -> Fetched:
-    return fetch(client, reverse("evaluation:programme_export", args=[pilot.programme.slug, format]), query, method="post")
+    url = reverse("evaluation:programme_export", args=[pilot.programme.slug, format])
+    return fetch(client, url, query, method="post")
 
 
 def read_back(content: bytes, suffix: str) -> tuple[Any, Any]:
