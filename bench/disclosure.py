@@ -1,16 +1,21 @@
-"""How long disclosure control takes: ``python -m bench.disclosure [GROUPS …] [--demo]``.
+"""How long disclosure control takes: ``python -m bench.disclosure [GROUPS …] [--demo] [--releases N]``.
 
 Generated programmes (``pilotti/evaluation/tests/programmes.py``) of the given numbers of groups,
 0–8 people each, a fixed seed per size: the programme's shared report alone, and the programme's
 with every unit's report protected together (``suppression.shared_set``, what the shared view
 does). ``--demo`` also times the five demo pilots from the database ``DATABASE_URL`` names (load
-it with ``manage.py load_demo --allow-demo-accounts``). Figures go to docs/evaluation.md by hand.
+it with ``manage.py load_demo --allow-demo-accounts``). ``--releases N`` times the registry of
+shared reports that left (rule 13 of docs/evaluation.md): the largest demo pilot's report for N
+overlapping periods (each as long as half its contact days, moved on by a step), each protected
+with every one before it, as ``services.report_build`` does. Figures go to docs/evaluation.md by
+hand.
 """
 
 import os
 import random
 import sys
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -54,7 +59,10 @@ def main(arguments: list[str]) -> None:
     from pilotti.evaluation.tests import programmes
     from pilotti.programmes.models import DeliveryUnit, Programme
 
-    for count in [int(a) for a in arguments if a.isdigit()] or [20, 60]:
+    counts = [int(a) for a in arguments if a.isdigit()]
+    if "--releases" in arguments:
+        counts.remove(int(arguments[arguments.index("--releases") + 1]))
+    for count in counts or ([] if "--releases" in arguments else [20, 60]):
         units = units_of(count, count)
         report, reports = (
             cast("Report", programmes.report(units)),
@@ -71,6 +79,34 @@ def main(arguments: list[str]) -> None:
             alone = timed(lambda: suppression.shared(reports[suppression.PROGRAMME], 5))  # noqa: B023
             together = timed(lambda: suppression.shared_set(reports, 5))  # noqa: B023
             print(f"{programme.slug} ({len(reports) - 1} units): alone {alone:.1f} s; together {together:.1f} s")
+
+    if "--releases" in arguments:
+        releases(int(arguments[arguments.index("--releases") + 1]))
+
+
+def releases(count: int) -> None:
+    from django.db.models import Count
+
+    from pilotti.evaluation import selectors, suppression
+    from pilotti.programmes.models import Programme
+    from pilotti.recruitment.models import Enrolment
+
+    programme = Programme.objects.annotate(people=Count("enrolments")).order_by("-people", "slug").first()
+    if programme is None:
+        sys.exit("no programme: load the demo first")
+    days = sorted(Enrolment.objects.filter(programme=programme).values_list("contacted_on", flat=True))
+    width = (days[-1] - days[0]) / 2
+    step = (days[-1] - days[0] - width) / max(count - 1, 1)
+    released: list[suppression.Release] = []
+    for k in range(count):
+        since = days[0] + timedelta(days=(step * k).days)
+        filters = selectors.Filters(since=since, until=since + width)
+        internal = {suppression.PROGRAMME: selectors.report(None, programme, filters)}
+        start = time.perf_counter()
+        published = suppression.shared_set(internal, 5, released=released)
+        took = time.perf_counter() - start
+        released.append(suppression.Release(published=published, internal=internal))
+        print(f"{programme.slug}, release {k + 1} ({since:%d.%m.%Y}, with {k} before it): {took:.1f} s")
 
 
 if __name__ == "__main__":

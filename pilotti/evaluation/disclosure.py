@@ -4,14 +4,15 @@ integer program that checks no hidden count can be worked out.
 ``suppression.shared`` first applies the table-by-table rules (primary suppression, complements,
 differences along a path, statistics of small groups). That is not enough on its own: tables are
 linked (meetings add up to meeting numbers and to the attendance summary, the flow repeats the
-recruitment total, units add up to organisations), and an attacker knows that a hidden count is
-at least 1 because zeros are shown. ``Ledger`` therefore registers every published count of the
-report by its path and every relation the report's shape defines between them (``relate``), keeps
-only relations that hold in the data (a relation that happens to hold is knowledge an attacker
-may have as well), and then, while some hidden count has a single value consistent with
-everything published (``exposed``), hides one more published count of a relation it is in: the
-smallest non-zero one. The result: for every hidden count the published figures allow at least
-two values.
+recruitment total, units add up to organisations), and an attacker knows that a hidden count is at
+least 1 because zeros are shown (a zero is hidden only where nothing else can protect a hidden
+count; the ledger still knows which hidden counts are zeros). ``Ledger`` therefore registers every
+published count of the report by its path and every relation the report's shape defines between
+them (``relate``), keeps only relations that hold in the data (a relation that happens to hold is
+knowledge an attacker may have as well), and then, while some hidden count has a single value
+consistent with everything published (``exposed``), hides one more published count of a relation
+it is in: the smallest non-zero one (a zero only where there is none). The result: for every
+hidden count the published figures allow at least two values.
 
 Linked statistics are handled by ``suppression``: a mean, SD, interval or range is withheld when
 a count it summarises is hidden, so the statistic cannot be used to solve for that count.
@@ -49,8 +50,10 @@ ZERO_ALLOWED = "~segments"
 
 
 def floor(path: Path, value: Any) -> float:
-    """The smallest value a hidden cell can have: 1 (zeros are shown), 0 for made-up stretches
-    (and never above the cell's value in the data)."""
+    """The smallest value a hidden cell can have: 1, 0 for made-up stretches and for a count that
+    is 0 in the data. Zeros are shown unless one must be hidden (``_beside``), so a reader cannot
+    tell a hidden zero from a hidden count; the ledger reasons as one who can, which only makes
+    it stricter."""
     return 0.0 if path[0] == ZERO_ALLOWED else float(min(1, value(path) or 0))
 
 
@@ -269,11 +272,11 @@ class Ledger:
                 shown = True
         return shown
 
-    def _hideable(self, path: Path) -> bool:
+    def _hideable(self, path: Path, *, zeros: bool = False) -> bool:
         return (
             path not in self._hidden
             and path not in self.fixed
-            and (self.value(path) or 0) > 0
+            and ((self.value(path) or 0) > 0 or (zeros and self.value(path) == 0))
             and path[: len(self.hideable)] == self.hideable
             and path[0] not in self.frozen
         )
@@ -297,7 +300,14 @@ class Ledger:
 
     def _beside(self, path: Path) -> Path | None:
         """The smallest published non-zero count in a relation with ``path``; failing that, in a
-        relation with the hidden counts of those relations, and so on outwards."""
+        relation with the hidden counts of those relations, and so on outwards. Only where no
+        non-zero count can be hidden, a zero: a reader then no longer knows that count is 0.
+        What already left cannot be hidden, so where a later report's zero pins an earlier one's
+        hidden count (the first half's published 8 enrolled and the middle half's 0 give the first
+        quarter's hidden 8), hiding that zero is the only protection left."""
+        return self._nearest(path, zeros=False) or self._nearest(path, zeros=True)
+
+    def _nearest(self, path: Path, *, zeros: bool) -> Path | None:
         seen_relations: set[int] = set()
         frontier = [path]
         seen_cells = {path}
@@ -314,10 +324,10 @@ class Ledger:
                             if other not in seen_cells:
                                 seen_cells.add(other)
                                 following.append(other)
-                        elif self._hideable(other):
+                        elif self._hideable(other, zeros=zeros):
                             candidates.append(other)
             for cell in frontier:  # a published bound beside a hidden count
-                candidates += [other for other in self._ordered.get(cell, []) if self._hideable(other)]
+                candidates += [other for other in self._ordered.get(cell, []) if self._hideable(other, zeros=zeros)]
             if candidates:
                 return self._pick(candidates)
             frontier = following
@@ -332,19 +342,21 @@ class Ledger:
         linked = [self.relations[i] for i in relations]
         large = len(group) > EXACT_LIMIT
         # A hidden statistic (a withheld mean's sum) may be worked out: it stands for enough
-        # people, and only the counts beside it matter.
-        targets = [p for p in group if p not in self.statistics]
+        # people, and only the counts beside it matter. So may a hidden zero: a count known to be
+        # 0 stands for no one (zeros are otherwise shown).
+        unfixable: set[Path] = getattr(self, "_unfixable", set())
+
+        def protected(p: Path) -> bool:
+            return p not in self.statistics and p not in unfixable and self.value(p) != 0
+
+        targets = [p for p in group if protected(p)]
         # The equalities' linear algebra first (one SVD): most determined counts are found there,
         # and proving each one determined with two integer programs was most of the time.
         # Then bounds propagation; the integer programs only where neither found anything.
         algebra = large or len(group) <= ALGEBRA_LIMIT
-        unfixable: set[Path] = getattr(self, "_unfixable", set())
-        targets = [p for p in targets if p not in unfixable]
-        determined = _determined(group, linked, self._hidden, self.value, algebra=algebra)
-        determined = [p for p in determined if p not in self.statistics and p not in unfixable]
+        determined = [p for p in _determined(group, linked, self._hidden, self.value, algebra=algebra) if protected(p)]
         if not determined:
-            determined = propagated(group, linked, self.orders, self._hidden, self.value)
-            determined = [p for p in determined if p not in self.statistics and p not in unfixable]
+            determined = [p for p in propagated(group, linked, self.orders, self._hidden, self.value) if protected(p)]
         if not determined and not large:
             ranges = solve(group, linked, self.orders, self._hidden, self.value, self._seen, targets=targets)
             determined = [p for p, (low, high) in ranges.items() if high - low < 0.5]

@@ -148,7 +148,7 @@ def settle(generated: GeneratedFile, *, now: datetime | None = None) -> Generate
 
 
 def again_url(generated: GeneratedFile) -> str:
-    """The address that asks for the same file again (the report page's own link)."""
+    """The address that asks for the same file again: the report page's own form posts to it."""
     scope, key = ("unit", generated.unit.uuid) if generated.unit else ("programme", generated.programme.slug)
     if generated.is_export:
         url = reverse(f"evaluation:{scope}_export", args=[key, generated.format])

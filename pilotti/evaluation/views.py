@@ -5,7 +5,11 @@ for one leads to its download when it is ready at once, else to a page that wait
 
 from uuid import UUID
 
+from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Q
@@ -13,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -137,12 +142,41 @@ def _export_target(request: AuthenticatedHttpRequest, programme: Programme) -> N
         raise Http404
 
 
+def _export_posted(
+    request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None, format: str
+) -> HttpResponse:
+    # POST, as for the PDF: a GET would let another site's link or image start an export under
+    # the user's name within minutes of their re-authenticating (SameSite=Lax sends the session
+    # with top-level GETs). The access check has run: outsiders got 404 before learning the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        response: HttpResponse = _export(request, programme, unit, format)
+    except ReauthenticationRequired:
+        return _reauthenticate_then_report(request, programme, unit)
+    return response
+
+
+def _reauthenticate_then_report(
+    request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None
+) -> HttpResponse:
+    """To the password prompt, and back to the report's export buttons with the same filters.
+    Not back to the export's own address (allauth's default): the browser returns there with a
+    GET, which makes nothing; and allauth replays a stashed POST only for an address without a
+    query string, which the filters usually add."""
+    methods = get_adapter(request).get_reauthentication_methods(request.user)
+    prompt = methods[0]["url"] if methods else reverse("account_login")
+    back = f"{_report_address(programme, unit, request.GET.urlencode())}#exports-heading"
+    messages.info(
+        request, _("To export, confirm your password. You then return to the report to choose the file again.")
+    )
+    return HttpResponseRedirect(f"{prompt}?{urlencode({REDIRECT_FIELD_NAME: back})}")
+
+
 @reauthentication_required
 def _export(
     request: AuthenticatedHttpRequest, programme: Programme, unit: DeliveryUnit | None, format: str
 ) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     user = request.user
     if _over_limit(user, "exports", EXPORTS_PER_HOUR):
         return _too_many(_("Too many exports in an hour. Try again later."))
@@ -157,16 +191,14 @@ def _export(
 def programme_export(request: AuthenticatedHttpRequest, slug: str, format: str) -> HttpResponse:
     programme = _programme(request, slug)
     _export_target(request, programme)
-    response: HttpResponse = _export(request, programme, None, format)
-    return response
+    return _export_posted(request, programme, None, format)
 
 
 @login_required
 def unit_export(request: AuthenticatedHttpRequest, unit_uuid: UUID, format: str) -> HttpResponse:
     unit = _unit(request, unit_uuid)
     _export_target(request, unit.programme)
-    response: HttpResponse = _export(request, unit.programme, unit, format)
-    return response
+    return _export_posted(request, unit.programme, unit, format)
 
 
 # --- Files made in the background (files.py) -------------------------------------------------
@@ -202,11 +234,15 @@ def file_status(request: AuthenticatedHttpRequest, file_uuid: UUID) -> HttpRespo
 
 
 def _report_url(generated: GeneratedFile) -> str:
-    if generated.unit is not None:
-        url = reverse("evaluation:unit_report", args=[generated.unit.uuid])
+    return _report_address(generated.programme, generated.unit, generated.query)
+
+
+def _report_address(programme: Programme, unit: DeliveryUnit | None, query: str) -> str:
+    if unit is not None:
+        url = reverse("evaluation:unit_report", args=[unit.uuid])
     else:
-        url = reverse("evaluation:programme_report", args=[generated.programme.slug])
-    return f"{url}?{generated.query}" if generated.query else url
+        url = reverse("evaluation:programme_report", args=[programme.slug])
+    return f"{url}?{query}" if query else url
 
 
 @login_required

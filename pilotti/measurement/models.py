@@ -2,7 +2,7 @@
 
 A plan entry says which instrument is given when (intake, every meeting, at the end, a
 follow-up some weeks after the end) and to whom (participants, a household's parents, the
-workers). The due questionnaires are not stored: ``selectors.due_rows`` computes them from the
+workers). The due questionnaires are not stored: ``selectors.due_questionnaires`` computes them from the
 plan, the enrolments and the meetings, and looks up the submitted answers in the same query.
 
 A safety alert is raised at once when a participant answers a safety item above zero (PHQ-9

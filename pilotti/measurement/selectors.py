@@ -15,9 +15,11 @@ comes after the end) and the coordinators of the participant's organisation.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DateField,
@@ -29,8 +31,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
+from django.db.models import When as CaseWhen  # ``When`` is the plan's point (``models.When``)
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
@@ -195,7 +199,9 @@ def _count(queryset: QuerySet[Meeting]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> list[DueRow]:
+def _due_query(units: QuerySet[DeliveryUnit], entry: PlanEntry) -> QuerySet[Any]:
+    """One row per person (or worker) of the entry, annotated with ``due`` and, after every
+    meeting, ``held`` and ``answered_count``, else ``answered``."""
     rows: QuerySet[Enrolment] | QuerySet[UnitFacilitator] = (
         _workers(units) if entry.audience == Audience.STAFF else _people(units, entry)
     )
@@ -235,6 +241,11 @@ def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> l
                 )
             )
         )
+    return rows
+
+
+def _due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> list[DueRow]:
+    rows = _due_query(units, entry)
     result = []
     fields = ["unit__name", "unit__uuid", "person", "participant_uuid", "due"]
     extra = ["held", "answered_count"] if entry.when == When.EVERY_MEETING else ["answered"]
@@ -249,9 +260,36 @@ def enrolled_people(units: QuerySet[DeliveryUnit], entry: PlanEntry) -> QuerySet
     return _people(units, entry)
 
 
-def due_rows(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> list[DueRow]:
-    """Every person's row of one plan entry in those units (the report's response rate): one query."""
-    return _due_rows(units, entry, today)
+@dataclass(frozen=True)
+class DueCount:
+    """One plan entry's response rate in some units, counted in the database."""
+
+    due: int  # people whose point has come by the day (after every meeting: meetings held)
+    answered: int  # of those, answered within the window (after every meeting: meetings answered)
+
+
+def due_count(units: QuerySet[DeliveryUnit], entry: PlanEntry, today: date) -> DueCount:
+    """What the due list (``due_questionnaires``) says of due and answered, as one aggregate
+    query: the report's response rate without a row per person in Python (83 000 of them made a
+    tenth of the first report's time at 100 000 participants)."""
+    rows = _due_query(units, entry)
+    if entry.when == When.EVERY_MEETING:
+        counts = rows.aggregate(due=Sum("held"), answered=Sum("answered_count"))
+    else:
+        # The answered flag as a number of its own: an aggregate's ``filter=Q(answered=True)``
+        # referred to the annotation outside the subquery Django wraps it in (SQLite read the
+        # name as a string and counted nothing).
+        come = rows.filter(due__isnull=False, due__lte=today).annotate(
+            hit=Case(CaseWhen(answered=True, then=Value(1)), default=Value(0))
+        )
+        counts = come.aggregate(due=Count("pk"), answered=Sum("hit"))
+    return DueCount(due=_as_count(counts["due"]), answered=_as_count(counts["answered"]))
+
+
+def answered_people(units: QuerySet[DeliveryUnit], entry: PlanEntry) -> set[str]:
+    """The people (UUIDs) who answered an entry that is not after every meeting, within its window."""
+    found = _due_query(units, entry).filter(answered=True).values_list("participant_uuid", flat=True)
+    return {str(UUID(str(uuid))) for uuid in found if uuid}
 
 
 def _as_count(value: object) -> int:

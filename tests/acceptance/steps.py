@@ -618,15 +618,19 @@ def pdf_pages(text: str) -> int:
 
 
 def download_spss(page: Page, programme: Programme, tmp_path: Path) -> tuple[Any, Any]:
-    """Downloads the SPSS file: Pilotti asks for the password again first. Returns pyreadstat's
-    data frame and metadata."""
+    """Downloads the SPSS file: Pilotti asks for the password again first, then returns to the
+    report, where the button is pressed again. Returns pyreadstat's data frame and metadata."""
     export = reverse("evaluation:programme_export", args=[programme.slug, "sav"])
-    page.locator(f"main a[href='{export}']").click()
+    button = page.locator(f"main form[action^='{export}'] button")
+    button.click()
     expect(page.locator("input[name=password]")).to_be_visible()
     check(page)
     page.locator("input[name=password]").fill(PASSWORD)
+    pages.submit(page, "password")
+    # Back at the report's export buttons (a POST asks for the file): pressed again.
+    expect(button).to_be_visible()
     with page.expect_download() as download:
-        pages.submit(page, "password")
+        button.click()
     path = tmp_path / "export.sav"
     download.value.save_as(path)
     return pyreadstat.read_sav(str(path))

@@ -1,6 +1,7 @@
 """Response rate per measurement point: of those invited and of those due (docs/evaluation.md,
-"Response rate"). One query per plan entry (the due list's own, ``measurement.selectors.due_rows``)
-and one for the invitations, whatever the number of people.
+"Response rate"). One aggregate query per plan entry (the due list's own query,
+``measurement.selectors.due_count``), one for the invitations and one per entry with invitations
+sent (who answered), whatever the number of people.
 
 Per plan entry answered per person (not the anonymous client panel, not workers' ratings):
 - **due**: the people whose point has come by the report's day (intake, end, follow-up), or for
@@ -24,7 +25,7 @@ from pilotti.evaluation.report.types import ResponseRate
 from pilotti.instruments.models import Response
 from pilotti.instruments.spec import name_in
 from pilotti.measurement.models import Audience, Invitation, When
-from pilotti.measurement.selectors import State, due_rows, plan_of
+from pilotti.measurement.selectors import answered_people, due_count, plan_of
 
 SUPPRESSED = "suppressed"
 
@@ -54,20 +55,13 @@ def response_rates(s: Scope, today: date, language: str) -> list[ResponseRate]:
         sent.setdefault(entry_id, []).append((str(person), marked is not None or at_meeting))
     result: list[ResponseRate] = []
     for entry in entries:
-        rows = due_rows(s.units, entry, today)
-        if entry.when == When.EVERY_MEETING:
-            due, answered = sum(r.held for r in rows), sum(r.answered_count for r in rows)
-        else:
-            counted = [r for r in rows if r.due is not None and r.due <= today]
-            due, answered = len(counted), sum(1 for r in counted if r.state == State.ANSWERED)
-        answered_people = {r.participant_uuid for r in rows if r.state == State.ANSWERED}
+        counted = due_count(s.units, entry, today)
+        due, answered = counted.due, counted.answered
         invitations = sent.get(entry.pk, [])
         invited = len(invitations)
-        answered_invited = sum(
-            1
-            for person, done in invitations
-            if done or (entry.when != When.EVERY_MEETING and person in answered_people)
-        )
+        # After every meeting an invitation is for one meeting: answered only as marked above.
+        answered_anyway = answered_people(s.units, entry) if invitations and entry.when != When.EVERY_MEETING else set()
+        answered_invited = sum(1 for person, done in invitations if done or person in answered_anyway)
         result.append(
             {
                 "entry": str(entry.uuid),

@@ -6,7 +6,9 @@ What the attacker knows:
   (``read_report``, ``read_together``) and not taken from the defender's list
   (``suppression.relations``), so that a relation the defender forgets is not forgotten by the
   attacker too; kept where they hold in the data (an attacker may know any that happens to hold);
-- a hidden count is a whole number of at least 1 (zeros are shown);
+- a hidden count is a whole number of at least 1, or of at least 0 where it is 0 in the data:
+  zeros are shown except where the defender must hide one to protect another count, and this
+  attacker is told which hidden counts are zeros (more than a reader knows);
 - every published statistic over counts it can write linearly: a share k/n, a distribution's
   mean (Σ value·count = n·mean) and its second moment (Σ value²·count = (n−1)·SD² + n·mean²).
 
@@ -188,7 +190,8 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
     constraints = [LinearConstraint(matrix, np.array(lows), np.array(highs))]
     seed: dict[Path, float] = {}
     big = 10.0**6
-    bounds = Bounds(np.array([0.0 if p[0] == SEGMENT else 1.0 for p in cells]), np.full(len(cells), big))
+    floors = [0.0 if p[0] == SEGMENT or known.internal_count(p) == 0 else 1.0 for p in cells]
+    bounds = Bounds(np.array(floors), np.full(len(cells), big))
     integrality = np.ones(len(cells))
     if any(p[0] == SEGMENT for p in cells):  # no truth for these: a first solution stands for it
         first = milp(np.zeros(len(cells)), constraints=constraints, bounds=bounds, integrality=integrality)
@@ -231,14 +234,20 @@ def ranges(known: Knowledge) -> dict[Path, tuple[int, int]]:
     return {p: (int(lowest[p]), int(highest[p])) for p in cells if p[0] != SEGMENT}
 
 
+def _exact(found: dict[Path, tuple[int, int]]) -> dict[Path, int]:
+    """The counts with a single possible value, but for zeros: a hidden zero worked out stands
+    for no one (zeros are otherwise shown)."""
+    return {path: low for path, (low, high) in found.items() if low == high > 0}
+
+
 def recoveries(shared: Any, internal: Any) -> dict[Path, int]:
     """Hidden counts the attacker pins to a single value, with that value."""
-    return {path: low for path, (low, high) in ranges(knowledge(shared, internal)).items() if low == high}
+    return _exact(ranges(knowledge(shared, internal)))
 
 
 def recoveries_set(shared: dict[str, Any], internal: dict[str, Any]) -> dict[Path, int]:
     """Hidden counts of any report of the set pinned to a single value by all of them together."""
-    return {path: low for path, (low, high) in ranges(knowledge_set(shared, internal)).items() if low == high}
+    return _exact(ranges(knowledge_set(shared, internal)))
 
 
 def small_sums(shared: dict[str, Any], internal: dict[str, Any], limit: int) -> list[str]:
@@ -852,5 +861,4 @@ def recoveries_releases(
     releases: list[tuple[dict[str, Any], dict[str, Any]]], programme_scopes: set[str] | None = None
 ) -> dict[Path, int]:
     """Hidden counts of any release pinned to a single value by all of them together."""
-    found = ranges(knowledge_releases(releases, programme_scopes))
-    return {path: low for path, (low, high) in found.items() if low == high}
+    return _exact(ranges(knowledge_releases(releases, programme_scopes)))

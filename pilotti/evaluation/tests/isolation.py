@@ -56,9 +56,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "evaluation:programme_export": {
-        "own": "302/405 302/405 404 302/405",
-        "partner": "302/405 302/405 404 302/405",
-        "adopter": "302/405 302/405 404 302/405",
+        "own": "405/302 405/302 404 405/302",
+        "partner": "405/302 405/302 404 405/302",
+        "adopter": "405/302 405/302 404 405/302",
         "other": "404",
         "anonymous": "login",
     },
@@ -77,7 +77,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "anonymous": "login",
     },
     "evaluation:unit_export": {
-        "own": "302/405 302/405 404 302/405",
+        "own": "405/302 405/302 404 405/302",
         "partner": "404",
         "adopter": "404",
         "other": "404",

@@ -503,6 +503,27 @@ def test_periods_that_overlap_without_one_holding_the_other_are_protected_togeth
     assert attacker.recoveries_releases(_in_turn(internals)) == {}
 
 
+def test_a_later_periods_zero_is_hidden_where_it_would_give_an_earlier_period_away(db: None, monkeypatch: Any) -> None:
+    # The same four periods in calendar order: the first quarter (its 8 enrolled hidden), the
+    # first half (8 enrolled published), the middle half (0 enrolled), the third quarter. The
+    # middle half's 0 says the second quarter enrolled no one, so the first quarter's hidden count
+    # is the first half's 8. The first two have left and cannot change: only hiding the zero helps.
+    call_command("load_demo", stdout=None)
+    middle, third, first, half = _overlapping_reports(Programme.objects.get(slug="ikaalinen-paivatoiminta"))
+    internals = [first, half, middle, third]
+    enrolled = ("recruitment", "total", "enrolled")
+    assert [disclosure.count_at(r[suppression.PROGRAMME], enrolled) for r in internals] == [8, 8, 0, 0]
+    with monkeypatch.context() as shown:  # the defender that never hides a zero
+        shown.setattr(disclosure.Ledger, "_beside", lambda ledger, path: ledger._nearest(path, zeros=False))
+        recovered = attacker.recoveries_releases(_in_turn(internals))
+    # 14 in all when this test was written: the first quarter's 8 enrolled and what repeats them.
+    assert recovered[("0 programme", *enrolled)] == 8
+    released = _in_turn(internals)
+    assert attacker.recoveries_releases(released) == {}
+    middle_shown = released[2][0][suppression.PROGRAMME]
+    assert disclosure.count_at(middle_shown, enrolled) == suppression.SUPPRESSED
+
+
 def test_a_demo_pilot_s_service_use_is_given_away_by_a_defender_without_its_relations(
     db: None, monkeypatch: Any
 ) -> None:

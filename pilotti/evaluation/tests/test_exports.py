@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import tempfile
 import zipfile
 from datetime import timedelta
@@ -17,9 +18,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from conftest import World, reauthenticated, signed_in
+from conftest import PASSWORD, World, reauthenticated, signed_in
 from pilotti.audit.models import AccessLog, Action, Category, Purpose
 from pilotti.evaluation import exports
+from pilotti.evaluation.models import GeneratedFile
 from pilotti.evaluation.selectors import Filters
 from pilotti.evaluation.tests.downloads import Fetched, fetch
 from pilotti.organisations.viewer import Viewer
@@ -42,6 +44,7 @@ SECRET_NAME = "Zyxwarth Quillonen"
 SECRET_EMAIL = "zyxwarth@salainen.example"
 SECRET_PHONE = "+358401234987"
 FORMATS = ["csv", "xlsx", "sav", "dta", "codebook"]
+EVERY_FORMAT = ["csv", "csv-fi", "xlsx", "sav", "dta", "codebook"]
 
 
 def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, Any]]:
@@ -70,7 +73,8 @@ def pilot_with_survey(world: World, people: int = 4) -> tuple[Pilot, dict[str, A
 
 
 def download(client: Client, pilot: Pilot, format: str, **query: str) -> Fetched:
-    return fetch(client, reverse("evaluation:programme_export", args=[pilot.programme.slug, format]), query)
+    url = reverse("evaluation:programme_export", args=[pilot.programme.slug, format])
+    return fetch(client, url, query, method="post")
 
 
 def read_back(content: bytes, suffix: str) -> tuple[Any, Any]:
@@ -209,7 +213,7 @@ def test_it_filters_by_period_and_unit_like_the_report(world: World) -> None:
     assert rows
     assert all(r["answered_on"] >= str(START + timedelta(days=60)) for r in rows)
     url = reverse("evaluation:unit_export", args=[pilot.unit.uuid, "csv"])
-    assert csv_rows(fetch(client, url).content)
+    assert csv_rows(fetch(client, url, method="post").content)
     assert download(client, pilot, "csv", since="2023-01-01", until="2022-01-01").status_code == 400
 
 
@@ -225,7 +229,8 @@ def test_it_checks_ownership_before_asking_for_reauthentication(world: World) ->
     assert download(client, pilot, "sav").status_code == 404
     assert download(signed_in(world.outsider), pilot, "sav").status_code == 404
     url = reverse("evaluation:unit_export", args=[pilot.unit.uuid, "sav"])
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404  # not 405: the method tells an outsider nothing either
+    assert client.post(url).status_code == 404
     assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
 
 
@@ -234,15 +239,77 @@ def test_a_facilitator_cannot_export(world: World) -> None:
     client = reauthenticated(world.facilitator)
     assert client.get(reverse("evaluation:unit_report", args=[pilot.unit.uuid])).status_code == 200
     assert client.get(reverse("evaluation:unit_export", args=[pilot.unit.uuid, "csv"])).status_code == 404
+    assert client.post(reverse("evaluation:unit_export", args=[pilot.unit.uuid, "csv"])).status_code == 404
     assert download(client, pilot, "csv").status_code == 404
 
 
-def test_it_asks_for_reauthentication(world: World) -> None:
+def test_it_asks_for_reauthentication_and_returns_to_the_export_buttons(world: World) -> None:
+    """After the password, back to the report's buttons with the same filters, not to the
+    export's address: the browser would go there with a GET, which makes nothing."""
     pilot, _who = pilot_with_survey(world)
-    response = download(signed_in(world.evaluator), pilot, "sav")
+    client = signed_in(world.evaluator)
+    response = download(client, pilot, "sav", since="2022-09-01", view="internal")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/?next=")
+    assert not GeneratedFile.objects.exists()
+    prompt = client.get(response["Location"]).content.decode()
+    assert "To export, confirm your password. You then return to the report to choose the file again." in prompt
+    confirmed = client.post(response["Location"], {"password": PASSWORD})
+    report = reverse("evaluation:programme_report", args=[pilot.programme.slug])
+    assert confirmed["Location"] == f"{report}?since=2022-09-01&view=internal#exports-heading"
+    page = client.get(confirmed["Location"]).content.decode()
+    export = reverse("evaluation:programme_export", args=[pilot.programme.slug, "sav"])
+    assert f'<form method="post" action="{export}?since=2022-09-01&amp;view=internal">' in page
+    assert not GeneratedFile.objects.exists()
+    assert download(client, pilot, "sav", since="2022-09-01", view="internal").content.startswith(b"$FL2")
+    assert AccessLog.objects.filter(action=Action.EXPORT).exists()
+
+
+def export_urls(pilot: Pilot, format: str) -> list[str]:
+    return [
+        reverse("evaluation:programme_export", args=[pilot.programme.slug, format]),
+        reverse("evaluation:unit_export", args=[pilot.unit.uuid, format]),
+    ]
+
+
+@pytest.mark.parametrize("format", EVERY_FORMAT)
+def test_another_sites_link_or_image_starts_no_export(world: World, format: str) -> None:
+    """SameSite=Lax sends the session with another site's top-level link, and an <img> tries the
+    address too. While the exports answered a GET, within five minutes of the password such a
+    request made a file in the user's name, and the browser, following to the download, wrote an
+    access-log row for everyone in it. Now a GET, after the access check, is told to use POST."""
+    pilot = build(world, people=2)
+    client = reauthenticated(world.evaluator)  # recently re-authenticated: no prompt stands in the way
+    for url in export_urls(pilot, format):
+        link = client.get(url, {"since": "2022-09-01"}, headers={"Sec-Fetch-Site": "cross-site"}, follow=True)
+        image = client.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"}, follow=True)
+        assert (link.status_code, image.status_code) == (405, 405), url
+        assert link["Allow"] == "POST"
+    assert not GeneratedFile.objects.exists()
     assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_another_sites_form_without_the_token_starts_no_export_and_pilottis_own_button_does(world: World) -> None:
+    pilot = build(world, people=2)
+    browser = reauthenticated(world.evaluator)
+    forged = Client(enforce_csrf_checks=True, headers={"Sec-Fetch-Site": "cross-site"})
+    forged.cookies = browser.cookies  # the same browser's session, sent by a form without Pilotti's token
+    for format in EVERY_FORMAT:
+        for url in export_urls(pilot, format):
+            assert forged.post(url).status_code == 403, url
+    assert not GeneratedFile.objects.exists()
+    # Pilotti's own button: the report page's form carries the token.
+    own = Client(enforce_csrf_checks=True, headers={"Sec-Fetch-Site": "same-origin"})
+    own.cookies = browser.cookies
+    page = own.get(reverse("evaluation:unit_report", args=[pilot.unit.uuid])).content.decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match is not None
+    url = reverse("evaluation:unit_export", args=[pilot.unit.uuid, "dta"])
+    response = own.post(url, {"csrfmiddlewaretoken": match[1]}, follow=True)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"<stata_dta>")  # type: ignore[attr-defined]
+    assert GeneratedFile.objects.get().format == "dta"
+    assert AccessLog.objects.filter(action=Action.EXPORT).count() == len(pilot.people)
 
 
 def test_it_limits_exports_per_hour(world: World) -> None:
@@ -275,12 +342,16 @@ def test_it_maps_names_deterministically_within_the_limits() -> None:
     assert exports.variable_name("x" * 40, set()) == names[2]
 
 
-def test_the_internal_report_links_to_the_exports(world: World) -> None:
+def test_the_internal_report_has_a_button_for_each_export(world: World) -> None:
     pilot = build(world, people=2)
     url = reverse("evaluation:programme_report", args=[pilot.programme.slug])
-    export = reverse("evaluation:programme_export", args=[pilot.programme.slug, "sav"])
     client = signed_in(world.evaluator)
-    assert export in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    for format in EVERY_FORMAT:
+        export = reverse("evaluation:programme_export", args=[pilot.programme.slug, format])
+        assert f'<form method="post" action="{export}">' in page
+        assert f'href="{export}' not in page
+    assert 'class="button button--secondary">SPSS (.sav), one row per response</button>' in page
     assert "Data exports" not in client.get(url, {"view": "shared"}).content.decode()
 
 

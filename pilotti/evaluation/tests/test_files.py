@@ -59,7 +59,7 @@ def test_with_the_queue_the_page_waits_and_htmx_polls_until_the_worker_is_done(
 ) -> None:
     pilot = build(world, people=5)
     client = reauthenticated(world.evaluator)
-    response = client.get(export_url(pilot, "sav"))
+    response = client.post(export_url(pilot, "sav"))
     assert response.status_code == 303
     generated = GeneratedFile.objects.get()
     status_url = reverse("evaluation:file_status", args=[generated.uuid])
@@ -70,7 +70,7 @@ def test_with_the_queue_the_page_waits_and_htmx_polls_until_the_worker_is_done(
     assert 'hx-trigger="every 2s"' in page
     assert f'href="{status_url}">Check again' in page  # without JavaScript, a reload does it
     assert client.get(status_url, headers={"HX-Request": "true"}).status_code == 204  # nothing new to say
-    assert client.get(export_url(pilot, "sav")).status_code == 303  # a second click: the same file
+    assert client.post(export_url(pilot, "sav")).status_code == 303  # a second click: the same file
     assert GeneratedFile.objects.count() == 1
     assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
 
@@ -97,7 +97,7 @@ def test_an_export_download_asks_for_the_password_again(
     world: World, queue: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pilot = build(world, people=3)
-    reauthenticated(world.evaluator).get(export_url(pilot))
+    reauthenticated(world.evaluator).post(export_url(pilot))
     run_worker(monkeypatch)
     generated = GeneratedFile.objects.get()
     later = signed_in(world.evaluator)  # hours later: the re-authentication has run out
@@ -110,7 +110,7 @@ def test_an_export_download_asks_for_the_password_again(
 def test_only_the_requester_sees_the_file_and_only_while_allowed(world: World) -> None:
     pilot = build(world, people=3)
     client = reauthenticated(world.evaluator)
-    fetch(client, export_url(pilot))
+    fetch(client, export_url(pilot), method="post")
     generated = GeneratedFile.objects.get()
     status_url = reverse("evaluation:file_status", args=[generated.uuid])
     download_url = reverse("evaluation:file_download", args=[generated.uuid])
@@ -126,7 +126,7 @@ def test_only_the_requester_sees_the_file_and_only_while_allowed(world: World) -
 def test_an_expired_file_is_gone_and_pruned(world: World, settings: object) -> None:
     pilot = build(world, people=3)
     client = reauthenticated(world.evaluator)
-    assert fetch(client, export_url(pilot, "codebook")).status_code == 200
+    assert fetch(client, export_url(pilot, "codebook"), method="post").status_code == 200
     generated = GeneratedFile.objects.get()
     path = stored(generated, settings.MEDIA_ROOT)  # type: ignore[attr-defined]
     assert path.exists()
@@ -157,6 +157,20 @@ def test_a_failure_is_told_and_can_be_asked_again(world: World, monkeypatch: pyt
     assert GeneratedFile.objects.get().status == GeneratedFile.Status.FAILED
     monkeypatch.undo()
     assert fetch(client, pdf_url(pilot), method="post").content.startswith(b"%PDF")  # a failed file is not reused
+
+
+def test_a_failed_export_is_asked_for_again_by_a_post(world: World, queue: None) -> None:
+    pilot = build(world, people=2)
+    client = reauthenticated(world.evaluator)
+    url = f"{export_url(pilot, 'sav')}?since=2022-09-01"
+    assert client.post(url).status_code == 303
+    GeneratedFile.objects.update(status=GeneratedFile.Status.FAILED)
+    page = client.get(reverse("evaluation:file_status", args=[GeneratedFile.objects.get().uuid])).content.decode()
+    assert "The file could not be made." in page
+    assert f'<form method="post" action="{url}">' in page  # "Try again": a button, as on the report page
+    assert f'href="{url}"' not in page
+    assert client.post(url).status_code == 303
+    assert GeneratedFile.objects.filter(status=GeneratedFile.Status.PENDING).count() == 1
 
 
 def test_it_limits_pdfs_per_hour(world: World, queue: None) -> None:

@@ -7,18 +7,35 @@ from django.urls import reverse
 
 from conftest import World, signed_in
 from pilotti.instruments.models import Mode
-from pilotti.measurement.selectors import State, due_questionnaires
+from pilotti.measurement.models import When
+from pilotti.measurement.selectors import DuePage, State, due_count, due_questionnaires
 from pilotti.meetings import services as meeting_services
 from pilotti.organisations.viewer import Viewer
+from pilotti.programmes.models import DeliveryUnit, Programme
 from tests.factories import answer, enrol, make_household, make_participant, plan, queries_for, setup_unit
 
 WHO5 = {f"q{i}": 3 for i in range(1, 6)}
 LAST = date(2019, 12, 11)  # the 7th weekly meeting from 30.10.2019
 
 
-def _states(world: World, programme: object, today: date) -> dict[tuple[str, str], str]:
+def _states(world: World, programme: Programme, today: date) -> dict[tuple[str, str], str]:
     page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, today)
+    _report_agrees(page, programme, today)
     return {(row.person, row.entry.when): row.state for row in page.rows}
+
+
+def _report_agrees(page: DuePage, programme: Programme, today: date) -> None:
+    """The report's response rate (counted in the database) says what the due list's rows say."""
+    units = DeliveryUnit.objects.filter(programme=programme)
+    for entry in {row.entry for row in page.rows}:
+        rows = [row for row in page.rows if row.entry == entry]
+        if entry.when == When.EVERY_MEETING:
+            expected = (sum(r.held for r in rows), sum(r.answered_count for r in rows))
+        else:
+            come = [r for r in rows if r.due is not None and r.due <= today]
+            expected = (len(come), sum(r.state == State.ANSWERED for r in come))
+        counted = due_count(units, entry, today)
+        assert (counted.due, counted.answered) == expected, entry.when
 
 
 def test_it_marks_intake_answered_within_the_window_and_missing_without(world: World) -> None:
@@ -62,6 +79,7 @@ def test_it_counts_every_held_meeting_and_the_answered_ones(world: World) -> Non
         answer("pilotti-meeting-rating", a, {"rating": 9}, meeting.starts_at.date(), meeting=meeting)
     answer("pilotti-meeting-rating", b, {"rating": 8}, meetings[0].starts_at.date(), meeting=meetings[0])
     page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
+    _report_agrees(page, programme, date(2020, 1, 1))
     rows = {row.person: row for row in page.rows}
     assert (rows[a.code].held, rows[a.code].answered_count, rows[a.code].state) == (3, 3, State.ANSWERED)
     assert (rows[b.code].held, rows[b.code].answered_count, rows[b.code].state) == (3, 1, State.MISSING)
@@ -73,8 +91,10 @@ def test_it_asks_a_households_parents_not_its_children(world: World) -> None:
     partner = make_participant(world.org, name="Isä", email="isa@example.org")
     enrol(make_household(parent, with_partner=partner), unit, on=date(2019, 10, 23))
     plan(programme, "epds", "intake", audience="parents")
-    rows = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1)).rows
-    assert sorted(row.person for row in rows) == sorted([parent.code, partner.code])
+    answer("epds", partner, {f"q{i}": 0 for i in range(1, 11)}, date(2019, 10, 25))
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
+    assert sorted(row.person for row in page.rows) == sorted([parent.code, partner.code])
+    _report_agrees(page, programme, date(2020, 1, 1))
 
 
 def test_it_asks_the_workers_for_staff_ratings(world: World) -> None:
@@ -89,8 +109,10 @@ def test_it_asks_the_workers_for_staff_ratings(world: World) -> None:
         mode=Mode.STAFF,
         actor=world.facilitator,
     )
-    [row] = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1)).rows
+    page = due_questionnaires(Viewer.everywhere(world.coordinator), programme, date(2020, 1, 1))
+    [row] = page.rows
     assert (row.person, row.state) == (world.facilitator.full_name, State.ANSWERED)
+    _report_agrees(page, programme, date(2020, 1, 1))
 
 
 def test_it_counts_the_anonymous_client_panel_per_unit(world: World) -> None:
