@@ -59,10 +59,11 @@ def main(arguments: list[str]) -> None:
     from pilotti.evaluation.tests import programmes
     from pilotti.programmes.models import DeliveryUnit, Programme
 
-    counts = [int(a) for a in arguments if a.isdigit()]
+    releases_asked = None
     if "--releases" in arguments:
-        counts.remove(int(arguments[arguments.index("--releases") + 1]))
-    for count in counts or ([] if "--releases" in arguments else [20, 60]):
+        at = arguments.index("--releases")
+        releases_asked, arguments = int(arguments[at + 1]), arguments[:at] + arguments[at + 2 :]
+    for count in [int(a) for a in arguments if a.isdigit()] or ([] if releases_asked else [20, 60]):
         units = units_of(count, count)
         report, reports = (
             cast("Report", programmes.report(units)),
@@ -80,8 +81,8 @@ def main(arguments: list[str]) -> None:
             together = timed(lambda: suppression.shared_set(reports, 5))  # noqa: B023
             print(f"{programme.slug} ({len(reports) - 1} units): alone {alone:.1f} s; together {together:.1f} s")
 
-    if "--releases" in arguments:
-        releases(int(arguments[arguments.index("--releases") + 1]))
+    if releases_asked:
+        releases(releases_asked)
 
 
 def releases(count: int) -> None:
