@@ -71,6 +71,7 @@ def test_it_changes_a_units_schedule_after_a_preview(screen: Page, unit: Deliver
     sign_in(screen, "koordinaattori@ikaalinen.example", PASSWORD)
     screen.goto(reverse("programmes:unit_detail", args=[unit.uuid]))
     screen.get_by_role("link", name="Muuta aikataulua").click()
+    expect(screen.locator("main [name='count']")).to_be_visible()  # axe checks the new page, not the old
     assert_accessible(screen)
     screen.locator("main [name='count']").fill("5")
     screen.get_by_role("button", name="Esikatsele muutosta").click()
@@ -156,6 +157,7 @@ def test_it_archives_an_ended_unit_and_restores_it(screen: Page, unit: DeliveryU
     sign_in(screen, "koordinaattori@ikaalinen.example", PASSWORD)
     _open(screen, reverse("programmes:unit_detail", args=[unit.uuid]))
     screen.get_by_role("link", name="Arkistoi toteutus").click()
+    expect(screen.locator("main [name='why']")).to_be_visible()  # axe checks the new page, not the old
     assert_accessible(screen)
     screen.locator("main [name='why']").fill("Testiryhmä")
     screen.get_by_role("button", name="Arkistoi", exact=True).click()

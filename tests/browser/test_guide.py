@@ -474,6 +474,11 @@ def test_evaluator_guide(desktop: Page, demo: None, shots_dir: Path, tmp_path: P
     camera.check_all_taken()
 
 
+def arrive(page: Page, path: str) -> None:
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    page.wait_for_load_state()
+
+
 def test_admin_guide(desktop: Page, demo: None, shots_dir: Path) -> None:
     camera = Camera(desktop, "admin", shots_dir)
     page = desktop
@@ -498,10 +503,14 @@ def test_admin_guide(desktop: Page, demo: None, shots_dir: Path) -> None:
     camera.shoot("admin-data-protection")
 
     nav(page, "My account")
+    # A click starts the navigation and returns; axe run before the new page has loaded finds
+    # no document, so each shot waits for its page's address and load.
     page.get_by_role("link", name="Two-factor authentication").click()
+    arrive(page, reverse("mfa_index"))
     camera.shoot("admin-two-factor")
 
     page.get_by_role("link", name="Sessions").click()
+    arrive(page, reverse("usersessions_list"))
     camera.shoot("admin-sessions")
 
     camera.check_all_taken()
