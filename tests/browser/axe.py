@@ -4,7 +4,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error, Page
 
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
@@ -23,6 +23,17 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     # to, so the page keeps its real policy while axe runs. (bypass_csp=True on the context
     # would also work, but would hide from every test the CSP violations that the page
     # fixtures report.)
+    try:
+        return _run(page)
+    except Error:
+        # A click returns before the page it leads to has loaded: when that navigation replaces
+        # the document while axe runs, axe fails ("Execution context was destroyed", or no
+        # document), and the check belongs to the page that arrives. A second failure is real.
+        page.wait_for_load_state()
+        return _run(page)
+
+
+def _run(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     result: dict[str, Any] = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")

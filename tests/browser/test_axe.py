@@ -1,0 +1,32 @@
+"""The accessibility check runs on the page that arrives when a click's navigation replaces the
+document while axe is running (CI once failed on it: "Cannot read properties of null")."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from tests.browser import axe
+
+
+def test_it_checks_the_page_that_arrives_when_a_navigation_interrupts_it(
+    desktop: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desktop.goto(reverse("account_login"))
+    runs: list[str] = []
+    original = axe._run
+
+    def interrupted_once(page: Page) -> list[dict[str, Any]]:
+        # The first run starts a navigation that lands while axe is still at work, as a click
+        # that returned before its page had loaded does.
+        runs.append(page.url)
+        if len(runs) == 1:
+            page.evaluate("() => { window.location.assign('/accounts/password/reset/'); }")
+        return original(page)
+
+    monkeypatch.setattr(axe, "_run", interrupted_once)
+    violations = axe.axe_violations(desktop)
+    assert len(runs) == 2
+    assert desktop.url.endswith(reverse("account_reset_password"))
+    assert [v for v in violations if v["impact"] in axe.FAILING_IMPACTS] == []
