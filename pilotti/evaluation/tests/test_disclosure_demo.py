@@ -80,12 +80,7 @@ def test_reports_of_periods_that_make_up_another_are_protected_with_what_left(de
     # (the whole's less the first half's): 54 of Ikaalinen's when this test was written.
     apart = [suppression.shared_set(internal, LIMIT) for internal in internals]
     assert len(attacker.recoveries_releases(list(zip(apart, internals, strict=True)))) > 10
-    released: list[suppression.Release] = []
-    for internal in internals:
-        shown = suppression.shared_set(internal, LIMIT, released=released)
-        released.append(suppression.Release(published=shown, internal=internal))
-    together = [(release.published, release.internal) for release in released]
-    assert attacker.recoveries_releases(together) == {}
+    assert attacker.recoveries_releases(_in_turn(internals)) == {}
 
 
 def test_every_shared_report_that_leaves_is_remembered_and_later_ones_protected_with_it(demo: None, db: None) -> None:
