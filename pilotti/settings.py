@@ -130,7 +130,8 @@ MIDDLEWARE = [
     "pilotti.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # In place of allauth.usersessions' own middleware, which wrote on every request.
+    "pilotti.accounts.middleware.SessionListMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pilotti.accounts.middleware.RequireMFAMiddleware",
     # Before the organisation is chosen: a provider-made session sees its own organisation only.

@@ -179,6 +179,10 @@ def client_for(user: User | None) -> Client:
     ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
+    # A first page, kept: it writes the session's row in the user's session list, which later
+    # requests then leave alone (pilotti.accounts.middleware.SessionListMiddleware), as they
+    # would for a person already using Pilotti; each of the walk's requests is rolled back.
+    assert client.get(reverse("core:home")).status_code == 200
     return client
 
 

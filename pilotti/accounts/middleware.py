@@ -2,7 +2,9 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
+from allauth.account.adapter import get_adapter
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -22,6 +24,10 @@ LAST_ACTIVE = "pilotti_last_active"
 # it: a session row rewritten on every request made each poll a database write that could wait on
 # another writer (issue 24). The idle timeout is therefore exact to the minute.
 ACTIVITY_WRITE_INTERVAL = 60
+# Set on a request whose activity SessionTimeoutMiddleware has just written to the session.
+ACTIVITY_RECORDED = "pilotti_activity_recorded"
+# The address and browser the session's row in the user's session list was last written with.
+SESSION_LIST_CLIENT = "pilotti_session_list_client"
 
 
 def is_poll(request: HttpRequest) -> bool:
@@ -58,6 +64,34 @@ class SessionTimeoutMiddleware:
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             if not is_poll(request) and now - last_active >= ACTIVITY_WRITE_INTERVAL:
                 request.session[LAST_ACTIVE] = int(now)
+                setattr(request, ACTIVITY_RECORDED, True)
+        return self.get_response(request)
+
+
+class SessionListMiddleware:
+    """Keeps the session's row in the user's own session list (My account → Sessions,
+    allauth.usersessions) current, in place of allauth's UserSessionsMiddleware, which read
+    and rewrote the row on every request, a page's polls included: four statements and a
+    write for each page view (issue 24).
+
+    The row is written when the session's address or browser differs from the one last
+    written (allauth then sends ``session_client_changed``) and when SessionTimeoutMiddleware
+    records the person's activity: at most once a minute and never for a poll, so the list's
+    "last seen" is exact to the minute, as the idle timeout is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and request.session.session_key:
+            client = [
+                get_adapter(request).get_client_ip(request),
+                request.META.get("HTTP_USER_AGENT", "")[: UserSession._meta.get_field("user_agent").max_length],
+            ]
+            if request.session.get(SESSION_LIST_CLIENT) != client or getattr(request, ACTIVITY_RECORDED, False):
+                UserSession.objects.create_from_request(request)
+                request.session[SESSION_LIST_CLIENT] = client
         return self.get_response(request)
 
 
