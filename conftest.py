@@ -30,6 +30,7 @@ from pilotti.accounts.models import User
 from pilotti.core import once, ratelimit
 from pilotti.organisations.models import Membership, Organisation, Role
 from pilotti.organisations.services import membership_add, organisation_create
+from tests import installation
 from tests.live import OneRequestAtATime
 
 
@@ -96,12 +97,18 @@ def missing_calendar_tests(root: Path) -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    installation.start_run()
     config.addinivalue_line("markers", "calendar: the outcome can depend on the day (run on chosen days in CI)")
     if missing := missing_calendar_tests(config.rootpath):
         raise pytest.UsageError(f"CALENDAR_TESTS in conftest.py names tests that are not there: {missing}")
     if value := os.environ.get(TEST_TODAY):
         # Started before collection, so that module-level dates see the chosen day too.
         time_machine.travel(moment_of(value, datetime.now(HELSINKI)), tick=True).start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controlling process, after every worker
+        installation.end_run()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: Iterable[pytest.Item]) -> None:

@@ -39,6 +39,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from tests.installation import install_database, postgres_server
 from tests.test_multiserver import (
     PYTHON,
     ROOT,
@@ -46,7 +47,6 @@ from tests.test_multiserver import (
     Browser,
     Server,
     free_port,
-    manage,
     script,
     stop,
     wait_until_up,
@@ -163,24 +163,19 @@ class Install:
         )
 
 
-def postgres_admin() -> dict[str, object]:
-    suite = dj_database_url.parse(os.environ["DATABASE_URL"])
-    return {"host": suite["HOST"], "port": suite["PORT"] or 5432, "user": suite["USER"], "password": suite["PASSWORD"]}
-
-
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not ON_POSTGRESQL:
         yield f"sqlite:///{tmp_path_factory.mktemp('faults') / 'faults.sqlite3'}"
         return
     name = f"{dj_database_url.parse(os.environ['DATABASE_URL'])['NAME']}_faults_{os.getpid()}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **postgres_admin()) as connection:  # type: ignore[arg-type]
+    with postgres_server() as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urllib.parse.urlunsplit(urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **postgres_admin()) as connection:  # type: ignore[arg-type]
+        with postgres_server() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -209,9 +204,7 @@ def install(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iter
         # The short conn_max_age of production, so that terminated connections are reused (and checked).
         DATABASE_CONN_MAX_AGE="60",
     )
-    # Migrating an empty PostgreSQL database runs a hundred migrations' DDL one transaction at a
-    # time: minutes on a busy machine, where SQLite takes seconds.
-    manage(env, "migrate", "--noinput", "-v0", timeout=600)
+    install_database(env)
     seed = script(env, SEED)
     port = free_port()
     log = folder / "server.log"
@@ -371,7 +364,7 @@ def test_postgresql_connections_killed_and_an_outage_are_answered_kindly(install
     terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
     phone = Browser()
     before = install.answers()
-    with psycopg.connect(dbname="postgres", autocommit=True, **postgres_admin()) as admin:  # type: ignore[arg-type]
+    with postgres_server() as admin:
         admin.execute(terminate, [name])
         # The server's kept connections are dead: the next request checks and replaces them.
         assert phone.request(install.panel, answer_form(phone, install.panel, "8")).status == 302

@@ -39,10 +39,11 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import dj_database_url
-import psycopg
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
+
+from tests.installation import install_database, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -121,22 +122,15 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         yield f"sqlite:///{tmp_path / 'multiserver.sqlite3'}"
         return
-    suite = dj_database_url.parse(os.environ["DATABASE_URL"])
-    name = f"{suite['NAME']}_multiserver_{os.getpid()}"
-    server = {
-        "host": suite["HOST"],
-        "port": suite["PORT"] or 5432,
-        "user": suite["USER"],
-        "password": suite["PASSWORD"],
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+    name = f"{dj_database_url.parse(os.environ['DATABASE_URL'])['NAME']}_multiserver_{os.getpid()}"
+    with postgres_server() as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     try:
         yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        with postgres_server() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -165,14 +159,6 @@ def server_env(tmp_path: Path, database_url: str) -> dict[str, str]:
         SURVEY_PAGE_RATE_PER_PANEL="100000",
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def script(env: dict[str, str], source: str, timeout: float = 60) -> dict[str, object]:
@@ -303,8 +289,8 @@ class Clock:
 
 def test_two_servers_lose_and_duplicate_nothing(server_env: dict[str, str], tmp_path: Path) -> None:
     clock = Clock()
-    manage(server_env, "migrate", "--noinput", "-v0")
-    clock.lap("migrate")
+    install_database(server_env)
+    clock.lap("database")
     seed = script(server_env, f"PEOPLE = {PEOPLE}\n{SEED}")
     clock.lap("seed")
     servers = [start_server(server_env, tmp_path / f"server-{n}.log") for n in (1, 2)]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.installation import install_database
 from tests.test_multiserver import (  # noqa: F401  (the fixtures server_env and database_url)
     Browser,
     database_url,
-    manage,
     script,
     server_env,
     start_server,
@@ -66,7 +66,7 @@ def test_two_clients_behind_the_proxy_are_throttled_and_locked_out_separately(
 ) -> None:
     env: dict[str, str] = request.getfixturevalue("server_env")
     env.update(PROXY_COUNT="1", AXES_FAILURE_LIMIT=str(FAILURES), SURVEY_PAGE_RATE_PER_IP=str(PAGES), LOG_LEVEL="ERROR")
-    manage(env, "migrate", "--noinput", "-v0")
+    install_database(env)
     seed = script(env, SEED)
     server = start_server(env, tmp_path / "server.log")
     try:
