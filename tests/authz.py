@@ -24,6 +24,7 @@ re-authentication, ``302`` for any other redirect.
 import importlib
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from allauth.account.internal.flows.login import (
@@ -186,21 +187,28 @@ def client_for(user: User | None) -> Client:
     return client
 
 
-def ask(client: Client, method: str, url: str) -> str:
-    """One request whose effects are rolled back, so that every visitor meets the same data and
-    a POST that signs out, deactivates or erases changes nothing for the next request."""
+@contextmanager
+def rolled_back(client: Client) -> Iterator[None]:
+    """Requests whose effects are rolled back, so that every visitor meets the same data and a
+    POST that signs out, deactivates or erases changes nothing for the next request."""
     cookies = {key: morsel.value for key, morsel in client.cookies.items()}
     cache.clear()  # throttles count per address: hundreds of requests must not trip them
     with transaction.atomic():
-        response = getattr(client, method)(url)
+        yield
         transaction.set_rollback(True)
+    for key, value in cookies.items():
+        client.cookies[key] = value
+
+
+def ask(client: Client, method: str, url: str) -> str:
+    """One request, rolled back."""
+    with rolled_back(client):
+        response = getattr(client, method)(url)
     if response.streaming:
         # A streamed download holds its file open until read to the end; reading it (not
         # response.close(), which would run Django's close_old_connections inside this module's
         # transaction and close the PostgreSQL connection) lets the test client close it.
         b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    for key, value in cookies.items():
-        client.cookies[key] = value
     return answer(response)
 
 

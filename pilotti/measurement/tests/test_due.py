@@ -146,6 +146,7 @@ def test_it_shows_the_due_page_in_a_constant_number_of_queries(world: World, peo
     assert queries_for(signed_in(world.coordinator), url) == EXPECTED_QUERIES
 
 
-# session, user, memberships, programme, plan, one per plan entry, the invitations and whom the
-# viewer may send them to (three), the access log; an unchanged session is not written back
-EXPECTED_QUERIES = 20
+# session, user, the second factor's check, memberships, programme, plan, one per plan entry,
+# the invitations and whom the viewer may send them to (three), the access log's membership and
+# row; an unchanged session is not written back, nor its row in the session list
+EXPECTED_QUERIES = 15

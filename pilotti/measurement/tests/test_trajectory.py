@@ -94,6 +94,7 @@ def test_it_reads_in_a_fixed_number_of_queries(
 ) -> None:
     client = signed_in(world.facilitator)
     url = reverse("measurement:person_scores", args=[person.uuid])
+    client.get(url)  # the session's first page records the session in the user's session list
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for weeks in range(7, 15):
