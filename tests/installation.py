@@ -37,10 +37,7 @@ def start_run() -> None:
 
 def end_run() -> None:
     """In the controlling process, after every worker has finished."""
-    run = os.environ.get(RUN)
-    if run is None:
-        return
-    if _on_postgresql():
+    if _on_postgresql() and _done_marker().exists():
         with postgres_server() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{_template_name()}" WITH (FORCE)')
     for path in (_template_file(), _done_marker(), _lock_file()):
