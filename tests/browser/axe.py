@@ -8,6 +8,8 @@ from playwright.sync_api import Error, Page
 
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
+# Set on the document being checked, to tell it from one that replaces it.
+_MARK = "pilottiAxeChecking"
 
 
 @cache
@@ -24,12 +26,21 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     # would also work, but would hide from every test the CSP violations that the page
     # fixtures report.)
     try:
+        page.evaluate(f"() => {{ window.{_MARK} = true; }}")
         return _run(page)
-    except Error:
+    except Error as interrupted:
         # A click returns before the page it leads to has loaded: when that navigation replaces
         # the document while axe runs, axe fails ("Execution context was destroyed", or no
-        # document), and the check belongs to the page that arrives. A second failure is real.
-        page.wait_for_load_state()
+        # document), and the check belongs to the page that arrives. Playwright can report the
+        # failure before it has seen the new document, so waiting for "load" may return at once
+        # on the old one; the new document is the one without the mark set above, and it is
+        # checked once it has loaded. No new document within the wait: the failure was real.
+        try:
+            page.wait_for_function(
+                f"() => window.{_MARK} === undefined && document.readyState === 'complete'", timeout=15_000
+            )
+        except Error:
+            raise interrupted from None
         return _run(page)
 
 

@@ -18,11 +18,13 @@ def test_it_checks_the_page_that_arrives_when_a_navigation_interrupts_it(
     original = axe._run
 
     def interrupted_once(page: Page) -> list[dict[str, Any]]:
-        # The first run starts a navigation that lands while axe is still at work, as a click
-        # that returned before its page had loaded does.
+        # The first run is still at work when a navigation lands, as when a click returned
+        # before its page had loaded. Its promise never settles on its own, so the navigation
+        # always wins: a short axe run on a fast machine could otherwise finish before the
+        # next page's response arrived, and the test would check nothing (CI saw that once).
         runs.append(page.url)
         if len(runs) == 1:
-            page.evaluate("() => { window.location.assign('/accounts/password/reset/'); }")
+            page.evaluate("() => new Promise(() => { window.location.assign('/accounts/password/reset/'); })")
         return original(page)
 
     monkeypatch.setattr(axe, "_run", interrupted_once)
