@@ -159,6 +159,18 @@ def reauthenticated(user: User) -> Client:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_keepdb: bool
+) -> Iterator[None]:
+    """Each worker's test database starts as a copy of the run's migrated database
+    (tests/installation.py), so that the migrations run once a run, not once a worker."""
+    from django.db import connection
+
+    with installation.migrated_test_database(connection, django_db_keepdb):
+        yield
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """PostgreSQL: no autovacuum in the test database. Tests write inside transactions that are
     rolled back; a vacuum running meanwhile counts the uncommitted rows as none and sets the

@@ -9,7 +9,9 @@ os.environ.setdefault("HTTPS", "off")
 from pilotti.settings import *  # noqa: F403
 
 # The benchmarks' smoke tests (bench/tests) need their command; production never installs it.
-INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+# The suite's own app keeps content types and permissions through the flush that ends a test
+# with committed data (tests/suite/management/commands/flush.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "bench", "tests.suite"]  # noqa: F405
 
 # Argon2 is deliberately slow; tests create many accounts and sign in often.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
