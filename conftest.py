@@ -5,6 +5,7 @@ A in another role, and an outsider (admin of organisation B only). Isolation tes
 one-liners: sign in as the outsider and expect a 404.
 """
 
+import io
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -66,6 +67,7 @@ CALENDAR_TESTS = (
     "pilotti/meetings/tests/",
     "pilotti/measurement/tests/",
     "pilotti/shell/tests/test_load_demo.py",
+    "pilotti/shell/tests/test_demo_loaded.py",
     "tests/browser/test_guide.py::test_facilitator_guide",
     # A unit's meetings from three days ahead, and the demo's meetings still to come.
     "tests/browser/test_corrections.py",
@@ -184,6 +186,22 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         with connection.cursor() as cursor:
             for table in connection.introspection.table_names(cursor):
                 cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} SET (autovacuum_enabled = false)")
+
+
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo (``manage.py load_demo``, seconds of work) loaded once for a module's tests, in a
+    transaction rolled back after its last test; each test's own transaction (request ``db`` too)
+    is a savepoint inside it, so what a test writes is gone before the next. Every test of such a
+    module runs on the demo, whether it asks for it or not. Yields what the command printed."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    printed = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=printed)
+        yield printed.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")

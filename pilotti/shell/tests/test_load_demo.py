@@ -1,47 +1,14 @@
+"""Where `manage.py load_demo` refuses or agrees to make the demo accounts: each test starts from a
+database without the demo. What the loaded demo holds is tested in test_demo_loaded.py."""
+
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from pilotti.accounts.models import User
-from pilotti.organisations.models import Membership, Organisation
-
-
-def snapshot() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-def test_it_loads_the_demo_and_prints_the_sign_ins(db: None) -> None:
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    for email in ("admin@example.org", "coordinator@example.org", "facilitator@example.org", "evaluator@example.org"):
-        assert email in out.getvalue()
-        assert Membership.objects.filter(user__email=email).count() == Organisation.objects.count()
-    assert Organisation.objects.filter(name__startswith="Vaalijalan").exists()
-    assert Organisation.objects.filter(name__contains="Pakolaisapu").exists()
-
-
-def test_it_changes_nothing_when_run_twice(db: None) -> None:
-    call_command("load_demo", stdout=StringIO())
-    before = snapshot()
-    passwords = dict(Membership.objects.values_list("user__email", "user__password"))
-    call_command("load_demo", stdout=StringIO())
-    assert snapshot() == before
-    assert dict(Membership.objects.values_list("user__email", "user__password")) == passwords
-
-
-def test_it_lets_demo_accounts_sign_in_with_the_published_password(db: None) -> None:
-    call_command("load_demo", stdout=StringIO())
-    client = Client()
-    response = client.post("/accounts/login/", {"login": "evaluator@example.org", "password": "demo"})
-    assert response.status_code == 302
-    home = client.get("/")
-    assert home.status_code == 200
-    assert "demo-banner" in home.text
 
 
 def test_it_refuses_demo_accounts_on_a_database_that_is_not_local(
