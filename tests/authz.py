@@ -206,8 +206,8 @@ def ask(client: Client, method: str, url: str) -> str:
         response = getattr(client, method)(url)
     if response.streaming:
         # A streamed download holds its file open until read to the end; reading it (not
-        # response.close(), which would run Django's close_old_connections inside this module's
-        # transaction and close the PostgreSQL connection) lets the test client close it.
+        # response.close(), which would run Django's close_old_connections and, inside a test's
+        # transaction, close the PostgreSQL connection) lets the test client close it.
         b"".join(response.streaming_content)  # type: ignore[attr-defined]
     return answer(response)
 

@@ -169,9 +169,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{tmp_path_factory.mktemp('faults') / 'faults.sqlite3'}"
         return
     name = f"{dj_database_url.parse(os.environ['DATABASE_URL'])['NAME']}_faults_{os.getpid()}"
-    with postgres_server() as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    # Named here, made by install_database (a copy of the run's migrated database), dropped here.
     try:
         yield urllib.parse.urlunsplit(urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
     finally:

@@ -123,9 +123,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'multiserver.sqlite3'}"
         return
     name = f"{dj_database_url.parse(os.environ['DATABASE_URL'])['NAME']}_multiserver_{os.getpid()}"
-    with postgres_server() as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    # Named here, made by install_database (a copy of the run's migrated database), dropped here.
     parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     try:
         yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
